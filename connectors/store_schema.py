@@ -1,0 +1,88 @@
+"""Database tables of the store; the data tables follow the sheet schema column for column."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+from xzzf.schema import SHEETS, Kind
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s", "pk": "pk_%(table_name)s",
+})
+
+
+class UtcDateTime(TypeDecorator):
+    """Aware datetimes stored as naive UTC, read back aware: SQLite keeps no zone."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return value.astimezone(dt.UTC).replace(tzinfo=None) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        return value.replace(tzinfo=dt.UTC) if value is not None else None
+
+
+scans = Table(
+    "scans", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("scanned_at", UtcDateTime, nullable=False, index=True),
+)
+
+# One row per distinct file content per unit folder: the same bytes are one submission.
+submissions = Table(
+    "submissions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("folder", String(64), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("path", Text, nullable=False),  # first path it was seen at, relative to the inbox
+    Column("size", Integer, nullable=False),
+    Column("mtime", UtcDateTime, nullable=False),
+    Column("arrival_at", UtcDateTime, nullable=False),
+    Column("scan_id", ForeignKey("scans.id"), nullable=False),
+    Column("unit_code", String(64), index=True),
+    Column("period", String(7), index=True),
+    Column("fill_date", Date),
+    Column("status", String(16), nullable=False),  # accepted | rejected | superseded
+    Column("info", JSON, nullable=False),
+    Column("errors", JSON, nullable=False),
+    Column("warnings", JSON, nullable=False),
+    UniqueConstraint("folder", "sha256"),
+)
+
+_TYPES = {
+    Kind.TEXT: Text, Kind.IDENT: String(128), Kind.ENUM: String(32), Kind.YESNO: Boolean,
+    Kind.DATE: Date, Kind.NUMBER: Float, Kind.INTEGER: Integer, Kind.MONEY: Numeric(18, 2),
+}
+
+data_tables = {
+    sheet.name: Table(
+        sheet.name, metadata,
+        Column("id", Integer, primary_key=True),
+        Column("submission_id", ForeignKey("submissions.id", ondelete="CASCADE"),
+               nullable=False, index=True),
+        Column("excel_row", Integer, nullable=False),
+        *(Column(column.name, _TYPES[column.kind]) for column in sheet.columns),
+    )
+    for sheet in SHEETS
+}

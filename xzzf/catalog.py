@@ -1,0 +1,141 @@
+"""The plan's 43 tasks: their 完成时限 rules and who owes each one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from xzzf.cells import normalise_header
+from xzzf.units import Registry
+
+CATALOG_FILE = Path(__file__).parent / "data" / "tasks.yaml"
+ROLES = {"lead": "牵头单位", "responsible": "责任单位", "cooperating": "配合单位"}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A parsed 完成时限.
+
+    kind: "dated" (a fixed day; `ongoing_after` for 「…并长期坚持」), "yearly" (a month-end
+    every year) or "ongoing" (长期坚持 alone: never overdue).
+    """
+
+    phrase: str
+    kind: str
+    due: dt.date | None = None
+    month: int | None = None
+    ongoing_after: bool = False
+
+    def due_in(self, year: int) -> dt.date:
+        """A yearly deadline's day in `year`."""
+        return _month_end(year, self.month)
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    if not 1 <= month <= 12:
+        raise ValueError(f"月份 {month} 无效")
+    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+_DAY = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日前(并长期坚持)?$")
+_MONTH_END = re.compile(r"^(\d{4})年(\d{1,2})月底前(并长期坚持)?$")
+_YEAR_END = re.compile(r"^(\d{4})年底前(并长期坚持)?$")
+_YEARLY = re.compile(r"^每年(\d{1,2})月底前$")
+
+
+def parse_deadline(phrase: str) -> Deadline:
+    """Parse a 完成时限 as written in the plan (stray spaces included)."""
+    text = re.sub(r"\s+", "", phrase)
+    if text == "长期坚持":
+        return Deadline(phrase, "ongoing")
+    try:
+        if match := _DAY.match(text):
+            year, month, day, ongoing = match.groups()
+            return Deadline(phrase, "dated", dt.date(int(year), int(month), int(day)), None, bool(ongoing))
+        if match := _MONTH_END.match(text):
+            year, month, ongoing = match.groups()
+            return Deadline(phrase, "dated", _month_end(int(year), int(month)), None, bool(ongoing))
+        if match := _YEAR_END.match(text):
+            year, ongoing = match.groups()
+            return Deadline(phrase, "dated", dt.date(int(year), 12, 31), None, bool(ongoing))
+        if (match := _YEARLY.match(text)) and 1 <= int(match.group(1)) <= 12:
+            return Deadline(phrase, "yearly", None, int(match.group(1)))
+    except ValueError:
+        pass
+    raise ValueError(f"无法识别的完成时限：{phrase!r}")
+
+
+@dataclass(frozen=True)
+class Task:
+    no: int
+    section: str
+    title: str
+    text: str
+    owners: dict[str, tuple[str, ...]]  # role → owner phrases as written
+    deadline: Deadline
+    note: str = ""
+
+
+@functools.cache
+def load_catalog(path: Path = CATALOG_FILE) -> tuple[Task, ...]:
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))["tasks"]
+    return tuple(
+        Task(
+            no=e["number"], section=e["section"], title=e["title"], text=e["text"],
+            owners={role: tuple(e[role]) for role in ROLES},
+            deadline=parse_deadline(e["deadline"]), note=e.get("note", ""),
+        )
+        for e in entries
+    )
+
+
+# Group phrases of the plan and the units they mean (indicators.md, "Who owes a task").
+_GROUPS = {
+    "各行政执法部门[单位]": lambda u: u.kind == "部门" and u.enforcement,
+    "各乡镇[街道]": lambda u: u.kind in ("乡镇", "街道"),
+    "各行业主管部门": lambda u: u.kind == "部门",
+    "各行政主管部门[单位]": lambda u: u.kind == "部门",
+}
+
+
+def resolve_owner(phrase: str, registry: Registry) -> tuple[str, ...]:
+    """Unit codes an owner phrase names; empty when a named bureau is not registered."""
+    key = normalise_header(phrase)
+    if key in _GROUPS:
+        return tuple(u.code for u in registry.units if _GROUPS[key](u))
+    unit = registry.by_name(phrase.strip())
+    return (unit.code,) if unit else ()
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Who owes each task, and the owner phrases no registered unit answers to."""
+
+    roles: dict[int, dict[str, str]]  # task no → unit code → role (strongest role wins)
+    unassigned: dict[int, tuple[str, ...]]  # task no → owner phrases with no unit
+
+    def tasks_of(self, unit_code: str) -> tuple[int, ...]:
+        return tuple(no for no, owners in sorted(self.roles.items()) if unit_code in owners)
+
+
+def assign(tasks: tuple[Task, ...], registry: Registry) -> Assignment:
+    roles: dict[int, dict[str, str]] = {}
+    unassigned: dict[int, tuple[str, ...]] = {}
+    for task in tasks:
+        owners: dict[str, str] = {}
+        missing = []
+        for role in ROLES:  # lead first: a unit named twice keeps its strongest role
+            for phrase in task.owners[role]:
+                codes = resolve_owner(phrase, registry)
+                missing += [] if codes else [phrase]
+                for code in codes:
+                    owners.setdefault(code, role)
+        roles[task.no] = owners
+        if missing:
+            unassigned[task.no] = tuple(missing)
+    return Assignment(roles, unassigned)

@@ -1,0 +1,115 @@
+"""Turning what a clerk typed into typed values, with the tolerances of submission.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．－＋", "0123456789.-+")
+_BRACKETS = str.maketrans({"（": "(", "）": ")", "【": "[", "】": "]", "〔": "[", "〕": "]"})
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
+)
+_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class CellError(ValueError):
+    """A value that cannot be read; the message tells the clerk what is expected."""
+
+
+def normalise_header(text: object) -> str:
+    """Headers match after trimming and folding full-/half-width brackets."""
+    return str(text).strip().translate(_BRACKETS)
+
+
+def normalise_label(text: object) -> str:
+    """基本信息 labels also lose a trailing colon."""
+    return str(text).strip().rstrip("：:").strip()
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def as_text(value: object) -> str:
+    """Text as the clerk sees it: a whole number typed as a number loses its '.0'."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
+    return str(value).strip()
+
+
+def as_date(value: object) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            try:
+                return dt.date(*(int(part) for part in match.groups()))
+            except ValueError:
+                break
+    raise CellError("应为日期，如 2026-03-05、2026/3/5、2026.3.5 或 2026年3月5日")
+
+
+def as_decimal(value: object) -> Decimal:
+    if isinstance(value, bool):
+        raise CellError("应为数字")
+    if isinstance(value, int | float):
+        return Decimal(str(value))
+    text = str(value).strip().translate(FULLWIDTH_DIGITS).replace(",", "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise CellError("应为数字") from None
+    if not number.is_finite():
+        raise CellError("应为数字")
+    return number
+
+
+def as_integer(value: object) -> int:
+    number = as_decimal(value)
+    if number != number.to_integral_value():
+        raise CellError("应为整数")
+    return int(number)
+
+
+def as_period(value: object) -> str:
+    """报送期间: `YYYY-MM` as text, or a date in that month."""
+    if isinstance(value, dt.date):
+        return f"{value.year:04d}-{value.month:02d}"
+    text = unicodedata.normalize("NFKC", as_text(value))
+    match = _PERIOD.match(text)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise CellError("应为 YYYY-MM 格式的月份，如 2026-10")
+    return text
+
+
+class CellProblem:
+    """A cell that has no usable value: an Excel error, or a formula never calculated."""
+
+    __slots__ = ("shown",)
+
+    def __init__(self, shown: str):
+        self.shown = shown  # "#DIV/0!" etc., or "" for a formula without a cached value
+
+    def __reduce__(self):
+        return (CellProblem, (self.shown,))
+
+    def __eq__(self, other):
+        return isinstance(other, CellProblem) and other.shown == self.shown
+
+    @property
+    def message(self) -> str:
+        if self.shown:
+            return f"单元格显示错误值 {self.shown}，请改正公式或直接填写数值"
+        return "公式没有计算结果，请在 Excel 或 WPS 中打开、重新计算并保存后再报送"

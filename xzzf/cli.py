@@ -1,0 +1,83 @@
+"""The `xzzf` command: runs the flows locally (Prefect's ephemeral API, no server needed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(help="xzzf：行政执法月报的收取、校验、回执与年度报告", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+
+Inbox = Annotated[Path | None, typer.Option("--inbox", help="收件文件夹（XZZF_INBOX）")]
+Units = Annotated[Path | None, typer.Option("--units", help="单位名册 units.yaml（XZZF_UNITS）")]
+Db = Annotated[str | None, typer.Option("--db", help="数据库 URL（XZZF_DATABASE_URL）")]
+Out = Annotated[Path | None, typer.Option("--out", help="输出文件夹（XZZF_OUT）")]
+AsOf = Annotated[str | None, typer.Option("--as-of", help="as-of 日期 YYYY-MM-DD（默认今天，北京时间）")]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="只读取和校验，不记录、不归档、不入库、不发送")]
+
+
+def _quiet_telemetry() -> None:
+    """No telemetry and no downloads at run time."""
+    for name, value in (("GX_ANALYTICS_ENABLED", "False"), ("DO_NOT_TRACK", "1"),
+                        ("PREFECT_SERVER_ANALYTICS_ENABLED", "false")):
+        os.environ.setdefault(name, value)
+
+
+def _run(call):
+    """Run a flow; a wrong setting or input ends with its message and exit code 2."""
+    from xzzf.settings import SettingsError
+    from xzzf.units import RegistryError
+
+    try:
+        result = call()
+    except (SettingsError, RegistryError, ValueError, FileNotFoundError) as error:
+        typer.secho(f"错误：{error}", err=True, fg="red")
+        raise typer.Exit(2) from None
+    typer.echo(result)
+
+
+def _as_of(text: str | None):
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
+    except ValueError:
+        typer.secho(f"错误：--as-of {text!r} 无效，应为 YYYY-MM-DD", err=True, fg="red")
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def intake(inbox: Inbox = None, units: Units = None, db: Db = None, out: Out = None,
+           as_of: AsOf = None, dry_run: DryRun = False) -> None:
+    """收取：扫描收件文件夹，读取、校验并入库新文件，写出运行报告。"""
+    _quiet_telemetry()
+    from flows.intake import intake as flow
+
+    _run(lambda: flow(as_of=_as_of(as_of), dry_run=dry_run, inbox=_s(inbox), units=_s(units),
+                      db=db, out=_s(out)))
+
+
+@app.command()
+def monthly(
+    period: Annotated[str, typer.Option("--period", help="报送期间 YYYY-MM")],
+    inbox: Inbox = None, units: Units = None, db: Db = None, out: Out = None,
+    as_of: AsOf = None,
+    only: Annotated[str | None, typer.Option("--only", help="只处理这些单位编码，逗号分隔")] = None,
+    dry_run: DryRun = False,
+    resend: Annotated[bool, typer.Option("--resend", help="重新发送已发送过的邮件")] = False,
+) -> None:
+    """月度收集：收取新文件，并给出该期间各单位的报送状态。"""
+    _quiet_telemetry()
+    from flows.monthly import monthly as flow
+
+    only_units = [code.strip() for code in only.split(",") if code.strip()] if only else None
+    _run(lambda: flow(period=period, as_of=_as_of(as_of), only_units=only_units, dry_run=dry_run,
+                      resend=resend, inbox=_s(inbox), units=_s(units), db=db, out=_s(out)))
+
+
+def _s(path: Path | None) -> str | None:
+    return str(path) if path is not None else None

@@ -1,0 +1,21 @@
+"""A located problem in a submitted file, as the clerk will read it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+    sheet: str | None = None
+    row: int | None = None  # the Excel row number the clerk sees (header = 1)
+    column: str | None = None  # the column header
+    value: str | None = None
+
+    def as_dict(self) -> dict:
+        return {k: asdict(self)[k] for k in ("sheet", "row", "column", "value", "message")}
+
+
+def file_problem(message: str) -> Problem:
+    return Problem(message)

@@ -1,0 +1,72 @@
+"""Settings from XZZF_* environment variables or a .env file; command-line flags override."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from xzzf.units import SAMPLE_REGISTRY
+
+
+class SettingsError(ValueError):
+    """A wrong setting; the message names it."""
+
+
+def _split(value):
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="XZZF_", env_file=".env", extra="ignore")
+
+    inbox: Path = Path("inbox")
+    units: Path = SAMPLE_REGISTRY
+    database_url: str | None = None  # default: SQLite file under the output folder
+    out: Path = Path("out")
+    receipts: Path | None = None  # default: <out>/feedback
+    due_day: int = Field(5, ge=1, le=28)
+    extra_holidays: Annotated[list[dt.date], NoDecode] = []  # for years chinesecalendar lacks
+    smtp_host: str | None = None
+    smtp_port: int | None = Field(None, ge=1, le=65535)
+    smtp_security: str = Field("ssl", pattern="^(ssl|starttls|none)$")
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    mail_from: str | None = None
+    sfj_recipients: Annotated[list[str], NoDecode] = []
+    # Hostile-file limits (issue: a 1 MB zip can hold 1 GiB of XML).
+    max_unzipped_mb: int = Field(50, ge=1)
+    max_zip_ratio: float = Field(100, gt=1)
+    max_zip_entries: int = Field(200, ge=10)
+    reader_memory_mb: int = Field(1024, ge=256)
+    reader_timeout_s: float = Field(60, gt=0)
+    reader_workers: int = Field(2, ge=1, le=16)
+
+    @field_validator("extra_holidays", "sfj_recipients", mode="before")
+    @classmethod
+    def _comma_separated(cls, value):
+        return _split(value)
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{(self.out / 'xzzf.db').resolve()}"
+
+    @property
+    def receipts_dir(self) -> Path:
+        return self.receipts or self.out / "feedback"
+
+
+def load_settings(**overrides) -> Settings:
+    """Settings with the given flag values on top; a wrong one raises SettingsError naming it."""
+    given = {key: value for key, value in overrides.items() if value is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = "XZZF_" + str(first["loc"][0]).upper() if first["loc"] else "XZZF_*"
+        raise SettingsError(f"设置 {name} 无效：{first['msg']}（当前值：{first.get('input')!r}）") from None

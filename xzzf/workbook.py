@@ -1,0 +1,205 @@
+"""From a workbook's raw cell grids to typed rows, with every problem located.
+
+The file-level contract of submission.md: sheets present, headers exact, 基本信息 complete
+and consistent with the inbox folder, period not in the future, cells readable as their
+column's kind. Row rules (enumerations, conditions, uniqueness) are the validation stage's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from xzzf import cells
+from xzzf.problems import Problem
+from xzzf.schema import BASIC_INFO, BASIC_INFO_SHEET, SHEETS, TEMPLATE_VERSIONS, Column, Kind, Sheet
+from xzzf.units import Registry
+
+EXCEL_ROW = "_excel_row"
+
+
+@dataclass
+class ParsedWorkbook:
+    info: dict[str, object] = field(default_factory=dict)  # 基本信息 by internal name
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)  # sheet name → typed rows
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def period(self) -> str | None:
+        return self.info.get("period")
+
+
+def parse_workbook(
+    grids: dict[str, list[list]], folder_unit: str, registry: Registry, as_of: dt.date
+) -> ParsedWorkbook:
+    """Read 基本信息 and every table sheet; sheets are found by name, in any order."""
+    parsed = ParsedWorkbook()
+    by_title = {cells.normalise_header(name): name for name in grids}
+    info_sheet = by_title.get(BASIC_INFO_SHEET)
+    if info_sheet is None:
+        parsed.errors.append(_missing_sheet(BASIC_INFO_SHEET))
+    else:
+        _read_info(grids[info_sheet], parsed, folder_unit, registry, as_of)
+    for sheet in SHEETS:
+        actual = by_title.get(sheet.title)
+        if actual is None:
+            parsed.errors.append(_missing_sheet(sheet.title))
+        else:
+            frame, problems = read_table(sheet, grids[actual])
+            parsed.frames[sheet.name] = frame
+            parsed.errors += problems
+    return parsed
+
+
+def _missing_sheet(title: str) -> Problem:
+    return Problem(f"缺少工作表“{title}”：请使用下发的模板，不要删除或改名工作表", sheet=title)
+
+
+def _read_info(grid, parsed: ParsedWorkbook, folder_unit, registry: Registry, as_of) -> None:
+    by_label = {c.header: c for c in BASIC_INFO}
+    found: dict[str, tuple[int, object]] = {}
+    for index, line in enumerate(grid, start=1):
+        label = cells.normalise_label(line[0]) if line and not cells.is_blank(line[0]) else ""
+        value = line[1] if len(line) > 1 else None
+        if not label:
+            continue
+        if label not in by_label:
+            parsed.warnings.append(Problem(
+                f"未知的项目“{label}”，已忽略", sheet=BASIC_INFO_SHEET, row=index, column=label))
+            continue
+        found[label] = (index, value)
+    for column in BASIC_INFO:
+        row, value = found.get(column.header, (None, None))
+        problem = _info_value(column, row, value, parsed)
+        if problem:
+            parsed.errors.append(problem)
+    _check_identity(parsed, found, folder_unit, registry, as_of)
+
+
+def _info_value(column: Column, row, value, parsed: ParsedWorkbook) -> Problem | None:
+    where = {"sheet": BASIC_INFO_SHEET, "row": row, "column": column.header}
+    if isinstance(value, cells.CellProblem):
+        return Problem(value.message, **where)
+    if cells.is_blank(value):
+        if column.required:
+            return Problem(f"“{column.header}”必须填写", **where, value="")
+        return None
+    try:
+        if column.name == "period":
+            parsed.info["period"] = cells.as_period(value)
+        elif column.kind is Kind.DATE:
+            parsed.info[column.name] = cells.as_date(value)
+        else:
+            parsed.info[column.name] = cells.as_text(value)
+    except cells.CellError as error:
+        return Problem(f"“{column.header}”{error}", **where, value=cells.as_text(value))
+    return None
+
+
+def _check_identity(parsed: ParsedWorkbook, found, folder_unit, registry: Registry, as_of):
+    info = parsed.info
+
+    def problem(header: str, message: str) -> None:
+        row, value = found.get(header, (None, ""))
+        parsed.errors.append(Problem(message, sheet=BASIC_INFO_SHEET, row=row, column=header,
+                                     value=cells.as_text(value) if value is not None else ""))
+
+    code = info.get("unit_code")
+    if code and code not in registry:
+        problem("单位编码", f"单位编码 {code} 未在单位名册中登记，请填写本单位的单位编码 {folder_unit}")
+    elif code and code != folder_unit:
+        problem("单位编码", f"单位编码 {code} 与所在文件夹 {folder_unit} 不一致："
+                           f"每个单位只能报送本单位的数据，请填写 {folder_unit}")
+    period = info.get("period")
+    current = f"{as_of.year:04d}-{as_of.month:02d}"
+    if period and period > current:
+        problem("报送期间", f"报送期间 {period} 晚于当前月份 {current}，不能报送未来月份的数据")
+    version = info.get("template_version")
+    if version and version not in TEMPLATE_VERSIONS:
+        problem("模板版本", f"模板版本 {version} 无法识别（当前版本为 {TEMPLATE_VERSIONS[-1]}），"
+                           "请下载最新模板重新填报")
+
+
+def read_table(sheet: Sheet, grid: list[list]) -> tuple[pd.DataFrame, list[Problem]]:
+    """Typed rows of one table sheet (header in row 1), with `_excel_row`; blank rows skipped."""
+    problems: list[Problem] = []
+    header = grid[0] if grid else []
+    expected = {cells.normalise_header(c.header): c for c in sheet.columns}
+    positions: dict[str, int] = {}
+    for index, text in enumerate(header):
+        if cells.is_blank(text) or isinstance(text, cells.CellProblem):
+            if any(len(line) > index and not cells.is_blank(line[index]) for line in grid[1:]):
+                problems.append(Problem(f"第 {_letter(index)} 列没有列名却填有数据：模板不允许增加列",
+                                        sheet=sheet.title, row=1, column=_letter(index)))
+            continue
+        column = expected.get(cells.normalise_header(text))
+        if column is None:
+            problems.append(Problem(
+                f"多出的列“{cells.as_text(text)}”：模板不允许增加或改名列，请恢复模板原有列名",
+                sheet=sheet.title, row=1, column=cells.as_text(text), value=cells.as_text(text)))
+        elif column.name in positions:
+            problems.append(Problem(f"列“{column.header}”重复出现", sheet=sheet.title, row=1,
+                                    column=column.header))
+        else:
+            positions[column.name] = index
+    for column in sheet.columns:
+        if column.name not in positions:
+            problems.append(Problem(f"缺少列“{column.header}”：请使用下发的模板，不要删除或改名列",
+                                    sheet=sheet.title, row=1, column=column.header))
+    records = []
+    if not problems:
+        for index, line in enumerate(grid[1:], start=2):
+            values = [line[i] if i < len(line) else None for i in positions.values()]
+            if all(cells.is_blank(v) for v in values):
+                continue
+            record = {EXCEL_ROW: index}
+            for column, value in zip(positions, values, strict=True):
+                record[column] = _typed(sheet.column(column), value, index, sheet, problems)
+            records.append(record)
+    frame = pd.DataFrame.from_records(records, columns=[EXCEL_ROW, *(c.name for c in sheet.columns)])
+    return frame, problems
+
+
+def _typed(column: Column, value, row: int, sheet: Sheet, problems: list[Problem]):
+    if isinstance(value, cells.CellProblem):
+        problems.append(Problem(value.message, sheet.title, row, column.header, value.shown))
+        return None
+    if cells.is_blank(value):
+        return None
+    try:
+        return _READERS[column.kind](value)
+    except cells.CellError as error:
+        problems.append(Problem(f"“{column.header}”{error}", sheet.title, row, column.header,
+                                cells.as_text(value)))
+        return None
+
+
+def _yes_no(value) -> bool:
+    text = cells.as_text(value)
+    if text not in ("是", "否"):
+        raise cells.CellError("只能填写“是”或“否”")
+    return text == "是"
+
+
+_READERS = {
+    Kind.TEXT: cells.as_text,
+    Kind.IDENT: cells.as_text,
+    Kind.ENUM: cells.as_text,
+    Kind.YESNO: _yes_no,
+    Kind.DATE: cells.as_date,
+    Kind.NUMBER: lambda v: float(cells.as_decimal(v)),
+    Kind.INTEGER: cells.as_integer,
+    Kind.MONEY: cells.as_decimal,
+}
+
+
+def _letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
