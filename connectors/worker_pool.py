@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import resource
 import time
 from collections.abc import Callable, Iterable
@@ -26,6 +27,7 @@ class Raised:
 
 
 def _serve(conn: Connection, function: Callable, memory_bytes: int) -> None:
+    os.environ["RUST_BACKTRACE"] = "0"  # a native crash is expected here: one line, not pages
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     while True:
         job = conn.recv()

@@ -46,7 +46,7 @@ def intake_run(run: Run, period: str, name: str) -> str:
 
 
 @flow(name="intake", log_prints=True)
-def intake(as_of: dt.datetime | None = None, dry_run: bool = False, inbox: str | None = None,
+def intake(as_of: dt.date | dt.datetime | None = None, dry_run: bool = False, inbox: str | None = None,
            units: str | None = None, db: str | None = None, out: str | None = None) -> str:
     """Take every new file in the inbox; report on every file and on the month being collected."""
     run = prepare(as_of=as_of, dry_run=dry_run, inbox=inbox, units=units, db=db, out=out)

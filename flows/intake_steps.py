@@ -74,18 +74,13 @@ def examine(inbox: Inbox, settings: Settings, registry: Registry, store: Store,
             entries[item.path] = FileEntry(item.path, None, unit, None, "pending")
             continue
         contents.setdefault((item.folder or "", sha256(data)), []).append((item, data))
-    new, to_read = [], {}
+    new, to_read, duplicates = [], {}, {}
     for key, copies in contents.items():
         stored = known.get(key)
         # The same bytes twice are one submission: the copy first recorded (or the first
         # by path) stands for it, the others are duplicates.
-        primary = next((c for c in copies if stored and c[0].path == stored.path), copies[0])
-        for item, _ in copies:
-            if item is not primary[0]:
-                entries[item.path] = FileEntry(
-                    item.path, key[1], item.folder if item.folder in registry else None,
-                    stored.period if stored else None, "duplicate")
-        item, data = primary
+        item, data = next((c for c in copies if stored and c[0].path == stored.path), copies[0])
+        duplicates.update({other.path: item.path for other, _ in copies if other is not item})
         if stored:
             entries[item.path] = _entry_of(stored, item.path)
             continue
@@ -102,6 +97,9 @@ def examine(inbox: Inbox, settings: Settings, registry: Registry, store: Store,
         new[index].parsed = _parse(result, new[index].file.folder, registry, as_of)
     for item in new:
         entries[item.file.path] = item.entry()
+    for path, primary in duplicates.items():
+        entries[path] = FileEntry(path, entries[primary].sha256, entries[primary].unit,
+                                  entries[primary].period, "duplicate")
     return Scan([entries[path] for path in sorted(entries)], new)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 
+from xzzf.cells import normalise_header
 from xzzf.schema import BASIC_INFO_SHEET, SHEETS, SHEETS_BY_TITLE
 
 VALID_ROWS = {
@@ -55,6 +56,12 @@ def basic_info(unit="SFJ", period="2026-10", **changes) -> dict[str, object]:
     return {k: v for k, v in info.items() if v is not ...}
 
 
+def _cells(row: dict, header: list[str]) -> list:
+    """The row's values under a (possibly respelled) header: matched as the reader matches."""
+    by_header = {normalise_header(k): v for k, v in row.items()}
+    return [by_header.get(normalise_header(h)) for h in header]
+
+
 def write_workbook(path: Path, unit="SFJ", period="2026-10", *, info: dict | None = None,
                    rows: dict[str, list[dict]] | None = None, headers: dict[str, list[str]] | None = None,
                    drop_sheets=(), extra_sheets=(), sheet_order=None) -> Path:
@@ -74,7 +81,7 @@ def write_workbook(path: Path, unit="SFJ", period="2026-10", *, info: dict | Non
             header = (headers or {}).get(title, list(SHEETS_BY_TITLE[title].headers))
             sheet.append(header)
             for row in (rows or {}).get(title, VALID_ROWS[title]):
-                sheet.append([None] * len(header) if row is None else [row.get(h) for h in header])
+                sheet.append([None] * len(header) if row is None else _cells(row, header))
         else:
             sheet.append(["填报说明：请按模板填写。"])
     path.parent.mkdir(parents=True, exist_ok=True)
