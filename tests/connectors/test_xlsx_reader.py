@@ -78,10 +78,13 @@ def test_it_reads_values_and_marks_what_calamine_loses(tmp_path):
     assert grid[2][:2] == [dt.date(2026, 3, 5), "#N/A as text"]
 
 
+ERROR_CELL = b'<c r="B3" t="e"><v>#DIV/0!</v></c><c r="Z3"'
+
+
 def test_an_error_cell_keeps_what_excel_shows(tmp_path):
     source = write_workbook(tmp_path / "ok.xlsx")
     path = hostile.rewrite_part(source, tmp_path / "err.xlsx", "xl/worksheets/sheet1.xml",
-                                lambda d: d.replace(b"<c r=\"B3\"", b"<c r=\"B3\" t=\"e\"><v>#DIV/0!</v></c><c r=\"Z3\"", 1))
+                                lambda d: d.replace(b'<c r="B3"', ERROR_CELL, 1))
     grid = read_workbook(path.read_bytes()).grids["基本信息"]
     assert grid[2][1] == CellProblem("#DIV/0!")
 

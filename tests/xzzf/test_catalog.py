@@ -44,7 +44,8 @@ def test_every_deadline_phrase_of_the_catalog_is_parsed_as_expected():
     assert phrases == set(EXPECTED_DEADLINES)
     for phrase, (kind, due, month, ongoing) in EXPECTED_DEADLINES.items():
         deadline = parse_deadline(phrase)
-        assert (deadline.kind, deadline.due, deadline.month, deadline.ongoing_after) == (kind, due, month, ongoing)
+        parsed = (deadline.kind, deadline.due, deadline.month, deadline.ongoing_after)
+        assert parsed == (kind, due, month, ongoing)
 
 
 def test_a_yearly_deadline_falls_on_that_years_month_end():
@@ -70,7 +71,7 @@ def test_the_catalog_matches_the_seed_plan():
     seed = SEED.read_text(encoding="utf-8")
     for task in load_catalog():
         assert f"{task.no}." in seed
-        assert f"完成时限" in seed and task.deadline.phrase in seed
+        assert "完成时限" in seed and task.deadline.phrase in seed
         for phrases in task.owners.values():
             assert all(p in seed for p in phrases)
 
