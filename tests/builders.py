@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import openpyxl
-
+from connectors.xlsx_writer import write_sheets
 from xzzf.cells import normalise_header
 from xzzf.schema import BASIC_INFO_SHEET, SHEETS, SHEETS_BY_TITLE
 
@@ -70,23 +69,17 @@ def write_workbook(path: Path, unit="SFJ", period="2026-10", *, info: dict | Non
                    drop_sheets=(), extra_sheets=(), sheet_order=None) -> Path:
     """A workbook of template 2026.1. `rows` replaces a sheet's rows (dicts by header; a None
     in the list writes a blank row); `headers` replaces a sheet's header row."""
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    titles = [BASIC_INFO_SHEET, *(s.title for s in SHEETS), *extra_sheets]
-    for title in sheet_order or titles:
+    sheets = []
+    for title in sheet_order or [BASIC_INFO_SHEET, *(s.title for s in SHEETS), *extra_sheets]:
         if title in drop_sheets:
             continue
-        sheet = book.create_sheet(title)
         if title == BASIC_INFO_SHEET:
-            for label, value in (info or basic_info(unit, period)).items():
-                sheet.append([label, value])
+            lines = list((info or basic_info(unit, period)).items())
         elif title in SHEETS_BY_TITLE:
             header = (headers or {}).get(title, list(SHEETS_BY_TITLE[title].headers))
-            sheet.append(header)
-            for row in (rows or {}).get(title, VALID_ROWS[title]):
-                sheet.append([None] * len(header) if row is None else _cells(row, header))
+            lines = [header, *([None] * len(header) if row is None else _cells(row, header)
+                               for row in (rows or {}).get(title, VALID_ROWS[title]))]
         else:
-            sheet.append(["填报说明：请按模板填写。"])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
-    return path
+            lines = [["填报说明：请按模板填写。"]]
+        sheets.append((title, lines))
+    return write_sheets(path, sheets)

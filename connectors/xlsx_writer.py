@@ -1,0 +1,28 @@
+"""Writing workbooks with openpyxl. Text a unit typed never becomes a formula."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import openpyxl
+
+_FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def write_sheets(path: Path, sheets: Iterable[tuple[str, Sequence[Sequence]]]) -> Path:
+    """A workbook with one sheet per (title, rows); each row a sequence of cell values."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets:
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(list(row))
+        for cells in sheet.iter_rows():
+            for cell in cells:
+                # Typed text such as "=HYPERLINK(...)" stays text: never a formula.
+                if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_STARTS):
+                    cell.data_type = "s"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
