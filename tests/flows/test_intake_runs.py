@@ -84,6 +84,19 @@ def test_the_monthly_run_reports_the_period_for_only_the_units_asked(env):
     assert report["units"] == {"SFJ": "on_time", "SCJG": "not_due"}
     assert [e["path"] for e in report["files"]] == ["SFJ/a.xlsx"]
     assert (env.out / "runs" / "2026-10" / "run-report.json").exists()
+    tables = {key: latest_artifact(key).data for key in ("units-2026-10", "submissions-2026-10")}
+    assert "SCJG" in tables["units-2026-10"] and "not_due" in tables["units-2026-10"]
+    assert "SFJ/a.xlsx" in tables["submissions-2026-10"]
+
+
+def latest_artifact(key):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.sorting import ArtifactSort
+
+    with get_client(sync_client=True) as client:
+        return client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])),
+                                     sort=ArtifactSort.CREATED_DESC, limit=1)[0]
 
 
 KILLER = """
