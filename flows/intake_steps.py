@@ -15,11 +15,13 @@ from connectors.inbox import Inbox, InboxFile, folder_of, sha256
 from connectors.store import NewSubmission, Store, StoredSubmission
 from connectors.worker_pool import Raised, WorkerLost, run_isolated
 from connectors.xlsx_reader import ContainerLimits, ReadFailure, check_container, read_workbook
+from xzzf.catalog import assign, load_catalog
 from xzzf.intake import FileEntry, SubmissionFact, arrival_time, unit_status
 from xzzf.periods import due_day
 from xzzf.problems import Problem
 from xzzf.settings import Settings
 from xzzf.units import Registry
+from xzzf.validation import attribute, validation_frames
 from xzzf.workbook import EXCEL_ROW, ParsedWorkbook, parse_workbook
 from xzzf.workdays import WorkCalendar
 
@@ -95,12 +97,28 @@ def examine(inbox: Inbox, settings: Settings, registry: Registry, store: Store,
                          timeout=settings.reader_timeout_s)
     for index, result in grids.items():
         new[index].parsed = _parse(result, new[index].file.folder, registry, as_of)
+    validate_rows({n: (item.unit, item.parsed) for n, item in enumerate(new) if item.parsed.frames},
+                  registry, settings)
     for item in new:
         entries[item.file.path] = item.entry()
     for path, primary in duplicates.items():
         entries[path] = FileEntry(path, entries[primary].sha256, entries[primary].unit,
                                   entries[primary].period, "duplicate")
     return Scan([entries[path] for path in sorted(entries)], new)
+
+
+def validate_rows(workbooks: dict[int, tuple[str, ParsedWorkbook]], registry: Registry,
+                  settings: Settings) -> int:
+    """Check every row rule over all the given workbooks at once; returns the GX calls made."""
+    if not workbooks:
+        return 0
+    from expectations.runner import SuiteRunner  # GX takes seconds to import: only when needed
+
+    calendar = WorkCalendar(frozenset(settings.extra_holidays))
+    frames = validation_frames(workbooks, assign(load_catalog(), registry), calendar)
+    runner = SuiteRunner()
+    attribute(runner.failures(frames), workbooks)
+    return runner.calls
 
 
 def _refusal(item: InboxFile, data: bytes, registry: Registry, settings: Settings) -> str | None:

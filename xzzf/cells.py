@@ -18,6 +18,12 @@ _DATE_PATTERNS = (
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 
 
+DATE_EXPECTED = "应为日期，如 2026-03-05、2026/3/5、2026.3.5 或 2026年3月5日"
+NUMBER_EXPECTED = "应为数字"
+INTEGER_EXPECTED = "应为整数"
+YES_NO_EXPECTED = "只能填写“是”或“否”"
+
+
 class CellError(ValueError):
     """A value that cannot be read; the message tells the clerk what is expected."""
 
@@ -58,28 +64,28 @@ def as_date(value: object) -> dt.date:
                 return dt.date(*(int(part) for part in match.groups()))
             except ValueError:
                 break
-    raise CellError("应为日期，如 2026-03-05、2026/3/5、2026.3.5 或 2026年3月5日")
+    raise CellError(DATE_EXPECTED)
 
 
 def as_decimal(value: object) -> Decimal:
     if isinstance(value, bool):
-        raise CellError("应为数字")
+        raise CellError(NUMBER_EXPECTED)
     if isinstance(value, int | float):
         return Decimal(str(value))
     text = str(value).strip().translate(FULLWIDTH_DIGITS).replace(",", "")
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise CellError("应为数字") from None
+        raise CellError(NUMBER_EXPECTED) from None
     if not number.is_finite():
-        raise CellError("应为数字")
+        raise CellError(NUMBER_EXPECTED)
     return number
 
 
 def as_integer(value: object) -> int:
     number = as_decimal(value)
     if number != number.to_integral_value():
-        raise CellError("应为整数")
+        raise CellError(INTEGER_EXPECTED)
     return int(number)
 
 
@@ -92,6 +98,10 @@ def as_period(value: object) -> str:
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise CellError("应为 YYYY-MM 格式的月份，如 2026-10")
     return text
+
+
+ERROR_VALUE = "单元格显示错误值 {shown}，请改正公式或直接填写数值"
+FORMULA_WITHOUT_VALUE = "公式没有计算结果，请在 Excel 或 WPS 中打开、重新计算并保存后再报送"
 
 
 class CellProblem:
@@ -110,6 +120,4 @@ class CellProblem:
 
     @property
     def message(self) -> str:
-        if self.shown:
-            return f"单元格显示错误值 {self.shown}，请改正公式或直接填写数值"
-        return "公式没有计算结果，请在 Excel 或 WPS 中打开、重新计算并保存后再报送"
+        return ERROR_VALUE.format(shown=self.shown) if self.shown else FORMULA_WITHOUT_VALUE

@@ -12,6 +12,7 @@ class Problem:
     row: int | None = None  # the Excel row number the clerk sees (header = 1)
     column: str | None = None  # the column header
     value: str | None = None
+    rule: str | None = None  # the rule table id, where a rule of the table was broken
 
     def as_dict(self) -> dict:
         return {k: asdict(self)[k] for k in ("sheet", "row", "column", "value", "message")}

@@ -6,6 +6,7 @@ import datetime as dt
 import random
 import zlib
 
+from xzzf import credit_code as credit_code_rules
 from xzzf.catalog import Assignment
 from xzzf.periods import period_end, period_start
 from xzzf.schema import BASIC_INFO, BASIC_INFO_SHEET, SHEETS, TEMPLATE_VERSIONS
@@ -17,11 +18,8 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚"
 
 def credit_code(rng: random.Random) -> str:
     """A 统一社会信用代码 with a valid GB 32100 check character."""
-    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-    weights = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-    body = "9164" + "0303" + "MA7" + "".join(rng.choice(alphabet) for _ in range(6))
-    total = sum(alphabet.index(c) * w for c, w in zip(body, weights, strict=True))
-    return body + alphabet[(31 - total % 31) % 31]
+    body = "91640303MA7" + "".join(rng.choice(credit_code_rules.ALPHABET) for _ in range(6))
+    return body + credit_code_rules.check_character(body)
 
 
 def as_sheets(info: dict[str, object], tables: dict[str, list[dict]]) -> list[tuple[str, list[list]]]:

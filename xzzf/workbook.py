@@ -165,7 +165,8 @@ def read_table(sheet: Sheet, grid: list[list]) -> tuple[pd.DataFrame, list[Probl
 
 def _typed(column: Column, value, row: int, sheet: Sheet, problems: list[Problem]):
     if isinstance(value, cells.CellProblem):
-        problems.append(Problem(value.message, sheet.title, row, column.header, value.shown))
+        rule = "cell.error_value" if value.shown else "cell.formula_without_value"
+        problems.append(Problem(value.message, sheet.title, row, column.header, value.shown, rule))
         return None
     if cells.is_blank(value):
         return None
@@ -173,14 +174,14 @@ def _typed(column: Column, value, row: int, sheet: Sheet, problems: list[Problem
         return _READERS[column.kind](value)
     except cells.CellError as error:
         problems.append(Problem(f"“{column.header}”{error}", sheet.title, row, column.header,
-                                cells.as_text(value)))
+                                cells.as_text(value), _CELL_RULES[column.kind]))
         return None
 
 
 def _yes_no(value) -> bool:
     text = cells.as_text(value)
     if text not in ("是", "否"):
-        raise cells.CellError("只能填写“是”或“否”")
+        raise cells.CellError(cells.YES_NO_EXPECTED)
     return text == "是"
 
 
@@ -194,6 +195,10 @@ _READERS = {
     Kind.INTEGER: cells.as_integer,
     Kind.MONEY: cells.as_decimal,
 }
+
+
+_CELL_RULES = {Kind.DATE: "cell.date", Kind.NUMBER: "cell.number", Kind.MONEY: "cell.number",
+               Kind.INTEGER: "cell.integer", Kind.YESNO: "cell.yes_no"}
 
 
 def _letter(index: int) -> str:

@@ -73,6 +73,10 @@ def build_inbox(env: Env):
     late_blank["执法决定"] = [late_blank["执法决定"][0], None,
                           {**late_blank["执法决定"][0], "决定文书号": "B-2", "决定日期": "10月9日"}]
     write_workbook(r / "bad-date.xlsx", "STHJ", rows=late_blank)
+    choice_after_blank = copy.deepcopy(VALID_ROWS)
+    choice_after_blank["执法决定"] = [choice_after_blank["执法决定"][0], None,
+                                  {**choice_after_blank["执法决定"][0], "决定文书号": "B-2", "执法类别": "罚款"}]
+    write_workbook(r / "bad-choice.xlsx", "STHJ", rows=choice_after_blank)
     formula = write_workbook(r / "formula.xlsx", "STHJ")
     book = openpyxl.load_workbook(formula)
     book["心理健康活动"]["D2"] = "=SUM(X1:X9)"
@@ -149,6 +153,7 @@ REJECTED = {
     "STHJ/other-unit.xlsx": ("基本信息", 1, "单位编码", "与所在文件夹 STHJ 不一致"),
     "STHJ/future.xlsx": ("基本信息", 3, "报送期间", "晚于当前月份 2026-11"),
     "STHJ/bad-date.xlsx": ("执法决定", 4, "决定日期", "应为日期"),
+    "STHJ/bad-choice.xlsx": ("执法决定", 4, "执法类别", "只能填写：行政处罚、"),
     "STHJ/formula.xlsx": ("心理健康活动", 2, "参加人数", "公式没有计算结果"),
     "STHJ/error-cell.xlsx": ("心理健康活动", 2, "参加人数", "#DIV/0!"),
     "STHJ/bomb.xlsx": (None, None, None, "解压后过大"),

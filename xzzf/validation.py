@@ -1,0 +1,114 @@
+"""Row validation around the rule table: the frames to validate (all new files of a run
+pooled per sheet, with derived columns) and the attribution of failures back to files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+
+import pandas as pd
+
+from xzzf.catalog import Assignment
+from xzzf.periods import period_end, period_start
+from xzzf.problems import Problem
+from xzzf.rules import OWED_TASKS, RULES_BY_ID
+from xzzf.schema import SHEETS, SHEETS_BY_NAME
+from xzzf.workbook import EXCEL_ROW, ParsedWorkbook
+from xzzf.workdays import WorkCalendar
+
+FILE_ID = "_file_id"
+INDEX_COLUMNS = [FILE_ID, EXCEL_ROW]
+FAST_PUBLICATION = ("行政许可", "行政处罚")  # 7 working days; the other categories 20
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One row that broke one rule, as the validation engine reports it."""
+
+    rule: str
+    file_id: int
+    excel_row: int
+    value: object
+
+
+def validation_frames(workbooks: dict[int, tuple[str, ParsedWorkbook]], assignment: Assignment,
+                      calendar: WorkCalendar) -> dict[str, pd.DataFrame]:
+    """Every sheet of every workbook (file id → (unit, parsed)) in one frame per sheet."""
+    periods = {fid: parsed.period for fid, (_, parsed) in workbooks.items() if parsed.period}
+    frames: dict[str, pd.DataFrame] = {}
+    for sheet in SHEETS:
+        parts = [parsed.frames[sheet.name].assign(**{FILE_ID: fid})
+                 for fid, (_, parsed) in workbooks.items()
+                 if fid in periods and sheet.name in parsed.frames and len(parsed.frames[sheet.name])]
+        if parts:
+            frames[sheet.name] = _with_period(pd.concat(parts, ignore_index=True), periods)
+    if "trainings" in frames:
+        frames["trainings"]["_on_roster"] = _on_roster(frames["trainings"], frames.get("roster"))
+    if "decisions" in frames:
+        _add_publication_due(frames["decisions"], calendar)
+    owed = _owed_tasks(workbooks, periods, assignment)
+    if "task_progress" in frames:
+        progress = frames["task_progress"]
+        progress["_owed"] = [task in owed.get(fid, ()) for fid, task in zip(progress[FILE_ID], progress["task_no"],
+                                                                           strict=True)]
+    frames[OWED_TASKS] = _owed_frame(owed, frames.get("task_progress"))
+    return frames
+
+
+def _with_period(frame: pd.DataFrame, periods: dict[int, str]) -> pd.DataFrame:
+    period = frame[FILE_ID].map(periods)
+    frame["_period_start"] = period.map(period_start)
+    frame["_period_end"] = period.map(period_end)
+    frame["_year_start"] = period.map(lambda p: dt.date(int(p[:4]), 1, 1))
+    return frame
+
+
+def _on_roster(trainings: pd.DataFrame, roster: pd.DataFrame | None) -> pd.Series:
+    if roster is None:
+        return pd.Series(False, index=trainings.index)
+    known = set(zip(roster[FILE_ID], roster["cert_no"], strict=True))
+    return pd.Series([(f, c) in known for f, c in zip(trainings[FILE_ID], trainings["cert_no"], strict=True)],
+                     index=trainings.index)
+
+
+def _add_publication_due(decisions: pd.DataFrame, calendar: WorkCalendar) -> None:
+    """The last day a decision may be published: 7 or 20 working days after it."""
+    due = functools.cache(calendar.add_workdays)
+    days = decisions["category"].map(lambda c: 7 if c in FAST_PUBLICATION else 20)
+    decisions["_publication_due"] = [due(d, n) if isinstance(d, dt.date) else None
+                                     for d, n in zip(decisions["decision_date"], days, strict=True)]
+    decisions["_calendar_known"] = [isinstance(d, dt.date) and calendar.covers(d.year)
+                                    and calendar.covers(due(d, n).year)
+                                    for d, n in zip(decisions["decision_date"], days, strict=True)]
+
+
+def _owed_tasks(workbooks, periods, assignment: Assignment) -> dict[int, tuple[int, ...]]:
+    return {fid: assignment.tasks_of(unit) for fid, (unit, _) in workbooks.items() if fid in periods and unit}
+
+
+def _owed_frame(owed: dict[int, tuple[int, ...]], progress: pd.DataFrame | None) -> pd.DataFrame:
+    reported = set() if progress is None else set(zip(progress[FILE_ID], progress["task_no"], strict=True))
+    rows = [(fid, 0, task, (fid, task) in reported) for fid, tasks in owed.items() for task in tasks]
+    return pd.DataFrame(rows, columns=[FILE_ID, EXCEL_ROW, "task_no", "_reported"])
+
+
+def attribute(failures: list[Failure], workbooks: dict[int, tuple[str, ParsedWorkbook]]) -> None:
+    """Add each failure to its workbook's errors or warnings, located as the clerk sees it."""
+    for failure in sorted(failures, key=lambda f: (f.file_id, f.excel_row, f.rule)):
+        rule = RULES_BY_ID[failure.rule]
+        sheet = SHEETS_BY_NAME["task_progress" if rule.sheet == OWED_TASKS else rule.sheet]
+        value = failure.value
+        problem = Problem(
+            rule.message, sheet.title, failure.excel_row or None, sheet.column(rule.column).header,
+            "" if value is None or value != value else _shown(value), rule.id)
+        parsed = workbooks[failure.file_id][1]
+        (parsed.errors if rule.severity == "error" else parsed.warnings).append(problem)
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
