@@ -56,27 +56,30 @@ class Examined:
 
 @dataclass
 class Scan:
-    entries: list[FileEntry]  # every file in the inbox, in path order
+    files: dict[str, FileEntry]  # every file in the inbox by path; new ones filled in by `conclude`
     new: list[Examined]
+    duplicates: dict[str, str]  # path of a copy → path of the file that stands for its bytes
+
+    @property
+    def entries(self) -> list[FileEntry]:
+        return [self.files[path] for path in sorted(self.files)]
 
 
-def examine(inbox: Inbox, settings: Settings, registry: Registry, store: Store,
-            as_of: dt.datetime) -> Scan:
-    """Hash every file, and read, check and parse those never seen before."""
+def survey(inbox: Inbox, settings: Settings, registry: Registry, store: Store) -> Scan:
+    """List and hash every file; the new ones get their arrival time and container check."""
     known, last_scan = store.known(), store.last_scan()
-    entries: dict[str, FileEntry] = {}
+    files: dict[str, FileEntry] = {}
     contents: dict[tuple[str, str], list[tuple[InboxFile, bytes]]] = {}
     for item in inbox.scan():
-        unit = item.folder if item.folder in registry else None
         if item.ignored:
-            entries[item.path] = FileEntry(item.path, None, None, None, "ignored")
+            files[item.path] = FileEntry(item.path, None, None, None, "ignored")
             continue
         data = inbox.read(item)
         if not inbox.unchanged(item):
-            entries[item.path] = FileEntry(item.path, None, unit, None, "pending")
+            files[item.path] = FileEntry(item.path, None, _unit(item, registry), None, "pending")
             continue
         contents.setdefault((item.folder or "", sha256(data)), []).append((item, data))
-    new, to_read, duplicates = [], {}, {}
+    new, duplicates = [], {}
     for key, copies in contents.items():
         stored = known.get(key)
         # The same bytes twice are one submission: the copy first recorded (or the first
@@ -84,27 +87,44 @@ def examine(inbox: Inbox, settings: Settings, registry: Registry, store: Store,
         item, data = next((c for c in copies if stored and c[0].path == stored.path), copies[0])
         duplicates.update({other.path: item.path for other, _ in copies if other is not item})
         if stored:
-            entries[item.path] = _entry_of(stored, item.path)
+            files[item.path] = _entry_of(stored, item.path)
             continue
         reason = _refusal(item, data, registry, settings)
-        new.append(Examined(item, item.folder if item.folder in registry else None, key[1], data,
-                            arrival_time(item.mtime, last_scan),
+        new.append(Examined(item, _unit(item, registry), key[1], data, arrival_time(item.mtime, last_scan),
                             ParsedWorkbook(errors=[Problem(reason)] if reason else [])))
-        if not reason:
-            to_read[len(new) - 1] = data
+    return Scan(files, new, duplicates)
+
+
+def read_new(scan: Scan, settings: Settings, registry: Registry, as_of: dt.datetime) -> None:
+    """Read and parse the new files that passed the container check, in worker processes."""
+    to_read = {n: item.data for n, item in enumerate(scan.new) if not item.parsed.errors}
     grids = run_isolated(read_workbook, to_read.items(), workers=settings.reader_workers,
-                         memory_bytes=settings.reader_memory_mb << 20,
-                         timeout=settings.reader_timeout_s)
+                         memory_bytes=settings.reader_memory_mb << 20, timeout=settings.reader_timeout_s)
     for index, result in grids.items():
-        new[index].parsed = _parse(result, new[index].file.folder, registry, as_of)
-    validate_rows({n: (item.unit, item.parsed) for n, item in enumerate(new) if item.parsed.frames},
+        scan.new[index].parsed = _parse(result, scan.new[index].file.folder, registry, as_of)
+
+
+def conclude(scan: Scan) -> None:
+    """Each new file's entry shows its outcome; each copy shows the file it duplicates."""
+    for item in scan.new:
+        scan.files[item.file.path] = item.entry()
+    for path, primary in scan.duplicates.items():
+        original = scan.files[primary]
+        scan.files[path] = FileEntry(path, original.sha256, original.unit, original.period, "duplicate")
+
+
+def examine(inbox: Inbox, settings: Settings, registry: Registry, store: Store, as_of: dt.datetime) -> Scan:
+    """Hash every file, and read, check and parse those never seen before."""
+    scan = survey(inbox, settings, registry, store)
+    read_new(scan, settings, registry, as_of)
+    validate_rows({n: (item.unit, item.parsed) for n, item in enumerate(scan.new) if item.parsed.tables},
                   registry, settings)
-    for item in new:
-        entries[item.file.path] = item.entry()
-    for path, primary in duplicates.items():
-        entries[path] = FileEntry(path, entries[primary].sha256, entries[primary].unit,
-                                  entries[primary].period, "duplicate")
-    return Scan([entries[path] for path in sorted(entries)], new)
+    conclude(scan)
+    return scan
+
+
+def _unit(item: InboxFile, registry: Registry) -> str | None:
+    return item.folder if item.folder in registry else None
 
 
 def validate_rows(workbooks: dict[int, tuple[str, ParsedWorkbook]], registry: Registry,
@@ -170,13 +190,12 @@ def _new_submission(item: Examined) -> NewSubmission:
         accepted=item.accepted, info={k: str(v) for k, v in parsed.info.items()},
         errors=[p.as_dict() for p in parsed.errors],
         warnings=[p.as_dict() for p in parsed.warnings],
-        rows={name: _records(frame) for name, frame in parsed.frames.items()},
+        rows={name: [_stored(record) for record in records] for name, records in parsed.tables.items()},
     )
 
 
-def _records(frame) -> list[dict]:
-    renamed = frame.rename(columns={EXCEL_ROW: "excel_row"})
-    return renamed.astype(object).where(renamed.notna(), None).to_dict("records")
+def _stored(record: dict) -> dict:
+    return {("excel_row" if key == EXCEL_ROW else key): value for key, value in record.items()}
 
 
 def unit_statuses(store: Store, registry: Registry, period: str, as_of: dt.datetime,

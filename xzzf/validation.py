@@ -38,11 +38,11 @@ def validation_frames(workbooks: dict[int, tuple[str, ParsedWorkbook]], assignme
     periods = {fid: parsed.period for fid, (_, parsed) in workbooks.items() if parsed.period}
     frames: dict[str, pd.DataFrame] = {}
     for sheet in SHEETS:
-        parts = [parsed.frames[sheet.name].assign(**{FILE_ID: fid})
-                 for fid, (_, parsed) in workbooks.items()
-                 if fid in periods and sheet.name in parsed.frames and len(parsed.frames[sheet.name])]
-        if parts:
-            frames[sheet.name] = _with_period(pd.concat(parts, ignore_index=True), periods)
+        records = [{**record, FILE_ID: fid} for fid, (_, parsed) in workbooks.items() if fid in periods
+                   for record in parsed.tables.get(sheet.name, ())]
+        if records:
+            columns = [EXCEL_ROW, *(c.name for c in sheet.columns), FILE_ID]
+            frames[sheet.name] = _with_period(pd.DataFrame.from_records(records, columns=columns), periods)
     if "trainings" in frames:
         frames["trainings"]["_on_roster"] = _on_roster(frames["trainings"], frames.get("roster"))
     if "decisions" in frames:

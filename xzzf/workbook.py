@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import pandas as pd
-
 from xzzf import cells
 from xzzf.problems import Problem
 from xzzf.schema import BASIC_INFO, BASIC_INFO_SHEET, SHEETS, TEMPLATE_VERSIONS, Column, Kind, Sheet
@@ -23,7 +21,7 @@ EXCEL_ROW = "_excel_row"
 @dataclass
 class ParsedWorkbook:
     info: dict[str, object] = field(default_factory=dict)  # 基本信息 by internal name
-    frames: dict[str, pd.DataFrame] = field(default_factory=dict)  # sheet name → typed rows
+    tables: dict[str, list[dict]] = field(default_factory=dict)  # sheet name → typed rows
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
@@ -48,8 +46,8 @@ def parse_workbook(
         if actual is None:
             parsed.errors.append(_missing_sheet(sheet.title))
         else:
-            frame, problems = read_table(sheet, grids[actual])
-            parsed.frames[sheet.name] = frame
+            records, problems = read_table(sheet, grids[actual])
+            parsed.tables[sheet.name] = records
             parsed.errors += problems
     return parsed
 
@@ -123,8 +121,9 @@ def _check_identity(parsed: ParsedWorkbook, found, folder_unit, registry: Regist
                            "请下载最新模板重新填报")
 
 
-def read_table(sheet: Sheet, grid: list[list]) -> tuple[pd.DataFrame, list[Problem]]:
-    """Typed rows of one table sheet (header in row 1), with `_excel_row`; blank rows skipped."""
+def read_table(sheet: Sheet, grid: list[list]) -> tuple[list[dict], list[Problem]]:
+    """Typed rows of one table sheet (header in row 1), with `_excel_row`; blank rows skipped.
+    Plain records, not a DataFrame: a run pools every file's rows into one frame per sheet."""
     problems: list[Problem] = []
     header = grid[0] if grid else []
     expected = {cells.normalise_header(c.header): c for c in sheet.columns}
@@ -151,16 +150,16 @@ def read_table(sheet: Sheet, grid: list[list]) -> tuple[pd.DataFrame, list[Probl
                                     sheet=sheet.title, row=1, column=column.header))
     records = []
     if not problems:
-        for index, line in enumerate(grid[1:], start=2):
-            values = [line[i] if i < len(line) else None for i in positions.values()]
+        columns = [(sheet.column(name), index) for name, index in positions.items()]
+        for row, line in enumerate(grid[1:], start=2):
+            values = [line[i] if i < len(line) else None for _, i in columns]
             if all(cells.is_blank(v) for v in values):
                 continue
-            record = {EXCEL_ROW: index}
-            for column, value in zip(positions, values, strict=True):
-                record[column] = _typed(sheet.column(column), value, index, sheet, problems)
+            record = {EXCEL_ROW: row}
+            for (column, _), value in zip(columns, values, strict=True):
+                record[column.name] = _typed(column, value, row, sheet, problems)
             records.append(record)
-    frame = pd.DataFrame.from_records(records, columns=[EXCEL_ROW, *(c.name for c in sheet.columns)])
-    return frame, problems
+    return records, problems
 
 
 def _typed(column: Column, value, row: int, sheet: Sheet, problems: list[Problem]):
