@@ -81,31 +81,24 @@ class Store:
     def record_scan(self, scanned_at: dt.datetime, new: Iterable[NewSubmission]) -> None:
         """Record a scan and its new files in one transaction, then settle which accepted
         submission is in force for every (unit, period) it touched."""
+        new = list(new)
         with self.engine.begin() as connection:
             scan_id = connection.execute(insert(scans).values(scanned_at=scanned_at)).inserted_primary_key[0]
-            touched = set()
-            for item in new:
-                submission_id = connection.execute(insert(submissions).values(
-                    folder=item.folder, sha256=item.sha256, path=item.path, size=item.size,
-                    mtime=item.mtime, arrival_at=item.arrival_at, scan_id=scan_id,
-                    unit_code=item.unit_code, period=item.period, fill_date=item.fill_date,
-                    status="accepted" if item.accepted else "rejected",
-                    info=item.info, errors=item.errors, warnings=item.warnings,
-                )).inserted_primary_key[0]
-                if item.accepted:
-                    self._insert_rows(connection, submission_id, item.rows)
-                    touched.add((item.unit_code, item.period))
-            for unit_code, period in sorted(touched):
-                _settle_in_force(connection, unit_code, period)
+            ids = _insert_submissions(connection, scan_id, new) if new else []
+            rows: dict[str, list[dict]] = {}
+            for submission_id, item in zip(ids, new, strict=True):
+                for table_name, records in item.rows.items() if item.accepted else ():
+                    rows.setdefault(table_name, []).extend(
+                        {**record, "submission_id": submission_id} for record in records)
+            self._insert_rows(connection, rows)
+            _settle_in_force(connection, {(i.unit_code, i.period) for i in new if i.accepted})
 
     @staticmethod
-    def _insert_rows(connection: Connection, submission_id: int, rows: dict[str, list[dict]]):
+    def _insert_rows(connection: Connection, rows: dict[str, list[dict]]) -> None:
+        """Every new row of a table in one executemany."""
         for table_name, records in rows.items():
             if records:
-                connection.execute(
-                    insert(data_tables[table_name]),
-                    [{**record, "submission_id": submission_id} for record in records],
-                )
+                connection.execute(insert(data_tables[table_name]), records)
 
     def submissions_for(self, period: str) -> list[StoredSubmission]:
         with self.engine.connect() as connection:
@@ -124,6 +117,17 @@ class Store:
             return [dict(r._mapping) for r in connection.execute(query.order_by(table.c.id))]
 
 
+def _insert_submissions(connection: Connection, scan_id: int, new: list[NewSubmission]) -> list[int]:
+    """Insert the files in one statement; their ids, in order."""
+    result = connection.execute(insert(submissions).returning(submissions.c.id, sort_by_parameter_order=True), [
+        {"folder": i.folder, "sha256": i.sha256, "path": i.path, "size": i.size, "mtime": i.mtime,
+         "arrival_at": i.arrival_at, "scan_id": scan_id, "unit_code": i.unit_code, "period": i.period,
+         "fill_date": i.fill_date, "status": "accepted" if i.accepted else "rejected", "info": i.info,
+         "errors": i.errors, "warnings": i.warnings}
+        for i in new])
+    return list(result.scalars())
+
+
 _STORED_COLUMNS = (
     submissions.c.id, submissions.c.folder, submissions.c.sha256, submissions.c.path,
     submissions.c.arrival_at, submissions.c.unit_code, submissions.c.period,
@@ -131,19 +135,29 @@ _STORED_COLUMNS = (
 )
 
 
-def _settle_in_force(connection: Connection, unit_code: str, period: str) -> None:
-    """The latest accepted file is in force (arrival, then 填报日期, then SHA-256);
-    the others are superseded."""
+def _settle_in_force(connection: Connection, touched: set[tuple[str, str]]) -> None:
+    """For each touched (unit, period) the latest accepted file is in force (arrival, then
+    填报日期, then SHA-256); the others are superseded."""
+    if not touched:
+        return
     candidates = connection.execute(
-        select(submissions.c.id, submissions.c.arrival_at, submissions.c.fill_date,
-               submissions.c.sha256)
-        .where(submissions.c.unit_code == unit_code, submissions.c.period == period,
+        select(submissions.c.id, submissions.c.unit_code, submissions.c.period, submissions.c.arrival_at,
+               submissions.c.fill_date, submissions.c.sha256)
+        .where(submissions.c.unit_code.in_({unit for unit, _ in touched}),
+               submissions.c.period.in_({period for _, period in touched}),
                submissions.c.status.in_(("accepted", "superseded")))
     ).all()
-    latest = max(candidates, key=lambda r: (r.arrival_at, r.fill_date or dt.date.min, r.sha256))
-    scope = (submissions.c.unit_code == unit_code) & (submissions.c.period == period)
-    connection.execute(update(submissions).where(
-        scope, submissions.c.status == "accepted", submissions.c.id != latest.id
-    ).values(status="superseded"))
-    connection.execute(update(submissions).where(submissions.c.id == latest.id)
-                       .values(status="accepted"))
+    latest: dict[tuple[str, str], object] = {}
+    for row in candidates:
+        key = (row.unit_code, row.period)
+        if key in touched and (key not in latest or _recency(row) > _recency(latest[key])):
+            latest[key] = row
+    in_force = {row.id for row in latest.values()}
+    others = [row.id for row in candidates if (row.unit_code, row.period) in touched and row.id not in in_force]
+    if others:
+        connection.execute(update(submissions).where(submissions.c.id.in_(others)).values(status="superseded"))
+    connection.execute(update(submissions).where(submissions.c.id.in_(in_force)).values(status="accepted"))
+
+
+def _recency(row) -> tuple:
+    return (row.arrival_at, row.fill_date or dt.date.min, row.sha256)

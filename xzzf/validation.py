@@ -57,10 +57,10 @@ def validation_frames(workbooks: dict[int, tuple[str, ParsedWorkbook]], assignme
 
 
 def _with_period(frame: pd.DataFrame, periods: dict[int, str]) -> pd.DataFrame:
-    period = frame[FILE_ID].map(periods)
-    frame["_period_start"] = period.map(period_start)
-    frame["_period_end"] = period.map(period_end)
-    frame["_year_start"] = period.map(lambda p: dt.date(int(p[:4]), 1, 1))
+    files = frame[FILE_ID]
+    frame["_period_start"] = files.map({fid: period_start(p) for fid, p in periods.items()})
+    frame["_period_end"] = files.map({fid: period_end(p) for fid, p in periods.items()})
+    frame["_year_start"] = files.map({fid: dt.date(int(p[:4]), 1, 1) for fid, p in periods.items()})
     return frame
 
 

@@ -101,7 +101,8 @@ def main() -> None:
             root = Path(tmp)
             began = time.perf_counter()
             inbox, registry_file = make_inbox(root, units)
-            print(f"\n{units} units × 12 months: generated {units * 12} workbooks in {time.perf_counter() - began:.1f}s")
+            generated = time.perf_counter() - began
+            print(f"\n{units} units × 12 months: generated {units * 12} workbooks in {generated:.1f}s")
             settings = load_settings(inbox=inbox, units=registry_file, out=root / "out")
             registry = load_registry(registry_file)
             store = Store(f"sqlite:///{root / 'xzzf.db'}")

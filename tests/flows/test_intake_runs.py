@@ -102,7 +102,6 @@ def latest_artifact(key):
 KILLER = """
 import os, signal, sys
 stage = sys.argv[1]
-calls = []
 def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
 import connectors.store, flows.intake_steps
@@ -110,11 +109,9 @@ if stage == "after-archive":
     connectors.store.Store.record_scan = die
 elif stage == "inside-load":
     insert = connectors.store.Store._insert_rows
-    def insert_then_die(connection, submission_id, rows):
-        insert(connection, submission_id, rows)
-        calls.append(1)
-        if len(calls) == 2:
-            die()
+    def insert_then_die(connection, rows):
+        insert(connection, dict(list(rows.items())[:2]))  # some tables written, then killed
+        die()
     connectors.store.Store._insert_rows = staticmethod(insert_then_die)
 elif stage == "before-report":
     flows.intake_steps.write_run_report = die
