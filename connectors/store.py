@@ -11,8 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, create_engine, func, insert, select, update
 
 from connectors.store_schema import data_tables, scans, submissions
@@ -62,6 +60,9 @@ class Store:
 
     def migrate(self) -> None:
         """Bring the schema to the newest revision (idempotent)."""
+        from alembic import command
+        from alembic.config import Config
+
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.begin() as connection:

@@ -7,6 +7,7 @@ import datetime as dt
 from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from flows import intake_steps as steps
 from flows.setup import Run, prepare
@@ -40,9 +41,10 @@ def report_run(run: Run, scan: steps.Scan, period: str, name: str) -> str:
 
 def intake_run(run: Run, period: str, name: str) -> str:
     """Scan, read, check, record and report: the intake, also the monthly run's first part."""
-    scan = examine_inbox(run)
-    record_scan(run, scan)
-    return report_run(run, scan, period, name)
+    # quote(): Prefect would otherwise walk every row of the run's data as task inputs.
+    scan = examine_inbox(quote(run))
+    record_scan(quote(run), quote(scan))
+    return report_run(quote(run), quote(scan), period, name)
 
 
 @flow(name="intake", log_prints=True)

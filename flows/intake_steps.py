@@ -21,7 +21,6 @@ from xzzf.periods import due_day
 from xzzf.problems import Problem
 from xzzf.settings import Settings
 from xzzf.units import Registry
-from xzzf.validation import attribute, validation_frames
 from xzzf.workbook import EXCEL_ROW, ParsedWorkbook, parse_workbook
 from xzzf.workdays import WorkCalendar
 
@@ -132,7 +131,9 @@ def validate_rows(workbooks: dict[int, tuple[str, ParsedWorkbook]], registry: Re
     """Check every row rule over all the given workbooks at once; returns the GX calls made."""
     if not workbooks:
         return 0
-    from expectations.runner import SuiteRunner  # GX takes seconds to import: only when needed
+    # GX and pandas take seconds to import: only when there is something to validate.
+    from expectations.runner import SuiteRunner
+    from xzzf.validation import attribute, validation_frames
 
     calendar = WorkCalendar(frozenset(settings.extra_holidays))
     frames = validation_frames(workbooks, assign(load_catalog(), registry), calendar)
