@@ -21,9 +21,10 @@ DryRun = Annotated[bool, typer.Option("--dry-run", help="只读取和校验，�
 
 
 def _quiet_telemetry() -> None:
-    """No telemetry and no downloads at run time."""
+    """No telemetry and no downloads at run time; a lean temporary Prefect server."""
     for name, value in (("GX_ANALYTICS_ENABLED", "False"), ("DO_NOT_TRACK", "1"),
-                        ("PREFECT_SERVER_ANALYTICS_ENABLED", "false")):
+                        ("PREFECT_SERVER_ANALYTICS_ENABLED", "false"),
+                        ("PREFECT_UI_ENABLED", "false")):  # nobody sees a temporary server's UI
         os.environ.setdefault(name, value)
 
 
