@@ -10,6 +10,14 @@ import openpyxl
 _FORMULA_STARTS = ("=", "+", "-", "@")
 
 
+def keep_as_text(sheet) -> None:
+    """Typed text such as "=HYPERLINK(...)" stays text in every workbook we write: never a formula."""
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_STARTS):
+                cell.data_type = "s"
+
+
 def write_sheets(path: Path, sheets: Iterable[tuple[str, Sequence[Sequence]]]) -> Path:
     """A workbook with one sheet per (title, rows); each row a sequence of cell values."""
     book = openpyxl.Workbook()
@@ -18,11 +26,7 @@ def write_sheets(path: Path, sheets: Iterable[tuple[str, Sequence[Sequence]]]) -
         sheet = book.create_sheet(title)
         for row in rows:
             sheet.append(list(row))
-        for cells in sheet.iter_rows():
-            for cell in cells:
-                # Typed text such as "=HYPERLINK(...)" stays text: never a formula.
-                if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_STARTS):
-                    cell.data_type = "s"
+        keep_as_text(sheet)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path

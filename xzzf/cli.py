@@ -75,9 +75,12 @@ def monthly(
     _quiet_telemetry()
     from flows.monthly import monthly as flow
 
-    only_units = [code.strip() for code in only.split(",") if code.strip()] if only else None
-    _run(lambda: flow(period=period, as_of=_as_of(as_of), only_units=only_units, dry_run=dry_run,
+    _run(lambda: flow(period=period, as_of=_as_of(as_of), only_units=_codes(only), dry_run=dry_run,
                       resend=resend, inbox=_s(inbox), units=_s(units), db=db, out=_s(out)))
+
+
+def _codes(only: str | None) -> list[str] | None:
+    return [code.strip() for code in only.split(",") if code.strip()] if only else None
 
 
 def _s(path: Path | None) -> str | None:
@@ -91,3 +94,17 @@ def demo(out: Annotated[Path, typer.Option("--out", help="演示输出文件夹�
     from flows.demo import run_demo
 
     _run(lambda: run_demo(out))
+
+
+@app.command()
+def templates(
+    period: Annotated[str, typer.Option("--period", help="报送期间 YYYY-MM")],
+    out: Annotated[Path, typer.Option("--out", help="模板输出文件夹")],
+    units: Units = None, db: Db = None,
+    only: Annotated[str | None, typer.Option("--only", help="只生成这些单位编码，逗号分隔")] = None,
+) -> None:
+    """模板：为每个报送单位生成该期间的月报模板（预填上月人员、未办结投诉和任务进展）。"""
+    _quiet_telemetry()
+    from flows.templates import templates as flow
+
+    _run(lambda: flow(period=period, out=str(out), only_units=_codes(only), units=_s(units), db=db))

@@ -1,0 +1,40 @@
+"""The templates flow: each reporting unit's workbook for a period, pre-filled."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow
+from prefect.artifacts import create_table_artifact
+
+from connectors.store import Store
+from connectors.template_writer import write_template
+from xzzf.catalog import assign, load_catalog
+from xzzf.periods import parse_period
+from xzzf.settings import load_settings
+from xzzf.template import build_template, prefill
+from xzzf.units import load_registry
+
+PREFILLED = ("roster", "complaints", "task_progress")
+
+
+@flow(name="templates", log_prints=True)
+def templates(period: str, out: str, only_units: list[str] | None = None, units: str | None = None,
+              db: str | None = None) -> str:
+    """Write every reporting unit's template for `period` (YYYY-MM) into `out`."""
+    period = parse_period(period)
+    settings = load_settings(units=units, database_url=db)
+    registry = load_registry(settings.units).only(only_units)
+    store = Store(settings.database)
+    store.migrate()
+    assignment = assign(load_catalog(), registry)
+    stored = {table: store.rows(table) for table in PREFILLED}
+    written = []
+    for unit in registry.reporting:
+        mine = {table: [r for r in rows if r["unit_code"] == unit.code] for table, rows in stored.items()}
+        template = build_template(unit, period, assignment, *prefill(mine, period))
+        written.append(write_template(Path(out) / unit.code / f"{unit.name}{period}月报.xlsx", template))
+    create_table_artifact(key=f"templates-{period}", description=f"{period} 月报模板",
+                          table=[{"单位": p.parent.name, "文件": str(p)} for p in written])
+    print(f"已生成 {len(written)} 个单位的 {period} 月报模板：{out}")
+    return str(out)
