@@ -25,6 +25,13 @@ def record_scan(run: Run, scan: steps.Scan) -> None:
 
 
 @task(cache_policy=NO_CACHE)
+def write_receipts(run: Run, scan: steps.Scan) -> int:
+    if run.dry_run:
+        return 0
+    return len(steps.write_receipts(scan, run.registry, run.settings.receipts_dir))
+
+
+@task(cache_policy=NO_CACHE)
 def report_run(run: Run, scan: steps.Scan, period: str, name: str) -> str:
     units = steps.unit_statuses(run.store, run.registry, period, run.as_of, run.settings)
     path = steps.write_run_report(run.runs_dir(name) / "run-report.json", run.as_of, scan,
@@ -44,6 +51,7 @@ def intake_run(run: Run, period: str, name: str) -> str:
     # quote(): Prefect would otherwise walk every row of the run's data as task inputs.
     scan = examine_inbox(quote(run))
     record_scan(quote(run), quote(scan))
+    write_receipts(quote(run), quote(scan))
     return report_run(quote(run), quote(scan), period, name)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from connectors.archive import Archive
 from connectors.inbox import Inbox, InboxFile, folder_of, sha256
+from connectors.receipt_writer import write_annotated_copy, write_receipt
 from connectors.store import NewSubmission, Store, StoredSubmission
 from connectors.worker_pool import Raised, WorkerLost, run_isolated
 from connectors.xlsx_reader import ContainerLimits, ReadFailure, check_container, read_workbook
@@ -19,6 +20,7 @@ from xzzf.catalog import assign, load_catalog
 from xzzf.intake import FileEntry, SubmissionFact, arrival_time, unit_status
 from xzzf.periods import due_day
 from xzzf.problems import Problem
+from xzzf.receipt import receipt_lines, receipt_name
 from xzzf.settings import Settings
 from xzzf.units import Registry
 from xzzf.workbook import EXCEL_ROW, ParsedWorkbook, parse_workbook
@@ -41,6 +43,7 @@ class Examined:
     data: bytes
     arrival_at: dt.datetime
     parsed: ParsedWorkbook
+    readable: bool = False  # opened and parsed: a highlighted copy can be made
 
     @property
     def accepted(self) -> bool:
@@ -101,6 +104,7 @@ def read_new(scan: Scan, settings: Settings, registry: Registry, as_of: dt.datet
                          memory_bytes=settings.reader_memory_mb << 20, timeout=settings.reader_timeout_s)
     for index, result in grids.items():
         scan.new[index].parsed = _parse(result, scan.new[index].file.folder, registry, as_of)
+        scan.new[index].readable = not isinstance(result, WorkerLost | Raised)
 
 
 def conclude(scan: Scan) -> None:
@@ -197,6 +201,20 @@ def _new_submission(item: Examined) -> NewSubmission:
 
 def _stored(record: dict) -> dict:
     return {("excel_row" if key == EXCEL_ROW else key): value for key, value in record.items()}
+
+
+def write_receipts(scan: Scan, registry: Registry, receipts: Path) -> list[Path]:
+    """A 回执 for every file read this run; rejected readable files also get an annotated copy."""
+    written = []
+    for item in scan.new:
+        entry = scan.files[item.file.path]
+        unit = registry.get(entry.unit) if entry.unit else None
+        lines = receipt_lines(entry, unit.name if unit else None, item.arrival_at)
+        written.append(write_receipt(receipts / receipt_name(entry, "回执"), lines))
+        if not item.accepted and item.readable:
+            written.append(write_annotated_copy(receipts / receipt_name(entry, "标注"), item.data,
+                                                entry.errors, entry.warnings))
+    return written
 
 
 def unit_statuses(store: Store, registry: Registry, period: str, as_of: dt.datetime,
