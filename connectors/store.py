@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, create_engine, func, insert, select, update
 
-from connectors.store_schema import data_tables, scans, submissions
+from connectors.store_schema import data_tables, emails, scans, submissions
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -100,6 +100,24 @@ class Store:
         for table_name, records in rows.items():
             if records:
                 connection.execute(insert(data_tables[table_name]), records)
+
+    def email(self, key: str) -> dict | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(emails).where(emails.c.key == key)).first()
+        return dict(row._mapping) if row else None
+
+    def unsent_emails(self) -> list[dict]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(emails).where(emails.c.status == "unsent").order_by(emails.c.id))
+            return [dict(r._mapping) for r in rows]
+
+    def save_email(self, key: str, **values) -> None:
+        """Insert or update the ledger line of one email."""
+        with self.engine.begin() as connection:
+            if connection.execute(select(emails.c.id).where(emails.c.key == key)).first():
+                connection.execute(update(emails).where(emails.c.key == key).values(**values))
+            else:
+                connection.execute(insert(emails).values(key=key, **values))
 
     def submissions_for(self, period: str) -> list[StoredSubmission]:
         with self.engine.connect() as connection:

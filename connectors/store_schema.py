@@ -70,6 +70,20 @@ submissions = Table(
     UniqueConstraint("folder", "sha256"),
 )
 
+# Every email the pipeline owes: sent once per key unless a run asks to resend.
+emails = Table(
+    "emails", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(128), nullable=False, unique=True),  # e.g. summary/2026-10
+    Column("subject", Text, nullable=False),
+    Column("recipients", JSON, nullable=False),
+    Column("eml_path", Text, nullable=False),  # the message as built, kept under <out>/outbox
+    Column("status", String(16), nullable=False),  # sent | unsent | written (no SMTP host)
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
 _TYPES = {
     Kind.TEXT: Text, Kind.IDENT: String(128), Kind.ENUM: String(32), Kind.YESNO: Boolean,
     Kind.DATE: Date, Kind.NUMBER: Float, Kind.INTEGER: Integer, Kind.MONEY: Numeric(18, 2),

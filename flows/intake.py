@@ -10,8 +10,15 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from flows import intake_steps as steps
+from flows import mail_steps
 from flows.setup import Run, prepare
 from xzzf.periods import previous_period
+
+
+@task(cache_policy=NO_CACHE)
+def send_unsent(run: Run) -> list[str]:
+    """Mail a previous run could not send goes out first."""
+    return [] if run.dry_run else mail_steps.send_unsent(run.store, run.settings, run.as_of)
 
 
 @task(cache_policy=NO_CACHE)
@@ -61,4 +68,5 @@ def intake(as_of: dt.date | dt.datetime | None = None, dry_run: bool = False, in
     """Take every new file in the inbox; report on every file and on the month being collected."""
     run = prepare(as_of=as_of, dry_run=dry_run, inbox=inbox, units=units, db=db, out=out)
     name = f"intake/{run.as_of:%Y-%m-%dT%H-%M-%S}"
+    send_unsent(quote(run))
     return intake_run(run, previous_period(run.as_of.date()), name)

@@ -1,22 +1,40 @@
-"""The monthly collection flow: the intake, then every unit's status for the period."""
+"""The monthly collection flow: the intake, then — once the period's due day has passed —
+every unit's status and the 司法局's summary email (once per period unless resent)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from prefect import flow
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
-from flows.intake import intake_run
-from flows.setup import prepare
+from flows import mail_steps, summary_steps
+from flows.intake import intake_run, send_unsent
+from flows.setup import Run, prepare
 from xzzf.periods import parse_period
+
+
+@task(cache_policy=NO_CACHE)
+def send_summary(run: Run, period: str, resend: bool) -> str:
+    summary, workbook = summary_steps.build(run, period)
+    if run.dry_run:
+        return "dry-run"
+    email = summary_steps.as_email(run, summary, workbook)
+    return mail_steps.deliver(run.store, run.settings, f"summary/{period}", email, run.as_of, resend)
 
 
 @flow(name="monthly-collection", log_prints=True)
 def monthly(period: str, as_of: dt.date | None = None, only_units: list[str] | None = None,
             dry_run: bool = False, resend: bool = False, inbox: str | None = None,
             units: str | None = None, db: str | None = None, out: str | None = None) -> str:
-    """Collect `period` (YYYY-MM): take new files, then report every unit's status."""
+    """Collect `period` (YYYY-MM): take new files, report every unit's status, and send the
+    summary on the first run after the due day."""
     period = parse_period(period)
     run = prepare(as_of=as_of, dry_run=dry_run, only_units=only_units, inbox=inbox, units=units,
                   db=db, out=out)
-    return intake_run(run, period, period)
+    send_unsent(quote(run))
+    report = intake_run(run, period, period)
+    if summary_steps.summary_is_due(run, period) or resend:
+        print(f"汇总邮件：{send_summary(quote(run), period, resend)}")
+    return report

@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     smtp_user: str | None = None
     smtp_password: str | None = None
     mail_from: str | None = None
+    smtp_ca_file: Path | None = None  # a private CA to trust besides the system's (a local relay)
+    smtp_timeout_s: float = Field(30, gt=0)
+    mail_attempts: int = Field(3, ge=1, le=10)
+    mail_backoff_s: float = Field(5, ge=0)  # doubled after each failed attempt
     sfj_recipients: Annotated[list[str], NoDecode] = []
     # Hostile-file limits (issue: a 1 MB zip can hold 1 GiB of XML).
     max_unzipped_mb: int = Field(50, ge=1)

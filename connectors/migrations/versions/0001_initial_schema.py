@@ -141,9 +141,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_psych_activities")),
     )
     with op.batch_alter_table("psych_activities", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_psych_activities_submission_id"), ["submission_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_psych_activities_submission_id"), ["submission_id"], unique=False)
 
     op.create_table(
         "roster",
@@ -208,8 +206,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_trainings_submission_id"), ["submission_id"], unique=False)
 
 
-
-
 def downgrade() -> None:
 
     with op.batch_alter_table("trainings", schema=None) as batch_op:
@@ -249,4 +245,3 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_scans_scanned_at"))
 
     op.drop_table("scans")
-

@@ -1,0 +1,106 @@
+"""Mail: messages built with the standard library (RFC 2047 subjects, RFC 2231 attachment
+names, a real text part beside the HTML), sent over an SMTP session opened by yagmail.
+
+yagmail's own message builder is not used: it attaches any body string that happens to
+be a file path and cannot carry a separate plain-text part. Its send loop is not used
+either: a connection dropped during DATA made it return False after ~18 s of retries, and
+partly refused recipients came back as a return value. Here every failure raises.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import smtplib
+import ssl
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+import yagmail
+
+from xzzf.settings import Settings
+
+
+class MailError(RuntimeError):
+    """The mail could not be sent; the message says why, naming the setting to check."""
+
+
+@dataclass(frozen=True)
+class Email:
+    to: tuple[str, ...]
+    subject: str
+    html: str
+    text: str
+    attachments: tuple[Path, ...] = field(default=())
+
+
+def build_message(email: Email, sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = ", ".join(email.to)
+    message["Subject"] = " ".join(email.subject.split())  # a newline would end the header block
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "xzzf.local")
+    message.set_content(email.text)
+    message.add_alternative(email.html, subtype="html")
+    for path in email.attachments:
+        kind, _ = mimetypes.guess_type(path.name)
+        main, sub = (kind or "application/octet-stream").split("/")
+        message.add_attachment(path.read_bytes(), maintype=main, subtype=sub, filename=path.name)
+    return message
+
+
+class SmtpMailer:
+    """Sends through XZZF_SMTP_*; the password is read when sending, never at import."""
+
+    def __init__(self, settings: Settings, password: str | None = None):
+        self.settings = settings
+        self.password = password
+        if not settings.mail_from and not settings.smtp_user:
+            raise MailError("设置 XZZF_MAIL_FROM 未填写：发件地址不能为空")
+        if settings.smtp_user and not password:
+            # yagmail would fall back to the keyring, then prompt on a terminal nobody watches
+            raise MailError("设置 XZZF_SMTP_PASSWORD 未填写（也没有 Prefect Secret 块 xzzf-smtp-password）")
+
+    @property
+    def sender(self) -> str:
+        return self.settings.mail_from or self.settings.smtp_user
+
+    def send(self, message: EmailMessage, recipients: tuple[str, ...]) -> None:
+        s = self.settings
+        # Certificates are always checked; smtplib has no timeout by default: a silent server
+        # would hang the run.
+        context = ssl.create_default_context(cafile=s.smtp_ca_file)
+        if s.smtp_ca_file:
+            context.load_default_certs()
+        extra = {"timeout": s.smtp_timeout_s}
+        if s.smtp_security == "ssl":
+            extra["context"] = context
+        client = yagmail.SMTP(
+            user=s.smtp_user or self.sender, password=self.password, host=s.smtp_host,
+            port=s.smtp_port or {"ssl": 465, "starttls": 587, "none": 25}[s.smtp_security],
+            smtp_ssl=s.smtp_security == "ssl",
+            smtp_starttls={"context": context} if s.smtp_security == "starttls" else False,
+            smtp_skip_login=not s.smtp_user, soft_email_validation=False, **extra)
+        try:
+            client.login()
+            refused = client.smtp.send_message(message, from_addr=self.sender, to_addrs=list(recipients))
+        except UnicodeEncodeError:
+            raise MailError("XZZF_SMTP_USER 或 XZZF_SMTP_PASSWORD 含有非 ASCII 字符，SMTP 登录不支持") from None
+        except smtplib.SMTPAuthenticationError as error:
+            raise MailError(f"邮件服务器拒绝登录（{error.smtp_code}）："
+                            "请检查 XZZF_SMTP_USER 和 XZZF_SMTP_PASSWORD") from None
+        except (smtplib.SMTPException, OSError) as error:
+            raise MailError(f"邮件发送失败（{type(error).__name__}: {error}）：请检查 XZZF_SMTP_HOST、"
+                            "XZZF_SMTP_PORT、XZZF_SMTP_SECURITY 和邮件服务器状态") from None
+        finally:
+            client.close()
+        if refused:
+            raise MailError("邮件服务器拒收部分收件人：" + "、".join(sorted(refused)))
+
+
+def write_eml(message: EmailMessage, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(bytes(message))
+    return path

@@ -1,0 +1,45 @@
+"""The monthly summary: the period's unit statuses, why files were rejected, what is due
+next; written as summary-<period>.xlsx and mailed to the 司法局."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from connectors.mail import Email
+from connectors.xlsx_writer import write_sheets
+from flows import intake_steps
+from flows.setup import Run
+from xzzf.catalog import assign, load_catalog
+from xzzf.periods import due_day, end_of_day, next_period_start, period_of
+from xzzf.summary import Summary, build_summary, upcoming_deadlines
+from xzzf.workdays import WorkCalendar
+
+
+def summary_is_due(run: Run, period: str) -> bool:
+    """The summary goes out once the period's due day (moved past holidays) has passed."""
+    return run.as_of > end_of_day(due_day(period, run.settings.due_day, _calendar(run)))
+
+
+def build(run: Run, period: str) -> tuple[Summary, Path]:
+    statuses = intake_steps.unit_statuses(run.store, run.registry, period, run.as_of, run.settings)
+    reasons = {}
+    for stored in sorted(run.store.submissions_for(period), key=lambda s: s.arrival_at):
+        if stored.status == "rejected" and stored.errors:
+            first = stored.errors[0]
+            where = "，".join(str(x) for x in (first["sheet"], first["row"] and f"第 {first['row']} 行",
+                                               first["column"]) if x)
+            reasons[stored.unit_code] = f"{where}：{first['message']}" if where else first["message"]
+    next_month = period_of(next_period_start(period))
+    deadlines = upcoming_deadlines(load_catalog(), assign(load_catalog(), run.registry), run.registry,
+                                   run.as_of.date(), due_day(next_month, run.settings.due_day, _calendar(run)))
+    summary = build_summary(period, run.as_of.date(), run.registry, statuses, reasons, deadlines)
+    workbook = write_sheets(run.runs_dir(period) / f"summary-{period}.xlsx", summary.tables.items())
+    return summary, workbook
+
+
+def as_email(run: Run, summary: Summary, workbook: Path) -> Email:
+    return Email(tuple(run.settings.sfj_recipients), summary.subject, summary.html, summary.text, (workbook,))
+
+
+def _calendar(run: Run) -> WorkCalendar:
+    return WorkCalendar(frozenset(run.settings.extra_holidays))

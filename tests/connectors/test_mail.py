@@ -1,0 +1,81 @@
+import io
+
+import openpyxl
+import pytest
+
+from connectors.mail import Email, MailError, SmtpMailer, build_message
+from connectors.xlsx_writer import write_sheets
+from tests.smtp import PASSWORD, USER, Misbehaving, Server
+from xzzf.settings import load_settings
+
+TO = ("sfj@hsb.example.gov.cn", "fzk@hsb.example.gov.cn")
+
+
+def settings(port, **changes):
+    values = {"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_security": "none",
+              "mail_from": "xzzf@hsb.example.gov.cn", "smtp_timeout_s": 2}
+    return load_settings(**{**values, **changes})
+
+
+def email(tmp_path, **changes):
+    attachment = write_sheets(tmp_path / "红寺堡区-汇总 2026年10月.xlsx", [("报送情况", [["单位", "状态"], ["司法局", "按时"]])])
+    values = {"to": TO, "subject": "【行政执法月报】2026-10 报送情况汇总", "html": "<p>按时报送 <b>20</b> 个</p>",
+              "text": "按时报送 20 个", "attachments": (attachment,)}
+    return Email(**{**values, **changes})
+
+
+def test_chinese_subject_parts_and_attachment_names_arrive_intact(tmp_path):
+    with Server() as server:
+        message = build_message(email(tmp_path), "xzzf@hsb.example.gov.cn")
+        SmtpMailer(settings(server.port)).send(message, TO)
+    [(recipients, received)] = server.inbox.messages
+    assert recipients == list(TO)
+    assert received["Subject"] == "【行政执法月报】2026-10 报送情况汇总"
+    assert received.get_body(("plain",)).get_content().strip() == "按时报送 20 个"
+    assert "<b>20</b>" in received.get_body(("html",)).get_content()
+    [attachment] = list(received.iter_attachments())
+    assert attachment.get_filename() == "红寺堡区-汇总 2026年10月.xlsx"
+    sheet = openpyxl.load_workbook(io.BytesIO(attachment.get_content()))["报送情况"]
+    assert [c.value for c in sheet[2]] == ["司法局", "按时"]
+
+
+def test_starttls_with_login_checks_the_certificate(tmp_path):
+    with Server(tls_folder=tmp_path) as server:
+        good = settings(server.port, smtp_security="starttls", smtp_user=USER, smtp_ca_file=server.cert)
+        SmtpMailer(good, PASSWORD).send(build_message(email(tmp_path), USER), TO)
+        assert len(server.inbox.messages) == 1
+        with pytest.raises(MailError, match="XZZF_SMTP_PASSWORD"):
+            SmtpMailer(good, "wrong-password").send(build_message(email(tmp_path), USER), TO)
+        untrusted = settings(server.port, smtp_security="starttls", smtp_user=USER)
+        with pytest.raises(MailError, match="CERTIFICATE_VERIFY_FAILED|SSL"):
+            SmtpMailer(untrusted, PASSWORD).send(build_message(email(tmp_path), USER), TO)
+    assert len(server.inbox.messages) == 1
+
+
+def test_a_missing_password_is_a_settings_error_not_a_keyring_prompt(tmp_path):
+    with pytest.raises(MailError, match="XZZF_SMTP_PASSWORD"):
+        SmtpMailer(settings(25, smtp_user=USER), None)
+
+
+def test_a_silent_server_times_out_instead_of_hanging(tmp_path):
+    with Misbehaving("silent") as server, pytest.raises(MailError, match="timed out|TimeoutError"):
+        SmtpMailer(settings(server.port)).send(build_message(email(tmp_path), USER), TO)
+
+
+def test_a_line_dropped_during_data_raises(tmp_path):
+    with Misbehaving("drop") as server, pytest.raises(MailError, match="SMTPServerDisconnected"):
+        SmtpMailer(settings(server.port)).send(build_message(email(tmp_path), USER), TO)
+
+
+def test_partly_refused_recipients_are_an_error_naming_them(tmp_path):
+    with Server() as server, pytest.raises(MailError, match="nobody@refuse.example"):
+        SmtpMailer(settings(server.port)).send(build_message(email(tmp_path), USER),
+                                               (*TO, "nobody@refuse.example"))
+
+
+def test_a_body_that_is_a_file_path_stays_text_and_a_newline_cannot_break_the_subject(tmp_path):
+    path_like = str(email(tmp_path).attachments[0])
+    message = build_message(email(tmp_path, text=path_like, html=path_like, attachments=(),
+                                  subject="汇总\r\nBcc: victim@example.com"), USER)
+    assert list(message.iter_attachments()) == []
+    assert message["Subject"] == "汇总 Bcc: victim@example.com" and message["Bcc"] is None

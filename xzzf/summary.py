@@ -1,0 +1,77 @@
+"""The monthly summary for the 司法局: who reported, who did not, what is wrong, what is
+due next. Everything a unit typed is HTML-escaped here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from html import escape
+
+from xzzf.catalog import Assignment, Task
+from xzzf.units import Registry
+
+UNIT_STATUS_TEXT = {"on_time": "按时报送", "late": "逾期报送", "missing": "未报送", "rejected": "已退回（待更正）",
+                    "not_due": "未到期"}
+HORIZON_DAYS = 60
+
+
+@dataclass(frozen=True)
+class Summary:
+    subject: str
+    tables: dict[str, list[list]]  # table title → rows, the first row the header
+    html: str
+    text: str
+
+
+def upcoming_deadlines(tasks: tuple[Task, ...], assignment: Assignment, registry: Registry,
+                       as_of: dt.date, next_due: dt.date) -> list[list]:
+    """Task deadlines and the next reporting due day within the next 60 days."""
+    until = as_of + dt.timedelta(days=HORIZON_DAYS)
+    rows = [[next_due.isoformat(), "月报报送截止", "全部报送单位"]] if as_of <= next_due <= until else []
+    for task in tasks:
+        deadline = task.deadline
+        days = ([deadline.due] if deadline.kind == "dated" else
+                [deadline.due_in(y) for y in (as_of.year, as_of.year + 1)] if deadline.kind == "yearly" else [])
+        for day in days:
+            if as_of <= day <= until:
+                owners = [registry.get(code).name for code in assignment.roles.get(task.no, {})]
+                rows.append([day.isoformat(), f"任务 {task.no}：{task.title}", "、".join(owners)])
+    return [["截止日期", "事项", "责任单位"], *sorted(rows)]
+
+
+def build_summary(period: str, as_of: dt.date, registry: Registry, statuses: dict[str, str],
+                  reasons: dict[str, str], deadlines: list[list]) -> Summary:
+    """`reasons`: unit code → why its latest file was rejected (what the unit must fix)."""
+    units = [["单位编码", "单位名称", "报送状态", "说明"]] + [
+        [code, registry.get(code).name, UNIT_STATUS_TEXT[status], reasons.get(code, "") if status == "rejected" else ""]
+        for code, status in statuses.items()]
+    counts = {text: sum(1 for s in statuses.values() if UNIT_STATUS_TEXT[s] == text)
+              for text in UNIT_STATUS_TEXT.values()}
+    overview = "，".join(f"{text} {n} 个" for text, n in counts.items() if n)
+    tables = {"报送情况": units, "近期截止事项": deadlines}
+    subject = f"【行政执法月报】{period} 报送情况汇总（截至 {as_of.isoformat()}）"
+    html = "".join([
+        f"<h2>{escape(subject)}</h2>",
+        f"<p>{escape(registry_size(statuses))}：{escape(overview)}。</p>",
+        *(f"<h3>{escape(title)}</h3>{_html_table(rows)}" for title, rows in tables.items()),
+        "<p>附件为同样内容的 Excel 表格。本邮件由 xzzf 自动发送。</p>",
+    ])
+    text = "\n".join([subject, f"{registry_size(statuses)}：{overview}。", "",
+                      *(f"{title}\n" + "\n".join("\t".join(_cell(c) for c in row) for row in rows) + "\n"
+                        for title, rows in tables.items())])
+    return Summary(subject, tables, html, text)
+
+
+def registry_size(statuses: dict[str, str]) -> str:
+    return f"应报送单位 {len(statuses)} 个"
+
+
+def _cell(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _html_table(rows: list[list]) -> str:
+    head, *body = rows
+    cells = "".join(f"<th>{escape(_cell(c))}</th>" for c in head)
+    lines = "".join("<tr>" + "".join(f"<td>{escape(_cell(c))}</td>" for c in row) + "</tr>" for row in body)
+    return f'<table border="1" cellspacing="0" cellpadding="4"><tr>{cells}</tr>{lines}</table>'
