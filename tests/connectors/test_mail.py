@@ -18,7 +18,8 @@ def settings(port, **changes):
 
 
 def email(tmp_path, **changes):
-    attachment = write_sheets(tmp_path / "红寺堡区-汇总 2026年10月.xlsx", [("报送情况", [["单位", "状态"], ["司法局", "按时"]])])
+    table = [("报送情况", [["单位", "状态"], ["司法局", "按时"]])]
+    attachment = write_sheets(tmp_path / "红寺堡区-汇总 2026年10月.xlsx", table)
     values = {"to": TO, "subject": "【行政执法月报】2026-10 报送情况汇总", "html": "<p>按时报送 <b>20</b> 个</p>",
               "text": "按时报送 20 个", "attachments": (attachment,)}
     return Email(**{**values, **changes})
