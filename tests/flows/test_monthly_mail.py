@@ -1,0 +1,101 @@
+"""The monthly summary email through a real local SMTP server: once per period, resent on
+request, sent on the next run after the server was down, never rolling back data."""
+
+import datetime as dt
+
+import pytest
+import yaml
+
+from connectors.store import Store
+from tests.builders import basic_info, write_workbook
+from tests.flows.conftest import at, set_mtime
+from tests.smtp import PASSWORD, USER, Server, free_port
+
+AFTER_DUE = dt.date(2026, 11, 6)
+RECIPIENTS = "sfj@hsb.example.gov.cn,fzk@hsb.example.gov.cn"
+
+
+@pytest.fixture
+def mail_env(env, monkeypatch, tmp_path):
+    registry = tmp_path / "units.yaml"
+    registry.write_text(yaml.safe_dump({"units": [
+        {"code": "SFJ", "name": "司法局<script>alert(1)</script>", "kind": "部门", "enforcement": True},
+        {"code": "ZRZY", "name": "自然资源局", "kind": "部门", "enforcement": True},
+        {"code": "LQX", "name": "柳泉乡", "kind": "乡镇", "enforcement": True}]}, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("XZZF_UNITS", str(registry))
+    monkeypatch.setenv("XZZF_SFJ_RECIPIENTS", RECIPIENTS)
+    monkeypatch.setenv("XZZF_MAIL_FROM", "xzzf@hsb.example.gov.cn")
+    monkeypatch.setenv("XZZF_SMTP_SECURITY", "none")
+    monkeypatch.setenv("XZZF_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("XZZF_SMTP_TIMEOUT_S", "2")
+    monkeypatch.setenv("XZZF_MAIL_BACKOFF_S", "0.05")
+    write_workbook(env.inbox / "SFJ" / "a.xlsx", info=basic_info(单位名称="司法局<script>"))
+    bad = write_workbook(env.inbox / "ZRZY" / "a.xlsx", "ZRZY", drop_sheets=["投诉举报"])
+    for path in (env.inbox / "SFJ" / "a.xlsx", bad):
+        set_mtime(path, at("2026-11-03"))
+    return env, monkeypatch
+
+
+def test_the_summary_goes_out_once_with_its_tables_and_is_resent_on_request(mail_env):
+    env, monkeypatch = mail_env
+    with Server() as server:
+        monkeypatch.setenv("XZZF_SMTP_PORT", str(server.port))
+        env.monthly("2026-10", dt.date(2026, 11, 4))  # before the due day: intake only
+        assert server.inbox.messages == []
+        env.monthly("2026-10", AFTER_DUE)
+        env.monthly("2026-10", AFTER_DUE)  # a re-run sends nothing twice
+        assert len(server.inbox.messages) == 1
+        env.monthly("2026-10", AFTER_DUE, resend=True)
+        assert len(server.inbox.messages) == 2
+    recipients, message = server.inbox.messages[0]
+    assert recipients == RECIPIENTS.split(",")
+    assert message["Subject"] == "【行政执法月报】2026-10 报送情况汇总（截至 2026-11-06）"
+    html = message.get_body(("html",)).get_content()
+    assert "&lt;script&gt;" in html and "<script>" not in html
+    assert "缺少工作表“投诉举报”" in html and "未报送" in html
+    text = message.get_body(("plain",)).get_content()
+    assert "柳泉乡\t未报送" in text
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename() == "summary-2026-10.xlsx"
+    assert (env.out / "runs" / "2026-10" / "summary-2026-10.xlsx").exists()
+    assert list((env.out / "outbox").glob("summary-2026-10-*.eml"))
+
+
+def test_a_server_that_is_down_gets_the_mail_on_the_next_run_exactly_once(mail_env):
+    env, monkeypatch = mail_env
+    port = free_port()
+    monkeypatch.setenv("XZZF_SMTP_PORT", str(port))
+    report = env.monthly("2026-10", AFTER_DUE)  # nobody listens on the port
+    assert Store(env.db).email("summary/2026-10")["status"] == "unsent"
+    assert {e["status"] for e in report["files"]} == {"accepted", "rejected"}  # data kept
+    with Server(port=port) as server:
+        env.intake(AFTER_DUE)
+        env.monthly("2026-10", AFTER_DUE)
+    assert len(server.inbox.messages) == 1
+    assert Store(env.db).email("summary/2026-10")["status"] == "sent"
+
+
+def test_a_refused_login_names_the_setting_and_keeps_the_data(mail_env, tmp_path):
+    env, monkeypatch = mail_env
+    with Server(tls_folder=tmp_path) as server:
+        for name, value in (("XZZF_SMTP_PORT", server.port), ("XZZF_SMTP_SECURITY", "starttls"),
+                            ("XZZF_SMTP_USER", USER), ("XZZF_SMTP_PASSWORD", PASSWORD + "x"),
+                            ("XZZF_SMTP_CA_FILE", server.cert)):
+            monkeypatch.setenv(name, str(value))
+        env.monthly("2026-10", AFTER_DUE)
+        ledger = Store(env.db).email("summary/2026-10")
+        assert ledger["status"] == "unsent" and "XZZF_SMTP_PASSWORD" in ledger["last_error"]
+        assert ledger["attempts"] == 1  # a wrong password is not retried in a loop
+        assert len(Store(env.db).rows("roster")) == 2
+        monkeypatch.setenv("XZZF_SMTP_PASSWORD", PASSWORD)
+        env.monthly("2026-10", AFTER_DUE)
+    assert len(server.inbox.messages) == 1
+
+
+def test_without_a_mail_server_the_mail_is_written_as_eml(mail_env):
+    env, monkeypatch = mail_env
+    monkeypatch.delenv("XZZF_SMTP_HOST")
+    env.monthly("2026-10", AFTER_DUE)
+    assert Store(env.db).email("summary/2026-10")["status"] == "written"
+    [eml] = (env.out / "outbox").glob("*.eml")
+    assert b"Subject:" in eml.read_bytes()
