@@ -32,10 +32,13 @@ def record_scan(run: Run, scan: steps.Scan) -> None:
 
 
 @task(cache_policy=NO_CACHE)
-def write_receipts(run: Run, scan: steps.Scan) -> int:
+def send_receipts(run: Run, scan: steps.Scan) -> dict[str, str]:
+    """Write every new file's 回执, and mail it to units that have addresses."""
     if run.dry_run:
-        return 0
-    return len(steps.write_receipts(scan, run.registry, run.settings.receipts_dir))
+        return {}
+    written = steps.write_receipts(scan, run.registry, run.settings.receipts_dir)
+    return {key: mail_steps.deliver(run.store, run.settings, key, email, run.as_of)
+            for key, email in steps.receipt_emails(scan, run.registry, written).items()}
 
 
 @task(cache_policy=NO_CACHE)
@@ -58,7 +61,7 @@ def intake_run(run: Run, period: str, name: str) -> str:
     # quote(): Prefect would otherwise walk every row of the run's data as task inputs.
     scan = examine_inbox(quote(run))
     record_scan(quote(run), quote(scan))
-    write_receipts(quote(run), quote(scan))
+    send_receipts(quote(run), quote(scan))
     return report_run(quote(run), quote(scan), period, name)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 from pathlib import PurePosixPath
 
 from xzzf.intake import FileEntry
@@ -43,3 +44,16 @@ def receipt_lines(entry: FileEntry, unit_name: str | None, arrival: dt.datetime)
         lines += [[kind, p["sheet"] or "（整个文件）", p["row"], p["column"], p["value"], p["message"]]
                   for p in problems]
     return lines
+
+
+def receipt_mail(entry: FileEntry, unit_name: str) -> tuple[str, str, str]:
+    """Subject, HTML and text of the mail that carries a 回执 to the unit."""
+    verdict = STATUS_TEXT.get(entry.status, entry.status)
+    subject = f"【回执】{unit_name} {entry.period or ''} 月报：{verdict}"
+    counts = f"错误 {len(entry.errors)} 处，提醒 {len(entry.warnings)} 处"
+    first = [f"{p['sheet'] or '整个文件'} {p['row'] or ''} {p['column'] or ''}：{p['message']}"
+             for p in entry.errors[:5]]
+    text = "\n".join([subject, f"文件：{entry.path}", counts, *first, "详见附件回执。"])
+    html = (f"<p>{escape(subject)}</p><p>文件：{escape(entry.path)}<br>{escape(counts)}</p>"
+            + "".join(f"<li>{escape(line)}</li>" for line in first) + "<p>详见附件回执。</p>")
+    return subject, html, text

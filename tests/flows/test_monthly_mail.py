@@ -20,7 +20,8 @@ def mail_env(env, monkeypatch, tmp_path):
     registry = tmp_path / "units.yaml"
     registry.write_text(yaml.safe_dump({"units": [
         {"code": "SFJ", "name": "司法局<script>alert(1)</script>", "kind": "部门", "enforcement": True},
-        {"code": "ZRZY", "name": "自然资源局", "kind": "部门", "enforcement": True},
+        {"code": "ZRZY", "name": "自然资源局", "kind": "部门", "enforcement": True,
+         "email": ["zrzy-clerk@hsb.example.gov.cn"]},
         {"code": "LQX", "name": "柳泉乡", "kind": "乡镇", "enforcement": True}]}, allow_unicode=True), encoding="utf-8")
     monkeypatch.setenv("XZZF_UNITS", str(registry))
     monkeypatch.setenv("XZZF_SFJ_RECIPIENTS", RECIPIENTS)
@@ -36,18 +37,22 @@ def mail_env(env, monkeypatch, tmp_path):
     return env, monkeypatch
 
 
+def summaries(server):
+    return [(to, m) for to, m in server.inbox.messages if "汇总" in m["Subject"]]
+
+
 def test_the_summary_goes_out_once_with_its_tables_and_is_resent_on_request(mail_env):
     env, monkeypatch = mail_env
     with Server() as server:
         monkeypatch.setenv("XZZF_SMTP_PORT", str(server.port))
         env.monthly("2026-10", dt.date(2026, 11, 4))  # before the due day: intake only
-        assert server.inbox.messages == []
+        assert summaries(server) == []
         env.monthly("2026-10", AFTER_DUE)
         env.monthly("2026-10", AFTER_DUE)  # a re-run sends nothing twice
-        assert len(server.inbox.messages) == 1
+        assert len(summaries(server)) == 1
         env.monthly("2026-10", AFTER_DUE, resend=True)
-        assert len(server.inbox.messages) == 2
-    recipients, message = server.inbox.messages[0]
+        assert len(summaries(server)) == 2
+    recipients, message = summaries(server)[0]
     assert recipients == RECIPIENTS.split(",")
     assert message["Subject"] == "【行政执法月报】2026-10 报送情况汇总（截至 2026-11-06）"
     html = message.get_body(("html",)).get_content()
@@ -61,6 +66,32 @@ def test_the_summary_goes_out_once_with_its_tables_and_is_resent_on_request(mail
     assert list((env.out / "outbox").glob("summary-2026-10-*.eml"))
 
 
+def test_a_unit_with_addresses_gets_its_receipt_by_mail_once(mail_env):
+    env, monkeypatch = mail_env
+    with Server() as server:
+        monkeypatch.setenv("XZZF_SMTP_PORT", str(server.port))
+        env.intake(AFTER_DUE)
+        env.intake(AFTER_DUE)
+    [(recipients, message)] = server.inbox.messages  # SFJ has no address in this registry
+    assert recipients == ["zrzy-clerk@hsb.example.gov.cn"]
+    assert message["Subject"] == "【回执】自然资源局 2026-10 月报：退回"
+    names = sorted(a.get_filename() for a in message.iter_attachments())
+    assert [n.rsplit("-", 1)[1] for n in names] == ["回执.xlsx", "标注.xlsx"]
+
+
+def test_the_password_may_come_from_a_prefect_secret_block(mail_env, tmp_path):
+    from prefect.blocks.system import Secret
+
+    env, monkeypatch = mail_env
+    Secret(value=PASSWORD).save("xzzf-smtp-password", overwrite=True)
+    with Server(tls_folder=tmp_path) as server:
+        for name, value in (("XZZF_SMTP_PORT", server.port), ("XZZF_SMTP_SECURITY", "starttls"),
+                            ("XZZF_SMTP_USER", USER), ("XZZF_SMTP_CA_FILE", server.cert)):
+            monkeypatch.setenv(name, str(value))
+        env.monthly("2026-10", AFTER_DUE)
+    assert len(summaries(server)) == 1
+
+
 def test_a_server_that_is_down_gets_the_mail_on_the_next_run_exactly_once(mail_env):
     env, monkeypatch = mail_env
     port = free_port()
@@ -71,7 +102,7 @@ def test_a_server_that_is_down_gets_the_mail_on_the_next_run_exactly_once(mail_e
     with Server(port=port) as server:
         env.intake(AFTER_DUE)
         env.monthly("2026-10", AFTER_DUE)
-    assert len(server.inbox.messages) == 1
+    assert len(summaries(server)) == 1
     assert Store(env.db).email("summary/2026-10")["status"] == "sent"
 
 
@@ -89,7 +120,7 @@ def test_a_refused_login_names_the_setting_and_keeps_the_data(mail_env, tmp_path
         assert len(Store(env.db).rows("roster")) == 2
         monkeypatch.setenv("XZZF_SMTP_PASSWORD", PASSWORD)
         env.monthly("2026-10", AFTER_DUE)
-    assert len(server.inbox.messages) == 1
+    assert len(summaries(server)) == 1
 
 
 def test_without_a_mail_server_the_mail_is_written_as_eml(mail_env):
@@ -97,5 +128,5 @@ def test_without_a_mail_server_the_mail_is_written_as_eml(mail_env):
     monkeypatch.delenv("XZZF_SMTP_HOST")
     env.monthly("2026-10", AFTER_DUE)
     assert Store(env.db).email("summary/2026-10")["status"] == "written"
-    [eml] = (env.out / "outbox").glob("*.eml")
+    [eml] = (env.out / "outbox").glob("summary-*.eml")
     assert b"Subject:" in eml.read_bytes()
