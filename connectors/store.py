@@ -126,6 +126,14 @@ class Store:
             ).all()
         return [StoredSubmission(**r._mapping) for r in rows]
 
+    def first_accepted(self) -> dict[tuple[str, str], dt.datetime]:
+        """(unit, period) → arrival of the first file ever accepted for it."""
+        query = (select(submissions.c.unit_code, submissions.c.period, func.min(submissions.c.arrival_at))
+                 .where(submissions.c.status.in_(("accepted", "superseded")))
+                 .group_by(submissions.c.unit_code, submissions.c.period))
+        with self.engine.connect() as connection:
+            return {(unit, period): _as_utc(arrived) for unit, period, arrived in connection.execute(query)}
+
     def rows(self, table_name: str, *, in_force_only: bool = True) -> list[dict]:
         """A data table's rows with their submission's unit and period."""
         table = data_tables[table_name]
@@ -134,6 +142,13 @@ class Store:
             query = query.where(submissions.c.status == "accepted")
         with self.engine.connect() as connection:
             return [dict(r._mapping) for r in connection.execute(query.order_by(table.c.id))]
+
+
+def _as_utc(value: dt.datetime) -> dt.datetime:
+    """func.min() returns the raw column value, without the UtcDateTime conversion."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
 
 
 def _insert_submissions(connection: Connection, scan_id: int, new: list[NewSubmission]) -> list[int]:

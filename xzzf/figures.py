@@ -1,0 +1,134 @@
+"""The annual-report figures of indicators.md, per unit and for the district, computed over
+columns of the in-force records (pandas), as of a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+
+from xzzf.periods import due_day, end_of_day, period_end
+from xzzf.schema import QUALIFYING_TRAINING
+from xzzf.workdays import WorkCalendar
+
+# key → (comparison, threshold, judged for the district too)
+TARGETS = {
+    "certified_rate": (">=", 1, True), "legal_review_staff_ratio": (">=", 0.05, True),
+    "training_compliance_rate": (">=", 1, True), "publication_rate": (">=", 1, True),
+    "withdrawal_pending": ("<=", 0, True), "on_spot_filing_rate": (">=", 1, True),
+    "major_review_rate": (">=", 1, True), "platform_entry_rate": (">=", 1, True),
+    "complaint_ontime_rate": (">=", 0.9, True), "enterprise_complaint_ontime_rate": (">=", 0.9, True),
+    "flexible_cases": (">=", 3, False), "psych_activities": (">=", 1, False),
+    "submission_timeliness_rate": (">=", 1, True),
+}
+CATEGORIES = ("行政处罚", "行政许可", "行政强制", "行政检查", "行政征收征用", "行政确认", "其他")
+LEDGER_KEYS = {"decisions": "decision_no", "complaints": "complaint_no"}
+EVENT_KEYS = {"trainings": ["cert_no", "training_date", "title"], "flexible_cases": ["title", "occurred_on"],
+              "psych_activities": ["held_on", "title"]}
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    due_day: int
+    calendar: WorkCalendar
+
+
+def rate(numerator: int, denominator: int) -> float | None:
+    """A share; null (不适用) when nothing is in the denominator."""
+    return numerator / denominator if denominator else None
+
+
+def misses(key: str, value) -> bool:
+    if key not in TARGETS or value is None:
+        return False
+    comparison, threshold, _ = TARGETS[key]
+    return value < threshold if comparison == ">=" else value > threshold
+
+
+def latest_versions(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """A ledger row counts in the version of the latest in-force period that contains it."""
+    return frame.sort_values(["period", "excel_row"]).drop_duplicates(["unit_code", key], keep="last")
+
+
+def year_records(tables: dict[str, pd.DataFrame], year: int, as_of: dt.date) -> dict[str, pd.DataFrame]:
+    """Each table reduced to the rows that count for `year`, by their own dates."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    out = {}
+    decisions = latest_versions(tables["decisions"], "decision_no")
+    out["decisions"] = decisions[decisions["decision_date"].between(start, end)]
+    complaints = latest_versions(tables["complaints"], "complaint_no")
+    out["complaints"] = complaints[complaints["due_on"].between(start, min(end, as_of))]
+    for name, keys in EVENT_KEYS.items():
+        out[name] = tables[name].drop_duplicates(["unit_code", *keys])
+    out["trainings"] = out["trainings"][out["trainings"]["training_date"].between(start, end)]
+    out["flexible_cases"] = out["flexible_cases"][out["flexible_cases"]["occurred_on"].between(
+        start, dt.date(year, 10, 31))]
+    psych = out["psych_activities"]
+    out["psych_activities"] = psych[psych["held_on"].between(start, end)
+                                    & psych["activity_type"].isin(["心理健康教育", "心理训练"])]
+    roster = tables["roster"][tables["roster"]["period"].str.startswith(f"{year}-")]
+    last = roster.groupby("unit_code")["period"].transform("max")
+    out["roster"] = roster[roster["period"] == last]
+    return out
+
+
+def figures(records: dict[str, pd.DataFrame], hours_by_cert: pd.Series) -> dict:
+    """Every figure over one pool of records (one unit's, or the whole district's)."""
+    roster = records["roster"]
+    staff = roster[(roster["is_enforcer"] == True) & (roster["duty_status"] == "在岗")]  # noqa: E712
+    period_ends = staff["period"].map(lambda p: period_end(p))
+    certified = ((staff["cert_status"] == "有效") & (staff["cert_valid_until"] >= period_ends)).sum()
+    reviewers = int(((roster["is_legal_reviewer"] == True) & (roster["duty_status"] == "在岗")).sum())  # noqa: E712
+    hours = staff["cert_no"].map(hours_by_cert).fillna(0.0)
+    d = records["decisions"]
+    must = d[d["must_publish"] == True]  # noqa: E712
+    on_spot, major = d[d["on_spot"] == True], d[d["is_major"] == True]  # noqa: E712
+    c = records["complaints"]
+    c_ontime = c["closed_on"].notna() & (c["closed_on"] <= c["due_on"])
+    private = c["private_enterprise"] == True  # noqa: E712
+    return {
+        "staff_enforcement": len(staff),
+        "certified_rate": rate(int(certified), len(staff)),
+        "legal_review_staff": reviewers,
+        "legal_review_staff_ratio": rate(reviewers, len(staff)),
+        "training_hours_per_capita": float(hours.sum()) / len(staff) if len(staff) else None,
+        "training_compliance_rate": rate(int((hours >= 60).sum()), len(staff)),
+        "decisions_total": len(d),
+        "decisions_by_category": {k: int((d["category"] == k).sum()) for k in CATEGORIES},
+        "publication_rate": rate(int(must["publication"].isin(["已公开", "已下撤"]).sum()), len(must)),
+        "withdrawal_pending": int(((d["state"] != "有效") & (d["publication"] == "已公开")).sum()),
+        "on_spot_filing_rate": rate(int((on_spot["filed"] == True).sum()), len(on_spot)),  # noqa: E712
+        "major_review_rate": rate(int((major["legal_reviewed"] == True).sum()), len(major)),  # noqa: E712
+        "platform_entry_rate": rate(int((d["on_platform"] == True).sum()), len(d)),  # noqa: E712
+        "transferred_to_judiciary": int((d["transferred"] == True).sum()),  # noqa: E712
+        "fines_total": str(sum((Decimal(str(v)) for v in d["fine"].dropna()), Decimal(0)).quantize(Decimal("0.01"))),
+        "complaints_due": len(c),
+        "complaint_ontime_rate": rate(int(c_ontime.sum()), len(c)),
+        "enterprise_complaint_ontime_rate": rate(int((c_ontime & private).sum()), int(private.sum())),
+        "flexible_cases": len(records["flexible_cases"]),
+        "psych_activities": len(records["psych_activities"]),
+    }
+
+
+def qualifying_hours(trainings: pd.DataFrame) -> pd.Series:
+    """Qualifying hours per 执法证号 over the year, across all units (a person who moved keeps them)."""
+    qualifying = trainings[trainings["category"].isin(QUALIFYING_TRAINING) & trainings["cert_no"].notna()]
+    return qualifying.groupby("cert_no")["hours"].sum()
+
+
+def timeliness(first_accepted: dict[str, dt.datetime], year: int, as_of: dt.datetime, rule: Timeliness) -> dict:
+    """Month by month of `year`: on time, late or missing, for the months already due."""
+    months = {}
+    for month in range(1, 13):
+        period = f"{year}-{month:02d}"
+        due = end_of_day(due_day(period, rule.due_day, rule.calendar))
+        if as_of <= due:
+            continue
+        arrived = first_accepted.get(period)
+        months[period] = "missing" if arrived is None else "on_time" if arrived <= due else "late"
+    counts = {s: sum(1 for v in months.values() if v == s) for s in ("on_time", "late", "missing")}
+    return {"months": months, "submissions_expected": len(months), "submissions_on_time": counts["on_time"],
+            "submissions_late": counts["late"], "submissions_missing": counts["missing"],
+            "submission_timeliness_rate": rate(counts["on_time"], len(months))}

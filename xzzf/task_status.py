@@ -1,0 +1,52 @@
+"""Where each unit stands on each task it owes, as of a date (indicators.md, 完成时限)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from xzzf.catalog import Assignment, Task
+from xzzf.figures import misses
+
+FIGURE_TASKS = {17: "flexible_cases", 42: "psych_activities"}  # judged by their figures
+STATUS_TEXT = {"done": "已完成", "done_late": "逾期完成", "overdue": "逾期未完成", "ongoing": "长期坚持",
+               "on_track": "按期推进", "not_due": "未到期"}
+
+
+def latest_progress(progress: pd.DataFrame, as_of: dt.date) -> dict[tuple[str, int], dict]:
+    """(unit, task) → the row from the latest in-force submission that contains the task
+    (a snapshot that omits a task does not erase its status)."""
+    current = progress[progress["period"] <= f"{as_of.year:04d}-{as_of.month:02d}"]
+    latest = current.sort_values(["period", "excel_row"]).drop_duplicates(["unit_code", "task_no"], keep="last")
+    return {(r["unit_code"], int(r["task_no"])): r for r in latest.to_dict("records")}
+
+
+def task_status(task: Task, row: dict | None, year: int, as_of: dt.date, unit_figures: dict | None) -> str:
+    deadline = task.deadline
+    state = row["state"] if row else None
+    completed = row["completed_on"] if row else None
+    if deadline.kind == "ongoing":
+        return "ongoing"
+    if deadline.kind == "dated":
+        if state == "已完成":
+            return "done_late" if completed and completed > deadline.due else "done"
+        if as_of <= deadline.due:
+            return "not_due"
+        return "on_track" if deadline.ongoing_after and state == "长期坚持" else "overdue"
+    due = deadline.due_in(year)
+    if task.no in FIGURE_TASKS and unit_figures is not None:
+        key = FIGURE_TASKS[task.no]
+        if not misses(key, unit_figures.get(key)):
+            return "done"
+        return "overdue" if as_of > due else "not_due"
+    if state == "已完成" and completed and completed.year == year:
+        return "done" if completed <= due else "done_late"
+    return "overdue" if as_of > due else "not_due"
+
+
+def unit_task_statuses(tasks: tuple[Task, ...], assignment: Assignment, unit: str,
+                       latest: dict[tuple[str, int], dict], year: int, as_of: dt.date,
+                       unit_figures: dict | None) -> dict[int, str]:
+    return {task.no: task_status(task, latest.get((unit, task.no)), year, as_of, unit_figures)
+            for task in tasks if unit in assignment.roles.get(task.no, {})}
