@@ -17,7 +17,10 @@ REGISTRY = Registry((Unit("SFJ", "司法局", "部门", True), Unit("ZRZY", "自
 AS_OF = dt.datetime(2027, 1, 10, 9, tzinfo=BEIJING)
 
 
-def person(unit, period, cert, *, enforcer=True, duty="在岗", status="有效", until=D(2027, 12, 31), reviewer=False):
+NEXT_YEAR_END = D(2027, 12, 31)
+
+
+def person(unit, period, cert, *, enforcer=True, duty="在岗", status="有效", until=NEXT_YEAR_END, reviewer=False):
     return {"unit_code": unit, "period": period, "excel_row": 2, "name": cert, "cert_no": cert, "cert_status": status,
             "cert_valid_until": until, "is_enforcer": enforcer, "is_legal_reviewer": reviewer,
             "is_public_lawyer": False, "duty_status": duty}
@@ -84,7 +87,8 @@ ROWS = {
     "psych_activities": [{"unit_code": "SFJ", "period": "2026-05", "excel_row": 2, "held_on": D(2026, 5, 5),
                           "title": t, "activity_type": k, "participants": 9}
                          for t, k in (("讲座", "心理健康教育"), ("咨询", "心理咨询"))],
-    "task_progress": [progress(3, "长期坚持"), progress(11, "已完成", D(2024, 4, 10)), progress(19, "已完成", D(2026, 2, 20))],
+    "task_progress": [progress(3, "长期坚持"), progress(11, "已完成", D(2024, 4, 10)),
+                      progress(19, "已完成", D(2026, 2, 20))],
 }
 ARRIVALS = {("SFJ", f"2026-{m:02d}"): dt.datetime(2026 + (m == 12), m % 12 + 1, 3, 10, tzinfo=BEIJING)
             for m in range(1, 12)}
