@@ -9,8 +9,11 @@ from connectors.mail import Email
 from connectors.xlsx_writer import write_sheets
 from flows import intake_steps
 from flows.setup import Run
+from xzzf.annual import annual_figures
 from xzzf.catalog import assign, load_catalog
+from xzzf.figures import Timeliness
 from xzzf.periods import due_day, end_of_day, next_period_start, period_of
+from xzzf.schema import SHEETS
 from xzzf.summary import Summary, build_summary, upcoming_deadlines
 from xzzf.workdays import WorkCalendar
 
@@ -32,9 +35,18 @@ def build(run: Run, period: str) -> tuple[Summary, Path]:
     next_month = period_of(next_period_start(period))
     deadlines = upcoming_deadlines(load_catalog(), assign(load_catalog(), run.registry), run.registry,
                                    run.as_of.date(), due_day(next_month, run.settings.due_day, _calendar(run)))
-    summary = build_summary(period, run.as_of.date(), run.registry, statuses, reasons, deadlines)
+    report = year_figures(run, int(period[:4]))
+    summary = build_summary(period, run.as_of.date(), run.registry, statuses, reasons, deadlines, report)
     workbook = write_sheets(run.runs_dir(period) / f"summary-{period}.xlsx", summary.tables.items())
     return summary, workbook
+
+
+def year_figures(run: Run, year: int) -> dict:
+    """The year's figures so far, from the store, as of the run."""
+    rows = {sheet.name: run.store.rows(sheet.name) for sheet in SHEETS}
+    tasks = load_catalog()
+    return annual_figures(year, run.as_of, run.registry, assign(tasks, run.registry), tasks, rows,
+                          run.store.first_accepted(), Timeliness(run.settings.due_day, _calendar(run)))
 
 
 def as_email(run: Run, summary: Summary, workbook: Path) -> Email:

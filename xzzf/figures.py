@@ -23,6 +23,22 @@ TARGETS = {
     "flexible_cases": (">=", 3, False), "psych_activities": (">=", 1, False),
     "submission_timeliness_rate": (">=", 1, True),
 }
+NAMES = {
+    "staff_enforcement": "执法人员数", "certified_rate": "持证率", "legal_review_staff": "法制审核人员数",
+    "legal_review_staff_ratio": "法制审核人员占比", "training_hours_per_capita": "人均培训学时",
+    "training_compliance_rate": "培训达标率", "decisions_total": "行政执法决定数",
+    "decisions_by_category": "分类决定数", "publication_rate": "行政执法决定公开率",
+    "withdrawal_pending": "应下撤未下撤数", "on_spot_filing_rate": "当场处罚备案率",
+    "major_review_rate": "重大执法决定法制审核率", "platform_entry_rate": "案件录入率",
+    "transferred_to_judiciary": "移送司法机关数", "fines_total": "罚没金额合计（元）",
+    "complaints_due": "应办结投诉举报数", "complaint_ontime_rate": "投诉举报按时办结率",
+    "enterprise_complaint_ontime_rate": "涉民营企业投诉按时办结率", "flexible_cases": "柔性执法典型案例数",
+    "psych_activities": "心理健康教育和心理训练活动次数", "submissions_expected": "应报送月数",
+    "submissions_on_time": "按时报送月数", "submissions_late": "逾期报送月数", "submissions_missing": "未报送月数",
+    "submission_timeliness_rate": "按时报送率", "tasks_overdue": "逾期任务",
+}
+# Cumulative targets are progress until their deadline: (month, day) in the year.
+JUDGED_FROM = {"training_compliance_rate": (12, 31), "flexible_cases": (10, 31), "psych_activities": (12, 31)}
 CATEGORIES = ("行政处罚", "行政许可", "行政强制", "行政检查", "行政征收征用", "行政确认", "其他")
 LEDGER_KEYS = {"decisions": "decision_no", "complaints": "complaint_no"}
 EVENT_KEYS = {"trainings": ["cert_no", "training_date", "title"], "flexible_cases": ["title", "occurred_on"],
@@ -38,6 +54,34 @@ class Timeliness:
 def rate(numerator: int, denominator: int) -> float | None:
     """A share; null (不适用) when nothing is in the denominator."""
     return numerator / denominator if denominator else None
+
+
+def judged(key: str, year: int, as_of: dt.date) -> bool:
+    """Whether a figure's target applies yet: cumulative ones only after their deadline."""
+    month, day = JUDGED_FROM.get(key, (1, 1))
+    return key not in JUDGED_FROM or as_of > dt.date(year, month, day)
+
+
+def shown(key: str, value) -> str:
+    if value is None:
+        return "不适用"
+    if key.endswith(("_rate", "_ratio")):
+        return f"{value:.1%}"
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    if isinstance(value, dict):
+        return "，".join(f"{k} {v}" for k, v in value.items() if v)
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def target_text(key: str) -> str:
+    if key not in TARGETS:
+        return ""
+    comparison, threshold, _ = TARGETS[key]
+    value = f"{threshold:.0%}" if key.endswith(("_rate", "_ratio")) else str(threshold)
+    return ("≥ " if comparison == ">=" else "≤ ") + value
 
 
 def misses(key: str, value) -> bool:

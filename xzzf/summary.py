@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from html import escape
 
 from xzzf.catalog import Assignment, Task
+from xzzf.figures import NAMES, TARGETS, judged, shown, target_text
 from xzzf.units import Registry
 
 UNIT_STATUS_TEXT = {"on_time": "按时报送", "late": "逾期报送", "missing": "未报送", "rejected": "已退回（待更正）",
@@ -39,8 +40,29 @@ def upcoming_deadlines(tasks: tuple[Task, ...], assignment: Assignment, registry
     return [["截止日期", "事项", "责任单位"], *sorted(rows)]
 
 
+def figure_rows(report: dict, as_of: dt.date) -> list[list]:
+    """Year-to-date figures of the district against their targets, with the units that miss
+    them; a cumulative target is shown as progress until its deadline."""
+    year = report["year"]
+    rows = [["指标", "全区", "目标", "未达标单位"]]
+    for key, value in report["district"]["indicators"].items():
+        if key.startswith("submissions_") and key != "submission_timeliness_rate":
+            continue
+        failing = [u["name"] for u in report["units"].values() if key in u["failing"]]
+        verdict = "、".join(failing) if judged(key, year, as_of) else "（进度，截止后评判）" if key in TARGETS else ""
+        rows.append([NAMES[key], shown(key, value), target_text(key), verdict])
+    return rows
+
+
+def overdue_rows(report: dict) -> list[list]:
+    rows = [["单位", "逾期任务（任务序号）"]]
+    rows += [[u["name"], shown("tasks_overdue", u["indicators"]["tasks_overdue"])]
+             for u in report["units"].values() if u["indicators"]["tasks_overdue"]]
+    return rows
+
+
 def build_summary(period: str, as_of: dt.date, registry: Registry, statuses: dict[str, str],
-                  reasons: dict[str, str], deadlines: list[list]) -> Summary:
+                  reasons: dict[str, str], deadlines: list[list], report: dict) -> Summary:
     """`reasons`: unit code → why its latest file was rejected (what the unit must fix)."""
     units = [["单位编码", "单位名称", "报送状态", "说明"]] + [
         [code, registry.get(code).name, UNIT_STATUS_TEXT[status], reasons.get(code, "") if status == "rejected" else ""]
@@ -48,7 +70,8 @@ def build_summary(period: str, as_of: dt.date, registry: Registry, statuses: dic
     counts = {text: sum(1 for s in statuses.values() if UNIT_STATUS_TEXT[s] == text)
               for text in UNIT_STATUS_TEXT.values()}
     overview = "，".join(f"{text} {n} 个" for text, n in counts.items() if n)
-    tables = {"报送情况": units, "近期截止事项": deadlines}
+    tables = {"报送情况": units, f"{report['year']}年累计指标": figure_rows(report, as_of),
+              "逾期任务": overdue_rows(report), "近期截止事项": deadlines}
     subject = f"【行政执法月报】{period} 报送情况汇总（截至 {as_of.isoformat()}）"
     html = "".join([
         f"<h2>{escape(subject)}</h2>",

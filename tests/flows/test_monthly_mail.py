@@ -58,6 +58,8 @@ def test_the_summary_goes_out_once_with_its_tables_and_is_resent_on_request(mail
     html = message.get_body(("html",)).get_content()
     assert "&lt;script&gt;" in html and "<script>" not in html
     assert "缺少工作表“投诉举报”" in html and "未报送" in html
+    assert "2026年累计指标" in html and "持证率" in html and "逾期任务" in html
+    assert "（进度，截止后评判）" in html  # 60 hours, 3 cases and 1 activity are judged at their deadline
     text = message.get_body(("plain",)).get_content()
     assert "柳泉乡\t未报送" in text
     [attachment] = list(message.iter_attachments())
