@@ -2,6 +2,9 @@
 request, sent on the next run after the server was down, never rolling back data."""
 
 import datetime as dt
+import io
+
+import openpyxl
 
 import pytest
 import yaml
@@ -64,6 +67,10 @@ def test_the_summary_goes_out_once_with_its_tables_and_is_resent_on_request(mail
     assert "柳泉乡\t未报送" in text
     [attachment] = list(message.iter_attachments())
     assert attachment.get_filename() == "summary-2026-10.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(attachment.get_content()))
+    assert book.sheetnames == ["报送情况", "2026年累计指标", "逾期任务", "近期截止事项"]
+    rows = {r[0]: r for r in book["报送情况"].iter_rows(min_row=2, values_only=True)}
+    assert rows["LQX"][2] == "未报送" and rows["ZRZY"][2] == "已退回（待更正）" and rows["SFJ"][2] == "按时报送"
     assert (env.out / "runs" / "2026-10" / "summary-2026-10.xlsx").exists()
     assert list((env.out / "outbox").glob("summary-2026-10-*.eml"))
 

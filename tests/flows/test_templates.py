@@ -76,3 +76,16 @@ def test_a_filled_template_is_accepted_with_no_error_and_no_warning(made, env):
     for code in UNITS:
         entry = files[f"{code}/11.xlsx"]
         assert (entry["status"], entry["errors"], entry["warnings"]) == ("accepted", [], []), code
+
+
+def test_the_command_writes_templates_for_every_reporting_unit(env, tmp_path):
+    from typer.testing import CliRunner
+
+    from xzzf.cli import app
+
+    out = tmp_path / "t"
+    result = CliRunner().invoke(app, ["templates", "--period", "2026-11", "--out", str(out), "--db", env.db])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(u.code for u in REGISTRY.reporting)
+    bad = CliRunner().invoke(app, ["templates", "--period", "2026-13", "--out", str(out), "--db", env.db])
+    assert bad.exit_code == 2 and "2026-13" in bad.output
