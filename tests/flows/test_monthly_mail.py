@@ -5,7 +5,6 @@ import datetime as dt
 import io
 
 import openpyxl
-
 import pytest
 import yaml
 
