@@ -29,7 +29,7 @@ class Run:
 
 
 def prepare(*, as_of=None, dry_run=False, only_units=None, inbox=None, units=None, db=None,
-            out=None) -> Run:
+            out=None, needs_inbox=True) -> Run:
     """Build a run; a wrong setting or registry raises here, before any work."""
     settings = load_settings(inbox=inbox, units=units, database_url=db, out=out)
     registry = load_registry(settings.units).only(only_units)
@@ -39,6 +39,7 @@ def prepare(*, as_of=None, dry_run=False, only_units=None, inbox=None, units=Non
     store.migrate()
     inbox_connector = Inbox(settings.inbox,
                             frozenset(u.code for u in registry.units) if only_units else None)
-    inbox_connector.check()
+    if needs_inbox:
+        inbox_connector.check()
     return Run(settings, registry, store, inbox_connector, Archive(settings.out / "archive"),
                moment, dry_run)

@@ -35,17 +35,21 @@ def annual_figures(year: int, as_of: dt.datetime, registry: Registry, assignment
     units = {}
     for unit in registry.units:
         indicators: dict = {}
+        months: dict[str, str] = {}
         if unit.reports:
             mine = {name: frame[frame["unit_code"] == unit.code] for name, frame in records.items()}
             indicators = figures(mine, hours)
             arrivals = {p: t for (u, p), t in first_accepted.items() if u == unit.code}
-            indicators |= {k: v for k, v in timeliness(arrivals, year, as_of, rule).items() if k != "months"}
+            monthly = timeliness(arrivals, year, as_of, rule)
+            months = monthly.pop("months")
+            indicators |= monthly
         statuses = unit_task_statuses(tasks, assignment, unit.code, progress, year, as_of.date(),
                                       indicators if unit.reports else None)
         indicators["tasks_overdue"] = sorted(no for no, s in statuses.items() if s == "overdue")
         failing = [k for k, v in indicators.items() if misses(k, v)]
         failing += ["tasks_overdue"] if indicators["tasks_overdue"] else []
-        units[unit.code] = {"name": unit.name, "indicators": indicators, "failing": failing, "tasks": statuses}
+        units[unit.code] = {"name": unit.name, "indicators": indicators, "failing": failing, "tasks": statuses,
+                            "months": months}
     pooled = {name: frame[frame["unit_code"].isin(reporting)] for name, frame in records.items()}
     district = figures(pooled, hours)
     for key in TIMELINESS_COUNTS:
@@ -54,3 +58,10 @@ def annual_figures(year: int, as_of: dt.datetime, registry: Registry, assignment
     district_failing = [k for k, v in district.items() if misses(k, v) and TARGETS[k][2]]
     return {"year": year, "as_of": as_of.date().isoformat(),
             "district": {"indicators": district, "failing": district_failing}, "units": units}
+
+
+def figures_json(report: dict) -> dict:
+    """figures-<Y>.json as indicators.md gives it (the per-task and per-month detail stays out)."""
+    return {"year": report["year"], "as_of": report["as_of"], "district": report["district"],
+            "units": {code: {k: unit[k] for k in ("name", "indicators", "failing")}
+                      for code, unit in report["units"].items()}}

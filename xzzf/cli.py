@@ -108,3 +108,16 @@ def templates(
     from flows.templates import templates as flow
 
     _run(lambda: flow(period=period, out=str(out), only_units=_codes(only), units=_s(units), db=db))
+
+
+@app.command()
+def annual(
+    year: Annotated[int, typer.Option("--year", min=2000, max=2100, help="报告年度")],
+    as_of: AsOf = None, units: Units = None, db: Db = None, out: Out = None,
+    resend: Annotated[bool, typer.Option("--resend", help="重新发送已发送过的邮件")] = False,
+) -> None:
+    """年度报告：计算该年度指标，生成报告工作簿、Word 草稿、figures-<Y>.json 和公开数据，并发送给司法局。"""
+    _quiet_telemetry()
+    from flows.annual import annual as flow
+
+    _run(lambda: flow(year=year, as_of=_as_of(as_of), resend=resend, units=_s(units), db=db, out=_s(out)))

@@ -1,0 +1,50 @@
+"""The annual report flow (task 32, due 每年1月底前): the year's figures, the report
+workbook, the Word draft, figures-<Y>.json and the public data, mailed to the 司法局."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
+
+from flows import annual_steps, mail_steps
+from flows.intake import send_unsent
+from flows.setup import Run, prepare
+from xzzf.figures import NAMES, shown
+
+
+@task(cache_policy=NO_CACHE)
+def compute_figures(run: Run, year: int) -> tuple[dict, dict | None]:
+    return annual_steps.reports(run, year)
+
+
+@task(cache_policy=NO_CACHE)
+def write_report(run: Run, year: int, report: dict, previous: dict | None) -> dict:
+    files = annual_steps.write_files(run, year, report, previous)
+    district = report["district"]["indicators"]
+    create_table_artifact(key=f"figures-{year}", description=f"{year} 年全区指标（as-of {report['as_of']}）",
+                          table=[{"指标": NAMES[k], "全区": shown(k, v)} for k, v in district.items()])
+    create_markdown_artifact(key=f"report-{year}", description=f"{year} 年度报告文件",
+                             markdown="\n".join(f"- [{p.name}]({p.resolve().as_uri()})" for p in files.values()))
+    return files
+
+
+@task(cache_policy=NO_CACHE)
+def mail_report(run: Run, year: int, report: dict, files: dict, resend: bool) -> str:
+    email = annual_steps.as_email(run, year, report, files)
+    return mail_steps.deliver(run.store, run.settings, f"annual/{year}", email, run.as_of, resend)
+
+
+@flow(name="annual-report", log_prints=True)
+def annual(year: int, as_of: dt.date | None = None, resend: bool = False, units: str | None = None,
+           db: str | None = None, out: str | None = None) -> str:
+    """Compute year `year`'s figures as of the date, write the report files, mail them."""
+    run = prepare(as_of=as_of, units=units, db=db, out=out, needs_inbox=False)
+    send_unsent(quote(run))
+    report, previous = compute_figures(quote(run), year)
+    files = write_report(quote(run), year, quote(report), quote(previous))
+    print(f"年度报告邮件：{mail_report(quote(run), year, quote(report), quote(files), resend)}")
+    return str(files["figures"].parent)
