@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, create_engine, func, insert, select, update
 
-from connectors.store_schema import data_tables, emails, scans, submissions
+from connectors.store_schema import data_tables, emails, issued_reports, scans, submissions
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -118,6 +118,17 @@ class Store:
                 connection.execute(update(emails).where(emails.c.key == key).values(**values))
             else:
                 connection.execute(insert(emails).values(key=key, **values))
+
+    def latest_issued(self, year: int) -> dict | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(issued_reports).where(issued_reports.c.year == year)
+                                     .order_by(issued_reports.c.id.desc())).first()
+        return dict(row._mapping) if row else None
+
+    def record_issued(self, year: int, as_of: dt.date, issued_at: dt.datetime, files: dict, figures: dict) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(insert(issued_reports).values(year=year, as_of=as_of, issued_at=issued_at,
+                                                             files=files, figures=figures))
 
     def submissions_for(self, period: str) -> list[StoredSubmission]:
         with self.engine.connect() as connection:

@@ -84,6 +84,17 @@ emails = Table(
     Column("updated_at", UtcDateTime, nullable=False),
 )
 
+# Each annual report as issued: what was sent, to compare later figures against.
+issued_reports = Table(
+    "issued_reports", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("year", Integer, nullable=False, index=True),
+    Column("as_of", Date, nullable=False),
+    Column("issued_at", UtcDateTime, nullable=False),
+    Column("files", JSON, nullable=False),  # file name → SHA-256
+    Column("figures", JSON, nullable=False),  # figures-<Y>.json as issued
+)
+
 _TYPES = {
     Kind.TEXT: Text, Kind.IDENT: String(128), Kind.ENUM: String(32), Kind.YESNO: Boolean,
     Kind.DATE: Date, Kind.NUMBER: Float, Kind.INTEGER: Integer, Kind.MONEY: Numeric(18, 2),

@@ -22,8 +22,9 @@ def compute_figures(run: Run, year: int) -> tuple[dict, dict | None]:
 
 
 @task(cache_policy=NO_CACHE)
-def write_report(run: Run, year: int, report: dict, previous: dict | None) -> dict:
-    files = annual_steps.write_files(run, year, report, previous)
+def write_report(run: Run, year: int, report: dict, previous: dict | None, changes: list[list]) -> dict:
+    files = annual_steps.write_files(run, year, report, previous, changes)
+    annual_steps.record_issued(run, year, report, files, changes)
     district = report["district"]["indicators"]
     create_table_artifact(key=f"figures-{year}", description=f"{year} 年全区指标（as-of {report['as_of']}）",
                           table=[{"指标": NAMES[k], "全区": shown(k, v)} for k, v in district.items()])
@@ -33,9 +34,11 @@ def write_report(run: Run, year: int, report: dict, previous: dict | None) -> di
 
 
 @task(cache_policy=NO_CACHE)
-def mail_report(run: Run, year: int, report: dict, files: dict, resend: bool) -> str:
-    email = annual_steps.as_email(run, year, report, files)
-    return mail_steps.deliver(run.store, run.settings, f"annual/{year}", email, run.as_of, resend)
+def mail_report(run: Run, year: int, report: dict, files: dict, changes: list[list], resend: bool) -> str:
+    """Sent once; an amended report (figures changed since issued) is sent again."""
+    email = annual_steps.as_email(run, year, report, files, changes)
+    key = f"annual/{year}" + (f"/amended-{run.as_of:%Y%m%dT%H%M%S}" if changes else "")
+    return mail_steps.deliver(run.store, run.settings, key, email, run.as_of, resend)
 
 
 @flow(name="annual-report", log_prints=True)
@@ -45,6 +48,7 @@ def annual(year: int, as_of: dt.date | None = None, resend: bool = False, units:
     run = prepare(as_of=as_of, units=units, db=db, out=out, needs_inbox=False)
     send_unsent(quote(run))
     report, previous = compute_figures(quote(run), year)
-    files = write_report(quote(run), year, quote(report), quote(previous))
-    print(f"年度报告邮件：{mail_report(quote(run), year, quote(report), quote(files), resend)}")
+    changes = annual_steps.changes_since_issued(run, year, report)
+    files = write_report(quote(run), year, quote(report), quote(previous), quote(changes))
+    print(f"年度报告邮件：{mail_report(quote(run), year, quote(report), quote(files), quote(changes), resend)}")
     return str(files["figures"].parent)

@@ -3,7 +3,9 @@ reports/<Y>/, and the mail to the 司法局."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+from html import escape
 from pathlib import Path
 
 from connectors.mail import Email
@@ -11,7 +13,7 @@ from connectors.report_writer import write_draft, write_public_data, write_workb
 from flows.setup import Run
 from flows.summary_steps import year_figures
 from xzzf.annual import figures_json
-from xzzf.annual_report import draft_sections, public_data, workbook_sheets
+from xzzf.annual_report import Sheet, amendments, draft_sections, public_data, workbook_sheets
 from xzzf.catalog import assign, load_catalog
 
 DISTRICT = "吴忠市红寺堡区"
@@ -24,7 +26,21 @@ def reports(run: Run, year: int) -> tuple[dict, dict | None]:
     return report, previous if before["staff_enforcement"] or before["decisions_total"] else None
 
 
-def write_files(run: Run, year: int, report: dict, previous: dict | None) -> dict[str, Path]:
+def changes_since_issued(run: Run, year: int, report: dict) -> list[list]:
+    issued = run.store.latest_issued(year)
+    return amendments(issued["figures"], figures_json(report)) if issued else []
+
+
+def record_issued(run: Run, year: int, report: dict, files: dict[str, Path], changes: list[list]) -> bool:
+    """The first report, and each one whose figures changed, is recorded as issued."""
+    if run.store.latest_issued(year) and not changes:
+        return False
+    shas = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in files.values()}
+    run.store.record_issued(year, run.as_of.date(), run.as_of, shas, figures_json(report))
+    return True
+
+
+def write_files(run: Run, year: int, report: dict, previous: dict | None, changes: list[list]) -> dict[str, Path]:
     folder = run.settings.out / "reports" / str(year)
     tasks = load_catalog()
     assignment = assign(tasks, run.registry)
@@ -32,6 +48,8 @@ def write_files(run: Run, year: int, report: dict, previous: dict | None) -> dic
     folder.mkdir(parents=True, exist_ok=True)
     figures_file.write_text(json.dumps(figures_json(report), ensure_ascii=False, indent=1), encoding="utf-8")
     sheets = workbook_sheets(report, previous, tasks, assignment, assignment.unassigned)
+    if changes:
+        sheets.append(Sheet("更正说明", changes))
     title, sections = draft_sections(report, DISTRICT)
     return {
         "figures": figures_file,
@@ -41,12 +59,15 @@ def write_files(run: Run, year: int, report: dict, previous: dict | None) -> dic
     }
 
 
-def as_email(run: Run, year: int, report: dict, files: dict[str, Path]) -> Email:
+def as_email(run: Run, year: int, report: dict, files: dict[str, Path], changes: list[list]) -> Email:
     district = report["district"]
     subject = f"【年度报告】{DISTRICT}{year}年度行政执法工作报告（截至 {report['as_of']}）"
     failing = "、".join(district["failing"]) or "无"
     text = (f"{subject}\n附件：工作报告草稿（Word）、数据工作簿、公开数据。\n全区未达标指标：{failing}\n"
             "四、下一步工作为待填写的占位内容。")
-    html = "".join(f"<p>{line}</p>" for line in text.splitlines())  # our own text: nothing a unit typed
+    if changes:
+        text += "\n自上次报送以来数据有更正，以下指标发生变化：\n" + "\n".join(
+            f"{scope} {name}：{old} → {new}" for scope, name, old, new in changes[1:])
+    html = "".join(f"<p>{escape(line)}</p>" for line in text.splitlines())
     return Email(tuple(run.settings.sfj_recipients), subject, html, text,
                  (files["draft"], files["workbook"], files["public"]))

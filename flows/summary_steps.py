@@ -9,7 +9,8 @@ from connectors.mail import Email
 from connectors.xlsx_writer import write_sheets
 from flows import intake_steps
 from flows.setup import Run
-from xzzf.annual import annual_figures
+from xzzf.annual import annual_figures, figures_json
+from xzzf.annual_report import amendments
 from xzzf.catalog import assign, load_catalog
 from xzzf.figures import Timeliness
 from xzzf.periods import due_day, end_of_day, next_period_start, period_of
@@ -36,7 +37,16 @@ def build(run: Run, period: str) -> tuple[Summary, Path]:
     deadlines = upcoming_deadlines(load_catalog(), assign(load_catalog(), run.registry), run.registry,
                                    run.as_of.date(), due_day(next_month, run.settings.due_day, _calendar(run)))
     report = year_figures(run, int(period[:4]))
-    summary = build_summary(period, run.as_of.date(), run.registry, statuses, reasons, deadlines, report)
+    amended = {}
+    for year in (int(period[:4]) - 1, int(period[:4])):
+        issued = run.store.latest_issued(year)
+        if not issued:
+            continue
+        current = report if year == report["year"] else year_figures(run, year)
+        changes = amendments(issued["figures"], figures_json(current))
+        if changes:
+            amended[f"{year}年度报告更正（报送后数据有变化）"] = changes
+    summary = build_summary(period, run.as_of.date(), run.registry, statuses, reasons, deadlines, report, amended)
     workbook = write_sheets(run.runs_dir(period) / f"summary-{period}.xlsx", summary.tables.items())
     return summary, workbook
 

@@ -141,3 +141,15 @@ def draft_sections(report: dict, district_name: str) -> tuple[str, list[tuple[st
     return title, [("一、基本情况", basic), ("二、主要做法及成效", met or ["（无）"]),
                    ("三、存在问题", sorted(problems) or ["（无）"]),
                    ("四、下一步工作", ["【待填写：请司法局根据上述问题补充下一步工作安排。】"])]
+
+
+def amendments(issued: dict, current: dict) -> list[list]:
+    """Figures that changed since the report was issued: scope, figure, old → new. Empty
+    when nothing changed."""
+    scopes = [("全区", issued["district"]["indicators"], current["district"]["indicators"])]
+    scopes += [(unit["name"], issued["units"].get(code, {}).get("indicators", {}), unit["indicators"])
+               for code, unit in current["units"].items()]
+    rows = [[scope, NAMES[key], shown(key, old.get(key)), shown(key, new.get(key))]
+            for scope, old, new in scopes for key in NAMES
+            if (key in old or key in new) and shown(key, old.get(key)) != shown(key, new.get(key))]
+    return [["范围", "指标", "已报送值", "现值"], *rows] if rows else []

@@ -62,7 +62,9 @@ def overdue_rows(report: dict) -> list[list]:
 
 
 def build_summary(period: str, as_of: dt.date, registry: Registry, statuses: dict[str, str],
-                  reasons: dict[str, str], deadlines: list[list], report: dict) -> Summary:
+                  reasons: dict[str, str], deadlines: list[list], report: dict,
+                  amended: dict[str, list[list]]) -> Summary:
+    """`amended`: for each issued annual report whose figures changed since, the changes."""
     """`reasons`: unit code → why its latest file was rejected (what the unit must fix)."""
     units = [["单位编码", "单位名称", "报送状态", "说明"]] + [
         [code, registry.get(code).name, UNIT_STATUS_TEXT[status], reasons.get(code, "") if status == "rejected" else ""]
@@ -71,7 +73,7 @@ def build_summary(period: str, as_of: dt.date, registry: Registry, statuses: dic
               for text in UNIT_STATUS_TEXT.values()}
     overview = "，".join(f"{text} {n} 个" for text, n in counts.items() if n)
     tables = {"报送情况": units, f"{report['year']}年累计指标": figure_rows(report, as_of),
-              "逾期任务": overdue_rows(report), "近期截止事项": deadlines}
+              "逾期任务": overdue_rows(report), "近期截止事项": deadlines, **amended}
     subject = f"【行政执法月报】{period} 报送情况汇总（截至 {as_of.isoformat()}）"
     html = "".join([
         f"<h2>{escape(subject)}</h2>",

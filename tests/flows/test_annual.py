@@ -129,3 +129,26 @@ def test_figures_json_matches_the_hand_count(year, monkeypatch):
     for attachment in message.iter_attachments():
         if attachment.get_filename().endswith(".xlsx"):
             openpyxl.load_workbook(io.BytesIO(attachment.get_content()))
+
+
+def test_a_late_correction_after_issuing_is_listed_as_an_amendment(year, monkeypatch):
+    from flows.annual import annual
+    from flows.monthly import monthly
+
+    env, options, sent, _ = year
+    corrected_info, corrected = copy.deepcopy(sent["ZRZY"][0])
+    corrected["执法决定"].append({**corrected["执法决定"][0], "决定文书号": "红ZRZY补〔2026〕1号"})
+    set_mtime(write_sheets(env.inbox / "ZRZY" / "2026-12-补充.xlsx", as_sheets(corrected_info, corrected)),
+              at("2027-02-03"))
+    monkeypatch.setenv("XZZF_SFJ_RECIPIENTS", "sfj@hsb.example.gov.cn")
+    before = json.loads((env.out / "reports" / "2026" / "figures-2026.json").read_text(encoding="utf-8"))
+    old = before["district"]["indicators"]["decisions_total"]
+    monthly(period="2027-01", as_of=dt.date(2027, 2, 8), inbox=str(env.inbox), **options)
+    book = openpyxl.load_workbook(env.out / "runs" / "2027-01" / "summary-2027-01.xlsx")
+    amended = book["2026年度报告更正（报送后数据有变化）"]
+    assert ["全区", "行政执法决定数", str(old), str(old + 1)] in [[c.value for c in r] for r in amended.iter_rows()]
+    folder = annual(year=2026, as_of=dt.date(2027, 2, 8), **options)
+    sheet = openpyxl.load_workbook(next(Path(folder).glob("*.xlsx")))["更正说明"]
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert ["自然资源局", "行政执法决定数", str(before["units"]["ZRZY"]["indicators"]["decisions_total"]),
+            str(before["units"]["ZRZY"]["indicators"]["decisions_total"] + 1)] in rows

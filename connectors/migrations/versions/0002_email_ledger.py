@@ -33,8 +33,6 @@ def upgrade() -> None:
     )
 
 
-
 def downgrade() -> None:
 
     op.drop_table("emails")
-
