@@ -32,12 +32,13 @@ def annual_figures(year: int, as_of: dt.datetime, registry: Registry, assignment
     hours = qualifying_hours(records["trainings"])
     progress = latest_progress(tables["task_progress"], as_of.date())
     reporting = [u.code for u in registry.reporting]
+    by_unit = {name: dict(tuple(frame.groupby("unit_code"))) for name, frame in records.items()}
     units = {}
     for unit in registry.units:
         indicators: dict = {}
         months: dict[str, str] = {}
         if unit.reports:
-            mine = {name: frame[frame["unit_code"] == unit.code] for name, frame in records.items()}
+            mine = {name: groups.get(unit.code, records[name].iloc[0:0]) for name, groups in by_unit.items()}
             indicators = figures(mine, hours)
             arrivals = {p: t for (u, p), t in first_accepted.items() if u == unit.code}
             monthly = timeliness(arrivals, year, as_of, rule)
