@@ -3,8 +3,6 @@ workbook, the Word draft, figures-<Y>.json and the public data, mailed to the å
 
 from __future__ import annotations
 
-import datetime as dt
-
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
@@ -12,6 +10,7 @@ from prefect.utilities.annotations import quote
 
 from flows import annual_steps, mail_steps
 from flows.intake import send_unsent
+from flows.parameters import AsOf, Year, year_or_default
 from flows.setup import Run, prepare
 from xzzf.figures import NAMES, shown
 
@@ -42,10 +41,12 @@ def mail_report(run: Run, year: int, report: dict, files: dict, changes: list[li
 
 
 @flow(name="annual-report", log_prints=True)
-def annual(year: int, as_of: dt.date | None = None, resend: bool = False, units: str | None = None,
+def annual(year: Year = None, as_of: AsOf = None, resend: bool = False, units: str | None = None,
            db: str | None = None, out: str | None = None) -> str:
-    """Compute year `year`'s figures as of the date, write the report files, mail them."""
+    """Compute year `year`'s figures (default the year before the as-of date) as of the date,
+    write the report files, mail them."""
     run = prepare(as_of=as_of, units=units, db=db, out=out, needs_inbox=False)
+    year = year_or_default(year, run.as_of)
     send_unsent(quote(run))
     report, previous = compute_figures(quote(run), year)
     changes = annual_steps.changes_since_issued(run, year, report)

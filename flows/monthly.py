@@ -3,16 +3,14 @@ every unit's status and the 司法局's summary email (once per period unless re
 
 from __future__ import annotations
 
-import datetime as dt
-
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from flows import mail_steps, summary_steps
 from flows.intake import intake_run, send_unsent
+from flows.parameters import AsOf, Period, Units, period_or_default
 from flows.setup import Run, prepare
-from xzzf.periods import parse_period
 
 
 @task(cache_policy=NO_CACHE)
@@ -25,14 +23,14 @@ def send_summary(run: Run, period: str, resend: bool) -> str:
 
 
 @flow(name="monthly-collection", log_prints=True)
-def monthly(period: str, as_of: dt.date | None = None, only_units: list[str] | None = None,
-            dry_run: bool = False, resend: bool = False, inbox: str | None = None,
-            units: str | None = None, db: str | None = None, out: str | None = None) -> str:
-    """Collect `period` (YYYY-MM): take new files, report every unit's status, and send the
-    summary on the first run after the due day."""
-    period = parse_period(period)
+def monthly(period: Period = None, as_of: AsOf = None, only_units: Units = None, dry_run: bool = False,
+            resend: bool = False, inbox: str | None = None, units: str | None = None, db: str | None = None,
+            out: str | None = None) -> str:
+    """Collect `period` (YYYY-MM, default the month before the as-of date): take new files,
+    report every unit's status, and send the summary on the first run after the due day."""
     run = prepare(as_of=as_of, dry_run=dry_run, only_units=only_units, inbox=inbox, units=units,
                   db=db, out=out)
+    period = period_or_default(period, run.as_of)
     send_unsent(quote(run))
     report = intake_run(run, period, period)
     if summary_steps.summary_is_due(run, period) or resend:

@@ -9,8 +9,8 @@ from prefect.artifacts import create_table_artifact
 
 from connectors.store import Store
 from connectors.template_writer import write_template
+from flows.parameters import TemplatePeriod, Units
 from xzzf.catalog import assign, load_catalog
-from xzzf.periods import parse_period
 from xzzf.settings import load_settings
 from xzzf.template import build_template, prefill
 from xzzf.units import load_registry
@@ -19,10 +19,9 @@ PREFILLED = ("roster", "complaints", "task_progress")
 
 
 @flow(name="templates", log_prints=True)
-def templates(period: str, out: str, only_units: list[str] | None = None, units: str | None = None,
+def templates(period: TemplatePeriod, out: str, only_units: Units = None, units: str | None = None,
               db: str | None = None) -> str:
     """Write every reporting unit's template for `period` (YYYY-MM) into `out`."""
-    period = parse_period(period)
     settings = load_settings(units=units, database_url=db)
     registry = load_registry(settings.units).only(only_units)
     store = Store(settings.database)

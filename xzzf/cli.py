@@ -30,12 +30,14 @@ def _quiet_telemetry() -> None:
 
 def _run(call):
     """Run a flow; a wrong setting or input ends with its message and exit code 2."""
+    from prefect.exceptions import ParameterTypeError
+
     from xzzf.settings import SettingsError
     from xzzf.units import RegistryError
 
     try:
         result = call()
-    except (SettingsError, RegistryError, ValueError, FileNotFoundError) as error:
+    except (SettingsError, RegistryError, ParameterTypeError, ValueError, FileNotFoundError) as error:
         typer.secho(f"错误：{error}", err=True, fg="red")
         raise typer.Exit(2) from None
     typer.echo(result)

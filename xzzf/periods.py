@@ -5,18 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from xzzf.cells import CellError, as_period
 from xzzf.workdays import WorkCalendar
 
 BEIJING = ZoneInfo("Asia/Shanghai")
-
-
-def parse_period(text: str) -> str:
-    """Validate a `YYYY-MM` period, raising ValueError with a Chinese message."""
-    try:
-        return as_period(text)
-    except CellError as error:
-        raise ValueError(f"期间 {text!r} 无效：{error}") from None
+PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"  # YYYY-MM, as the Prefect UI form checks it
 
 
 def period_start(period: str) -> dt.date:
