@@ -1,6 +1,8 @@
 """prefect.yaml: every entrypoint imports as a flow, schedules fall at the right Beijing times."""
 
+import asyncio
 import datetime as dt
+import inspect
 import importlib
 from pathlib import Path
 
@@ -26,7 +28,9 @@ def next_runs(name, start, n):
     [schedule] = DEPLOYMENTS[name]["schedules"]
     assert schedule["timezone"] == "Asia/Shanghai"
     cron = CronSchedule(cron=schedule["cron"], timezone=schedule["timezone"])
-    return [dt.datetime.fromisoformat(str(d)).strftime("%m-%d %H:%M") for d in cron.get_dates(n=n, start=start)]
+    dates = cron.get_dates(n=n, start=start)
+    dates = asyncio.run(dates) if inspect.iscoroutine(dates) else dates  # async in some Prefect versions
+    return [dt.datetime.fromisoformat(str(d)).strftime("%m-%d %H:%M") for d in dates]
 
 
 def test_the_schedules_fall_at_beijing_times():
