@@ -2,8 +2,8 @@
 
 import asyncio
 import datetime as dt
-import inspect
 import importlib
+import inspect
 from pathlib import Path
 
 import pytest
