@@ -1,69 +1,86 @@
-"""`xzzf demo`: a sample inbox for October 2026 from a fixed seed, taken in as the month goes
-on (on time, late, missing, faulty then corrected, duplicate, hostile), then the monthly run."""
+"""`xzzf demo`: a year of a sample district from a fixed seed, driven by the scenario table
+(flows/demo_scenario.csv): every month's files dropped into the inbox as the days go by, the
+intake and the monthly collection run with the as-of date stepped through the year, then the
+annual report. Mail goes to a local SMTP server the demo starts, which keeps each as .eml."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import os
 import shutil
+import socket
+import zipfile
 from collections import Counter
+from email import policy
+from email.parser import BytesParser
 from pathlib import Path
 
 from connectors.xlsx_writer import write_sheets
+from flows.annual import annual
 from flows.intake import intake
 from flows.monthly import monthly
 from xzzf.catalog import assign, load_catalog
-from xzzf.periods import BEIJING
+from xzzf.periods import BEIJING, next_period_start
 from xzzf.sample import as_sheets, submission
 from xzzf.units import SAMPLE_REGISTRY, load_registry
 
-PERIOD = "2026-10"
-LATE, MISSING, FAULTY = ("ZJ", "DHX"), ("LQX",), "JT"
+YEAR = 2026
+SCENARIO = Path(__file__).with_name("demo_scenario.csv")
 
 
-def _at(day: int, hour: int) -> dt.datetime:
-    return dt.datetime(2026, 11, day, hour, tzinfo=BEIJING)
+def _moment(day: dt.date, hour: int) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=BEIJING)
 
 
-def _drop(path: Path, sheets, arrived: dt.datetime) -> Path:
+class _MailKeeper:
+    """The demo's SMTP server (aiosmtpd on 127.0.0.1): every message kept as an .eml file."""
+
+    def __init__(self, folder: Path):
+        from aiosmtpd.controller import Controller
+
+        self.folder = folder
+        with socket.socket() as probe:  # a free port on this machine
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope):
+        message = BytesParser(policy=policy.default).parsebytes(envelope.content)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        count = len(list(self.folder.glob("*.eml"))) + 1
+        (self.folder / f"{count:03d}-{message['Subject'][:40]}.eml".replace("/", "-")).write_bytes(envelope.content)
+        return "250 OK"
+
+    def __enter__(self):
+        self.controller.start()
+        self.saved = {name: os.environ.get(name) for name in self.settings()}
+        os.environ.update(self.settings())
+        return self
+
+    def __exit__(self, *exc):
+        self.controller.stop()
+        for name, value in self.saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+    def settings(self) -> dict[str, str]:
+        """The demo's mail settings, as an administrator would put them in the environment."""
+        return {"XZZF_SMTP_HOST": "127.0.0.1", "XZZF_SMTP_PORT": str(self.port), "XZZF_SMTP_SECURITY": "none",
+                "XZZF_MAIL_FROM": "xzzf@hsb.example.gov.cn", "XZZF_SFJ_RECIPIENTS": "sfj@hsb.example.gov.cn",
+                "XZZF_MAIL_BACKOFF_S": "0"}
+
+
+def _drop(path: Path, sheets, arrived: dt.datetime) -> None:
     write_sheets(path, sheets)
     os.utime(path, (arrived.timestamp(), arrived.timestamp()))
-    return path
 
 
-def run_demo(out: Path) -> str:
-    """Build the inbox step by step, run intake and the monthly collection, and say where
-    everything is."""
-    if out.exists():
-        shutil.rmtree(out)
-    inbox, results = out / "inbox", out / "results"
-    registry = load_registry(SAMPLE_REGISTRY)
-    assignment = assign(load_catalog(), registry)
-    options = {"inbox": str(inbox), "out": str(results), "units": str(SAMPLE_REGISTRY)}
-    on_time = [u for u in registry.reporting if u.code not in (*LATE, *MISSING)]
-    for n, unit in enumerate(on_time):
-        info, tables = submission(unit, PERIOD, assignment)
-        if unit.code == FAULTY:
-            tables["执法决定"][0]["决定日期"] = "10月9日"  # a date Excel did not recognise
-        _drop(inbox / unit.code / f"{PERIOD}月报.xlsx", as_sheets(info, tables), _at(2 + n % 3, 9))
-    first = inbox / "SFJ" / f"{PERIOD}月报.xlsx"
-    shutil.copy2(first, inbox / "SFJ" / f"{PERIOD}月报（副本）.xlsx")
-    (inbox / "SCJG" / "bomb.xlsx").write_bytes(_zip_bomb())
-    intake(as_of=_at(4, 12), **options)
-    info, tables = submission(registry.get(FAULTY), PERIOD, assignment)
-    _drop(inbox / FAULTY / f"{PERIOD}月报-更正.xlsx", as_sheets(info, tables), _at(5, 10))
-    for code in LATE:
-        info, tables = submission(registry.get(code), PERIOD, assignment)
-        _drop(inbox / code / f"{PERIOD}.xlsx", as_sheets(info, tables), _at(9, 15))
-    report_path = Path(monthly(period=PERIOD, as_of=dt.date(2026, 11, 10), **options))
-    return _tour(out, inbox, results, json.loads(report_path.read_text(encoding="utf-8")), report_path)
-
-
-def _zip_bomb() -> bytes:
-    import io
-    import zipfile
-
+def _bomb() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
@@ -72,15 +89,67 @@ def _zip_bomb() -> bytes:
     return buffer.getvalue()
 
 
-def _tour(out, inbox, results, report, report_path) -> str:
-    files = Counter(e["status"] for e in report["files"])
-    units = Counter(report["units"].values())
-    rejected = [f"  {e['path']}: {e['errors'][0]['message']}" for e in report["files"]
-                if e["status"] == "rejected"]
+def run_demo(out: Path, echo=print) -> str:
+    if out.exists():
+        shutil.rmtree(out)
+    inbox, results = out / "inbox", out / "results"
+    inbox.mkdir(parents=True)
+    registry = load_registry(SAMPLE_REGISTRY)
+    assignment = assign(load_catalog(), registry)
+    events = {(row["unit"], int(row["month"])): row["event"]
+              for row in csv.DictReader(SCENARIO.open(encoding="utf-8"))}
+    options = {"inbox": str(inbox), "out": str(results), "units": str(SAMPLE_REGISTRY)}
+    with _MailKeeper(out / "mail"):
+        for month in range(1, 13):
+            period = f"{YEAR}-{month:02d}"
+            first = next_period_start(period)
+            late = []
+            for unit in registry.reporting:
+                event = events.get((unit.code, month), "on_time")
+                if event == "missing":
+                    continue
+                info, tables = submission(unit, period, assignment)
+                folder = inbox / unit.code
+                if event == "late":
+                    late.append((folder / f"{period}.xlsx", as_sheets(info, tables)))
+                    continue
+                if event == "faulty_then_corrected":
+                    broken = json.loads(json.dumps(tables, default=str))
+                    broken["执法决定"][0]["决定日期"] = "某月某日"
+                    _drop(folder / f"{period}-有误.xlsx", as_sheets(info, broken), _moment(first.replace(day=3), 9))
+                    late.insert(0, (folder / f"{period}-更正.xlsx", as_sheets(info, tables)))
+                    continue
+                _drop(folder / f"{period}.xlsx", as_sheets(info, tables), _moment(first.replace(day=3), 9))
+                if event == "duplicate":
+                    shutil.copy2(folder / f"{period}.xlsx", folder / f"{period}（副本）.xlsx")
+                if event == "hostile":
+                    (folder / f"{period}-附件.xlsx").write_bytes(_bomb())
+                if event == "corrected_after_acceptance":
+                    late.insert(0, (folder / f"{period}-更正.xlsx", as_sheets(info, tables)))
+            intake(as_of=_moment(first.replace(day=4), 12), **options)
+            corrections = [item for item in late if "更正" in item[0].name]
+            for path, sheets in corrections:
+                _drop(path, sheets, _moment(first.replace(day=5), 9))
+            report = json.loads(Path(monthly(period=period, as_of=first.replace(day=10), **options))
+                                .read_text(encoding="utf-8"))
+            for path, sheets in [item for item in late if item not in corrections]:
+                _drop(path, sheets, _moment(first.replace(day=12), 9))
+            echo(f"{period}：{len(report['files'])} 个文件，" + "，".join(
+                f"{k} {v}" for k, v in sorted(Counter(report["units"].values()).items())))
+        intake(as_of=_moment(dt.date(YEAR + 1, 1, 13), 12), **options)
+        folder = Path(annual(year=YEAR, as_of=dt.date(YEAR + 1, 1, 20), out=options["out"], units=options["units"]))
+    return _tour(out, inbox, results, folder)
+
+
+def _tour(out: Path, inbox: Path, results: Path, folder: Path) -> str:
+    figures = json.loads((folder / f"figures-{YEAR}.json").read_text(encoding="utf-8"))
+    district = figures["district"]["indicators"]
+    mails = sorted((out / "mail").glob("*.eml"))
     return "\n".join([
-        f"演示完成（{PERIOD}，as-of {report['as_of'][:10]}）", f"收件文件夹：{inbox}",
-        f"运行报告：{report_path}", f"数据库：{results / 'xzzf.db'}", f"文件归档：{results / 'archive'}",
-        "文件状态：" + "，".join(f"{k} {v}" for k, v in sorted(files.items())),
-        "单位状态：" + "，".join(f"{k} {v}" for k, v in sorted(units.items())),
-        "退回的文件：", *rejected,
+        f"演示完成：{YEAR} 年，{len(figures['units'])} 个单位",
+        f"收件文件夹：{inbox}", f"每月运行报告：{results / 'runs'}", f"回执：{results / 'feedback'}",
+        f"年度报告：{folder}", f"邮件（本地 SMTP 服务器收到的 {len(mails)} 封）：{out / 'mail'}",
+        f"全区：执法决定 {district['decisions_total']} 件，公开率 {district['publication_rate']:.1%}，"
+        f"按时报送率 {district['submission_timeliness_rate']:.1%}",
+        f"全区未达标指标：{'、'.join(figures['district']['failing']) or '无'}",
     ])

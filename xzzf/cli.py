@@ -91,7 +91,7 @@ def _s(path: Path | None) -> str | None:
 
 @app.command()
 def demo(out: Annotated[Path, typer.Option("--out", help="演示输出文件夹（会先清空）")] = Path("out/demo")) -> None:
-    """演示：生成一个月的示例收件文件夹（含有问题的文件），运行收取和月度收集，并说明结果在哪里。"""
+    """演示：按场景表生成一年的示例收件文件夹，逐月运行收取和月度收集，再生成年度报告，并说明结果在哪里。"""
     _quiet_telemetry()
     from flows.demo import run_demo
 

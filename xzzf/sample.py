@@ -67,9 +67,10 @@ def submission(unit: Unit, period: str, assignment: Assignment, seed: int = 2026
             "罚没金额（元）": rng.randrange(1, 50) * 100 if category == "行政处罚" else None, "决定状态": "有效",
         })
     received = day()
+    closed = received + dt.timedelta(days=rng.randrange(2, 20))  # most within the 15 days allowed
     complaints = [{"登记编号": f"{unit.code}-TS-{period}-1", "来源": "12345热线", "受理日期": received,
                    "是否涉民营企业": rng.choice("是否"), "规定办结日期": received + dt.timedelta(days=15),
-                   "办结日期": None, "办理结果": None}]
+                   "办结日期": closed if closed <= end else None, "办理结果": "属实已处理" if closed <= end else None}]
     cases = ([{"案例名称": f"{unit.name}{period}包容审慎监管案例", "执法方式": "首违不罚", "发生日期": day(),
                "简要情况": "对首次轻微违法的经营者进行说服教育，当场改正，不予处罚。"}]
              if rng.random() < 0.4 else [])

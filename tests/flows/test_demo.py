@@ -1,15 +1,32 @@
+"""`xzzf demo` over its year: the month-by-month statuses and the district figures are
+checked in (tests/flows/demo_expected.json); a change to either shows here."""
+
 import json
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+
+EXPECTED = Path(__file__).with_name("demo_expected.json")
 
 
-def test_the_demo_takes_a_month_and_reports_every_unit(tmp_path):
-    from flows.demo import run_demo
+def test_the_demo_year_gives_the_checked_in_statuses_and_figures(tmp_path):
+    from flows.demo import YEAR, run_demo
 
-    tour = run_demo(tmp_path / "demo")
-    report = json.loads((tmp_path / "demo" / "results" / "runs" / "2026-10" / "run-report.json")
-                        .read_text(encoding="utf-8"))
-    statuses = {e["path"]: e["status"] for e in report["files"]}
-    assert statuses["JT/2026-10月报.xlsx"] == "rejected" and statuses["JT/2026-10月报-更正.xlsx"] == "accepted"
-    assert statuses["SCJG/bomb.xlsx"] == "rejected" and statuses["SFJ/2026-10月报（副本）.xlsx"] == "duplicate"
-    assert report["units"]["JT"] == "on_time" and report["units"]["ZJ"] == "late"
-    assert report["units"]["LQX"] == "missing"
-    assert "单位状态：late 2，missing 1，on_time 21" in tour
+    months = []
+    tour = run_demo(tmp_path / "demo", echo=months.append)
+    results = tmp_path / "demo" / "results"
+    statuses = {}
+    for month in range(1, 13):
+        report = json.loads((results / "runs" / f"{YEAR}-{month:02d}" / "run-report.json").read_text(encoding="utf-8"))
+        statuses[f"{YEAR}-{month:02d}"] = {code: s for code, s in sorted(report["units"].items()) if s != "on_time"}
+    figures = json.loads((results / "reports" / str(YEAR) / f"figures-{YEAR}.json").read_text(encoding="utf-8"))
+    actual = {"statuses": statuses, "district": figures["district"]}
+    assert actual == json.loads(EXPECTED.read_text(encoding="utf-8"))
+    assert len(months) == 12 and "演示完成" in tour
+    subjects = [BytesParser(policy=policy.default).parsebytes(m.read_bytes())["Subject"]
+                for m in (tmp_path / "demo" / "mail").glob("*.eml")]
+    assert sum("报送情况汇总" in s for s in subjects) == 12
+    assert sum(s.startswith("【年度报告】") for s in subjects) == 1
+    assert any(s.startswith("【回执】") for s in subjects)
+    for folder in ("archive", "feedback", "outbox"):
+        assert any((results / folder).rglob("*")), folder
