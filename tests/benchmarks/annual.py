@@ -13,13 +13,12 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
 from connectors.archive import Archive
 from connectors.inbox import Inbox
 from connectors.store import NewSubmission, Store
 from flows import annual_steps
 from flows.setup import Run
+from tests.benchmarks import YEAR, arrival, synthetic_registry
 from xzzf.catalog import assign, load_catalog
 from xzzf.periods import BEIJING
 from xzzf.sample import as_sheets, submission
@@ -28,21 +27,16 @@ from xzzf.settings import load_settings
 from xzzf.units import load_registry
 from xzzf.workbook import EXCEL_ROW, read_table
 
-YEAR = 2026
-
 
 def fill_store(root: Path, units: int) -> tuple[Path, Store]:
-    registry_file = root / "units.yaml"
-    registry_file.write_text(yaml.safe_dump({"units": [
-        {"code": f"U{n:04d}", "name": f"单位{n:04d}", "kind": "部门" if n % 5 else "乡镇", "enforcement": True}
-        for n in range(1, units + 1)]}, allow_unicode=True), encoding="utf-8")
+    registry_file = synthetic_registry(root, units)
     registry = load_registry(registry_file)
     assignment = assign(load_catalog(), registry)
     store = Store(f"sqlite:///{root / 'xzzf.db'}")
     store.migrate()
     for month in range(1, 13):
         period = f"{YEAR}-{month:02d}"
-        arrived = dt.datetime(YEAR + (month == 12), month % 12 + 1, 3, 10, tzinfo=BEIJING)
+        arrived = arrival(month)
         new = []
         for unit in registry.units:
             info, _ = sheets = submission(unit, period, assignment, staff=20)

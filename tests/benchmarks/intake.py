@@ -16,29 +16,24 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-import yaml
-
 from connectors.archive import Archive
 from connectors.inbox import Inbox
 from connectors.store import Store
 from connectors.xlsx_writer import write_sheets
 from flows import intake_steps as steps
+from tests.benchmarks import YEAR, arrival, synthetic_registry
 from xzzf.catalog import assign, load_catalog
 from xzzf.periods import BEIJING
 from xzzf.sample import as_sheets, submission
 from xzzf.settings import load_settings
 from xzzf.units import load_registry
 
-YEAR = 2026
 AS_OF = dt.datetime(YEAR + 1, 1, 10, 9, tzinfo=BEIJING)
 STAFF = 20  # people per unit: about 90 rows per workbook, 44k for a district-year
 
 
 def make_inbox(root: Path, units: int) -> tuple[Path, Path]:
-    registry_file = root / "units.yaml"
-    registry_file.write_text(yaml.safe_dump({"units": [
-        {"code": f"U{n:04d}", "name": f"单位{n:04d}", "kind": "部门" if n % 5 else "乡镇", "enforcement": True}
-        for n in range(1, units + 1)]}, allow_unicode=True), encoding="utf-8")
+    registry_file = synthetic_registry(root, units)
     registry = load_registry(registry_file)
     assignment = assign(load_catalog(), registry)
     inbox = root / "inbox"
@@ -47,7 +42,7 @@ def make_inbox(root: Path, units: int) -> tuple[Path, Path]:
             period = f"{YEAR}-{month:02d}"
             sheets = as_sheets(*submission(unit, period, assignment, staff=STAFF))
             path = write_sheets(inbox / unit.code / f"{period}.xlsx", sheets)
-            arrived = dt.datetime(YEAR + (month == 12), month % 12 + 1, 3, 10, tzinfo=BEIJING).timestamp()
+            arrived = arrival(month).timestamp()
             os.utime(path, (arrived, arrived))
     return inbox, registry_file
 
