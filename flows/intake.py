@@ -10,7 +10,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from flows import intake_steps as steps
-from flows import mail_steps
+from flows import mail_steps, receipt_steps
 from flows.setup import Run, prepare
 from xzzf.periods import previous_period
 
@@ -36,9 +36,9 @@ def send_receipts(run: Run, scan: steps.Scan) -> dict[str, str]:
     """Write every new file's 回执, and mail it to units that have addresses."""
     if run.dry_run:
         return {}
-    written = steps.write_receipts(scan, run.registry, run.settings.receipts_dir)
+    written = receipt_steps.write_receipts(scan, run.registry, run.settings.receipts_dir)
     return {key: mail_steps.deliver(run.store, run.settings, key, email, run.as_of)
-            for key, email in steps.receipt_emails(scan, run.registry, written).items()}
+            for key, email in receipt_steps.receipt_emails(scan, run.registry, written).items()}
 
 
 @task(cache_policy=NO_CACHE)

@@ -12,8 +12,6 @@ from pathlib import Path
 
 from connectors.archive import Archive
 from connectors.inbox import Inbox, InboxFile, folder_of, sha256
-from connectors.mail import Email
-from connectors.receipt_writer import write_annotated_copy, write_receipt
 from connectors.store import NewSubmission, Store, StoredSubmission
 from connectors.worker_pool import Raised, WorkerLost, run_isolated
 from connectors.xlsx_reader import ContainerLimits, ReadFailure, check_container, read_workbook
@@ -21,7 +19,6 @@ from xzzf.catalog import assign, load_catalog
 from xzzf.intake import FileEntry, SubmissionFact, arrival_time, unit_status
 from xzzf.periods import due_day
 from xzzf.problems import Problem
-from xzzf.receipt import receipt_lines, receipt_mail, receipt_name
 from xzzf.settings import Settings
 from xzzf.units import Registry
 from xzzf.workbook import EXCEL_ROW, ParsedWorkbook, parse_workbook
@@ -202,35 +199,6 @@ def _new_submission(item: Examined) -> NewSubmission:
 
 def _stored(record: dict) -> dict:
     return {("excel_row" if key == EXCEL_ROW else key): value for key, value in record.items()}
-
-
-def write_receipts(scan: Scan, registry: Registry, receipts: Path) -> dict[str, list[Path]]:
-    """A 回执 for every file read this run (rejected readable files also get an annotated
-    copy); by the path of the file they answer."""
-    written = {}
-    for item in scan.new:
-        entry = scan.files[item.file.path]
-        unit = registry.get(entry.unit) if entry.unit else None
-        lines = receipt_lines(entry, unit.name if unit else None, item.arrival_at)
-        files = [write_receipt(receipts / receipt_name(entry, "回执"), lines)]
-        if not item.accepted and item.readable:
-            files.append(write_annotated_copy(receipts / receipt_name(entry, "标注"), item.data,
-                                              entry.errors, entry.warnings))
-        written[entry.path] = files
-    return written
-
-
-def receipt_emails(scan: Scan, registry: Registry, written: dict[str, list[Path]]) -> dict[str, Email]:
-    """The 回执 mail to each unit that has addresses in the registry, by ledger key."""
-    mails = {}
-    for item in scan.new:
-        entry = scan.files[item.file.path]
-        unit = registry.get(entry.unit) if entry.unit else None
-        if unit and unit.email:
-            subject, html, text = receipt_mail(entry, unit.name)
-            mails[f"receipt/{entry.unit}/{entry.sha256}"] = Email(unit.email, subject, html, text,
-                                                                  tuple(written[entry.path]))
-    return mails
 
 
 def unit_statuses(store: Store, registry: Registry, period: str, as_of: dt.datetime,

@@ -93,6 +93,7 @@ def _s(path: Path | None) -> str | None:
 def demo(out: Annotated[Path, typer.Option("--out", help="演示输出文件夹（会先清空）")] = Path("out/demo")) -> None:
     """演示：按场景表生成一年的示例收件文件夹，逐月运行收取和月度收集，再生成年度报告，并说明结果在哪里。"""
     _quiet_telemetry()
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # the month-by-month progress is the output
     from flows.demo import run_demo
 
     _run(lambda: run_demo(out))
