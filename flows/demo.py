@@ -23,6 +23,7 @@ from flows.annual import annual
 from flows.intake import intake
 from flows.monthly import monthly
 from xzzf.catalog import assign, load_catalog
+from xzzf.figures import NAMES
 from xzzf.periods import BEIJING, next_period_start
 from xzzf.sample import as_sheets, submission
 from xzzf.units import SAMPLE_REGISTRY, load_registry
@@ -151,5 +152,5 @@ def _tour(out: Path, inbox: Path, results: Path, folder: Path) -> str:
         f"年度报告：{folder}", f"邮件（本地 SMTP 服务器收到的 {len(mails)} 封）：{out / 'mail'}",
         f"全区：执法决定 {district['decisions_total']} 件，公开率 {district['publication_rate']:.1%}，"
         f"按时报送率 {district['submission_timeliness_rate']:.1%}",
-        f"全区未达标指标：{'、'.join(figures['district']['failing']) or '无'}",
+        f"全区未达标指标：{'、'.join(NAMES[k] for k in figures['district']['failing']) or '无'}",
     ])
