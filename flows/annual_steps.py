@@ -21,7 +21,7 @@ DISTRICT = "吴忠市红寺堡区"
 
 def reports(run: Run, year: int) -> tuple[dict, dict | None]:
     """The year's figures, and the year before's where it has data."""
-    report, previous = year_figures(run, year), year_figures(run, year - 1)
+    report, previous = year_figures(run, year, year - 1)
     before = previous["district"]["indicators"]
     return report, previous if before["staff_enforcement"] or before["decisions_total"] else None
 

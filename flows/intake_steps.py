@@ -22,7 +22,6 @@ from xzzf.problems import Problem
 from xzzf.settings import Settings
 from xzzf.units import Registry
 from xzzf.workbook import EXCEL_ROW, ParsedWorkbook, parse_workbook
-from xzzf.workdays import WorkCalendar
 
 _LOST = {
     "crashed": "文件内容异常，读取时导致读取进程崩溃（可能含有超大范围的单元格），请只保留模板内容后重新保存",
@@ -137,8 +136,7 @@ def validate_rows(workbooks: dict[int, tuple[str, ParsedWorkbook]], registry: Re
     from expectations.runner import SuiteRunner
     from xzzf.validation import attribute, validation_frames
 
-    calendar = WorkCalendar(frozenset(settings.extra_holidays))
-    frames = validation_frames(workbooks, assign(load_catalog(), registry), calendar)
+    frames = validation_frames(workbooks, assign(load_catalog(), registry), settings.calendar())
     runner = SuiteRunner()
     attribute(runner.failures(frames), workbooks)
     return runner.calls
@@ -204,7 +202,7 @@ def _stored(record: dict) -> dict:
 def unit_statuses(store: Store, registry: Registry, period: str, as_of: dt.datetime,
                   settings: Settings) -> dict[str, str]:
     """Every reporting unit's status for `period` on the as-of date."""
-    due = due_day(period, settings.due_day, WorkCalendar(frozenset(settings.extra_holidays)))
+    due = due_day(period, settings.due_day, settings.calendar())
     facts: dict[str, list[SubmissionFact]] = {}
     for stored in store.submissions_for(period):
         facts.setdefault(stored.unit_code, []).append(

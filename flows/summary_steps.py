@@ -16,12 +16,11 @@ from xzzf.figures import Timeliness
 from xzzf.periods import due_day, end_of_day, next_period_start, period_of
 from xzzf.schema import SHEETS
 from xzzf.summary import Summary, build_summary, upcoming_deadlines
-from xzzf.workdays import WorkCalendar
 
 
 def summary_is_due(run: Run, period: str) -> bool:
     """The summary goes out once the period's due day (moved past holidays) has passed."""
-    return run.as_of > end_of_day(due_day(period, run.settings.due_day, _calendar(run)))
+    return run.as_of > end_of_day(due_day(period, run.settings.due_day, run.settings.calendar()))
 
 
 def build(run: Run, period: str) -> tuple[Summary, Path]:
@@ -35,33 +34,29 @@ def build(run: Run, period: str) -> tuple[Summary, Path]:
             reasons[stored.unit_code] = f"{where}：{first['message']}" if where else first["message"]
     next_month = period_of(next_period_start(period))
     deadlines = upcoming_deadlines(load_catalog(), assign(load_catalog(), run.registry), run.registry,
-                                   run.as_of.date(), due_day(next_month, run.settings.due_day, _calendar(run)))
-    report = year_figures(run, int(period[:4]))
+                                   run.as_of.date(), due_day(next_month, run.settings.due_day, run.settings.calendar()))
+    year = int(period[:4])
+    issued = {y: run.store.latest_issued(y) for y in (year - 1, year)}
+    years = [year, *([year - 1] if issued[year - 1] else [])]
+    figures = dict(zip(years, year_figures(run, *years), strict=True))
     amended = {}
-    for year in (int(period[:4]) - 1, int(period[:4])):
-        issued = run.store.latest_issued(year)
-        if not issued:
-            continue
-        current = report if year == report["year"] else year_figures(run, year)
-        changes = amendments(issued["figures"], figures_json(current))
-        if changes:
-            amended[f"{year}年度报告更正（报送后数据有变化）"] = changes
+    for y, was in issued.items():
+        if was and (changes := amendments(was["figures"], figures_json(figures[y]))):
+            amended[f"{y}年度报告更正（报送后数据有变化）"] = changes
+    report = figures[year]
     summary = build_summary(period, run.as_of.date(), run.registry, statuses, reasons, deadlines, report, amended)
     workbook = write_sheets(run.runs_dir(period) / f"summary-{period}.xlsx", summary.tables.items())
     return summary, workbook
 
 
-def year_figures(run: Run, year: int) -> dict:
-    """The year's figures so far, from the store, as of the run."""
+def year_figures(run: Run, *years: int) -> list[dict]:
+    """Each year's figures so far, as of the run, from one read of the store."""
     rows = {sheet.name: run.store.rows(sheet.name) for sheet in SHEETS}
-    tasks = load_catalog()
-    return annual_figures(year, run.as_of, run.registry, assign(tasks, run.registry), tasks, rows,
-                          run.store.first_accepted(), Timeliness(run.settings.due_day, _calendar(run)))
+    tasks, arrivals = load_catalog(), run.store.first_accepted()
+    assignment, rule = assign(tasks, run.registry), Timeliness(run.settings.due_day, run.settings.calendar())
+    return [annual_figures(year, run.as_of, run.registry, assignment, tasks, rows, arrivals, rule) for year in years]
 
 
 def as_email(run: Run, summary: Summary, workbook: Path) -> Email:
     return Email(tuple(run.settings.sfj_recipients), summary.subject, summary.html, summary.text, (workbook,))
 
-
-def _calendar(run: Run) -> WorkCalendar:
-    return WorkCalendar(frozenset(run.settings.extra_holidays))

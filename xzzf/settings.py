@@ -10,6 +10,7 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from xzzf.units import SAMPLE_REGISTRY
+from xzzf.workdays import WorkCalendar
 
 
 class SettingsError(ValueError):
@@ -59,6 +60,10 @@ class Settings(BaseSettings):
     @property
     def database(self) -> str:
         return self.database_url or f"sqlite:///{(self.out / 'xzzf.db').resolve()}"
+
+    def calendar(self) -> WorkCalendar:
+        """Working days: the official calendar, with the configured holidays for years it lacks."""
+        return WorkCalendar(frozenset(self.extra_holidays))
 
     @property
     def receipts_dir(self) -> Path:
