@@ -26,6 +26,10 @@ class MailError(RuntimeError):
     """The mail could not be sent; the message says why, naming the setting to check."""
 
 
+class MailSettingError(MailError):
+    """A setting is wrong (sender, login): waiting and retrying will not help."""
+
+
 @dataclass(frozen=True)
 class Email:
     to: tuple[str, ...]
@@ -58,10 +62,10 @@ class SmtpMailer:
         self.settings = settings
         self.password = password
         if not settings.mail_from and not settings.smtp_user:
-            raise MailError("设置 XZZF_MAIL_FROM 未填写：发件地址不能为空")
+            raise MailSettingError("设置 XZZF_MAIL_FROM 未填写：发件地址不能为空")
         if settings.smtp_user and not password:
             # yagmail would fall back to the keyring, then prompt on a terminal nobody watches
-            raise MailError("设置 XZZF_SMTP_PASSWORD 未填写（也没有 Prefect Secret 块 xzzf-smtp-password）")
+            raise MailSettingError("设置 XZZF_SMTP_PASSWORD 未填写（也没有 Prefect Secret 块 xzzf-smtp-password）")
 
     @property
     def sender(self) -> str:
@@ -87,9 +91,9 @@ class SmtpMailer:
             client.login()
             refused = client.smtp.send_message(message, from_addr=self.sender, to_addrs=list(recipients))
         except UnicodeEncodeError:
-            raise MailError("XZZF_SMTP_USER 或 XZZF_SMTP_PASSWORD 含有非 ASCII 字符，SMTP 登录不支持") from None
+            raise MailSettingError("XZZF_SMTP_USER 或 XZZF_SMTP_PASSWORD 含有非 ASCII 字符，SMTP 登录不支持") from None
         except smtplib.SMTPAuthenticationError as error:
-            raise MailError(f"邮件服务器拒绝登录（{error.smtp_code}）："
+            raise MailSettingError(f"邮件服务器拒绝登录（{error.smtp_code}）："
                             "请检查 XZZF_SMTP_USER 和 XZZF_SMTP_PASSWORD") from None
         except (smtplib.SMTPException, OSError) as error:
             raise MailError(f"邮件发送失败（{type(error).__name__}: {error}）：请检查 XZZF_SMTP_HOST、"

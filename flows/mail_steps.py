@@ -12,7 +12,7 @@ from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
-from connectors.mail import Email, MailError, SmtpMailer, build_message, write_eml
+from connectors.mail import Email, MailError, MailSettingError, SmtpMailer, build_message, write_eml
 from connectors.store import Store
 from xzzf.settings import Settings
 
@@ -71,7 +71,7 @@ def _send(store: Store, settings: Settings, key: str, eml: Path, recipients: lis
             error = str(failure)
             attempts += 1
             log.warning("邮件 %s 第 %d 次发送失败：%s", key, attempt + 1, error)
-            if "XZZF_SMTP_PASSWORD" in error or "XZZF_MAIL_FROM" in error:
+            if isinstance(failure, MailSettingError):
                 break  # a wrong setting does not get better by waiting
             if attempt + 1 < settings.mail_attempts:
                 time.sleep(settings.mail_backoff_s * 2**attempt)

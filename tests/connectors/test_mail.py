@@ -3,7 +3,7 @@ import io
 import openpyxl
 import pytest
 
-from connectors.mail import Email, MailError, SmtpMailer, build_message
+from connectors.mail import Email, MailError, MailSettingError, SmtpMailer, build_message
 from connectors.xlsx_writer import write_sheets
 from tests.smtp import PASSWORD, USER, Misbehaving, Server
 from xzzf.settings import load_settings
@@ -45,7 +45,7 @@ def test_starttls_with_login_checks_the_certificate(tmp_path):
         good = settings(server.port, smtp_security="starttls", smtp_user=USER, smtp_ca_file=server.cert)
         SmtpMailer(good, PASSWORD).send(build_message(email(tmp_path), USER), TO)
         assert len(server.inbox.messages) == 1
-        with pytest.raises(MailError, match="XZZF_SMTP_PASSWORD"):
+        with pytest.raises(MailSettingError, match="XZZF_SMTP_PASSWORD"):
             SmtpMailer(good, "wrong-password").send(build_message(email(tmp_path), USER), TO)
         untrusted = settings(server.port, smtp_security="starttls", smtp_user=USER)
         with pytest.raises(MailError, match="CERTIFICATE_VERIFY_FAILED|SSL"):
@@ -54,7 +54,7 @@ def test_starttls_with_login_checks_the_certificate(tmp_path):
 
 
 def test_a_missing_password_is_a_settings_error_not_a_keyring_prompt(tmp_path):
-    with pytest.raises(MailError, match="XZZF_SMTP_PASSWORD"):
+    with pytest.raises(MailSettingError, match="XZZF_SMTP_PASSWORD"):
         SmtpMailer(settings(25, smtp_user=USER), None)
 
 
