@@ -15,6 +15,7 @@ from flows.summary_steps import year_figures
 from xzzf.annual import figures_json
 from xzzf.annual_report import Sheet, amendments, draft_sections, public_data, workbook_sheets
 from xzzf.catalog import assign, load_catalog
+from xzzf.figures import NAMES
 
 DISTRICT = "吴忠市红寺堡区"
 
@@ -62,7 +63,7 @@ def write_files(run: Run, year: int, report: dict, previous: dict | None, change
 def as_email(run: Run, year: int, report: dict, files: dict[str, Path], changes: list[list]) -> Email:
     district = report["district"]
     subject = f"【年度报告】{DISTRICT}{year}年度行政执法工作报告（截至 {report['as_of']}）"
-    failing = "、".join(district["failing"]) or "无"
+    failing = "、".join(NAMES[key] for key in district["failing"]) or "无"
     text = (f"{subject}\n附件：工作报告草稿（Word）、数据工作簿、公开数据。\n全区未达标指标：{failing}\n"
             "四、下一步工作为待填写的占位内容。")
     if changes:

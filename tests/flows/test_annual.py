@@ -123,6 +123,8 @@ def test_figures_json_matches_the_hand_count(year, monkeypatch):
 
     [(recipients, message)] = server.inbox.messages  # the second run sent nothing
     assert recipients == ["sfj@hsb.example.gov.cn"]
+    text = message.get_body(("plain",)).get_content()
+    assert "全区未达标指标：" in text and "_rate" not in text  # figures named in Chinese
     names = sorted(a.get_filename() for a in message.iter_attachments())
     assert names == sorted(["吴忠市红寺堡区2026年度行政执法工作报告（草稿）.docx",
                             "2026年度行政执法工作报告-数据.xlsx", "公开数据-2026.xlsx"])
