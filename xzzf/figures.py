@@ -40,7 +40,6 @@ NAMES = {
 # Cumulative targets are progress until their deadline: (month, day) in the year.
 JUDGED_FROM = {"training_compliance_rate": (12, 31), "flexible_cases": (10, 31), "psych_activities": (12, 31)}
 CATEGORIES = ("行政处罚", "行政许可", "行政强制", "行政检查", "行政征收征用", "行政确认", "其他")
-LEDGER_KEYS = {"decisions": "decision_no", "complaints": "complaint_no"}
 EVENT_KEYS = {"trainings": ["cert_no", "training_date", "title"], "flexible_cases": ["title", "occurred_on"],
               "psych_activities": ["held_on", "title"]}
 
@@ -122,7 +121,7 @@ def figures(records: dict[str, pd.DataFrame], hours_by_cert: pd.Series) -> dict:
     """Every figure over one pool of records (one unit's, or the whole district's)."""
     roster = records["roster"]
     staff = roster[(roster["is_enforcer"] == True) & (roster["duty_status"] == "在岗")]  # noqa: E712
-    period_ends = staff["period"].map(lambda p: period_end(p))
+    period_ends = staff["period"].map(period_end)
     certified = ((staff["cert_status"] == "有效") & (staff["cert_valid_until"] >= period_ends)).sum()
     reviewers = int(((roster["is_legal_reviewer"] == True) & (roster["duty_status"] == "在岗")).sum())  # noqa: E712
     hours = staff["cert_no"].map(hours_by_cert).fillna(0.0)

@@ -8,9 +8,6 @@ from dataclasses import dataclass, field
 
 from xzzf.periods import end_of_day
 
-FILE_STATUSES = ("accepted", "rejected", "superseded", "duplicate", "ignored", "pending")
-UNIT_STATUSES = ("on_time", "late", "missing", "rejected", "not_due")
-
 
 def arrival_time(mtime: dt.datetime, last_scan: dt.datetime | None) -> dt.datetime:
     """A file arrives at its mtime, but never before the last scan that did not see it."""

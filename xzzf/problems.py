@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -15,8 +15,5 @@ class Problem:
     rule: str | None = None  # the rule table id, where a rule of the table was broken
 
     def as_dict(self) -> dict:
-        return {k: asdict(self)[k] for k in ("sheet", "row", "column", "value", "message")}
+        return {k: getattr(self, k) for k in ("sheet", "row", "column", "value", "message")}
 
-
-def file_problem(message: str) -> Problem:
-    return Problem(message)
