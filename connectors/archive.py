@@ -3,9 +3,9 @@ traced to the exact bytes it came from."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
+
+from connectors.files import write_bytes
 
 
 class Archive:
@@ -21,11 +21,7 @@ class Archive:
         target = self.path_of(sha256)
         if target.exists():
             return target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".part")
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
-        return target
+        return write_bytes(target, data)
+
+    def get(self, sha256: str) -> bytes:
+        return self.path_of(sha256).read_bytes()

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yagmail
 
+from connectors.files import write_bytes
 from xzzf.settings import Settings
 
 
@@ -105,6 +106,4 @@ class SmtpMailer:
 
 
 def write_eml(message: EmailMessage, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(bytes(message))
-    return path
+    return write_bytes(path, bytes(message))

@@ -1,5 +1,10 @@
 """Writing 回执: the receipt workbook, and for a rejected file a copy of the clerk's own
-workbook with each wrong cell highlighted and commented."""
+workbook with each wrong cell highlighted and commented.
+
+The copy is made from the clerk's untrusted bytes with openpyxl: `annotate` runs in the
+memory- and time-capped reader workers, and whatever goes wrong there costs that file its
+copy (its 回执 says why), nothing else.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,12 @@ import io
 from pathlib import Path
 
 import openpyxl
+from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
-from connectors.xlsx_writer import keep_as_text, write_sheets
+from connectors.files import replacing
+from connectors.xlsx_writer import keep_as_text
 from xzzf.cells import normalise_header
 from xzzf.receipt import PROBLEM_HEADER
 
@@ -20,19 +27,24 @@ FILE_PROBLEMS_SHEET = "文件问题"
 
 
 def write_receipt(path: Path, lines: list[list]) -> Path:
-    written = write_sheets(path, [("回执", lines)])
-    book = openpyxl.load_workbook(written)
-    sheet = book["回执"]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "回执"
+    for line in lines:
+        sheet.append(line)
+    keep_as_text(sheet)
     sheet["A1"].font = Font(bold=True, size=14)
     for letter, width in zip("ABCDEF", (10, 14, 8, 16, 24, 80), strict=True):
         sheet.column_dimensions[letter].width = width
-    book.save(written)
-    return written
+    with replacing(path) as temporary:
+        book.save(temporary)
+    return path
 
 
-def write_annotated_copy(path: Path, original: bytes, errors: list[dict], warnings: list[dict]) -> Path:
-    """The clerk's workbook with wrong cells filled red (warnings yellow) and a comment each;
-    problems that have no cell are listed on a first sheet."""
+def annotate(job: tuple[bytes, list[dict], list[dict]]) -> bytes:
+    """The clerk's workbook (bytes) with wrong cells filled red (warnings yellow) and a
+    comment each; problems that have no cell are listed on a first sheet."""
+    original, errors, warnings = job
     book = openpyxl.load_workbook(io.BytesIO(original))
     by_title = {normalise_header(name): book[name] for name in book.sheetnames}
     loose = []
@@ -51,20 +63,28 @@ def write_annotated_copy(path: Path, original: bytes, errors: list[dict], warnin
         first.append(line)
     keep_as_text(first)
     book.active = 0
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
-    return path
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def _cell_of(sheet, problem: dict):
     """The cell a problem points at: its Excel row, and the column whose header it names
-    (基本信息 is key/value: the value cell of the labelled row)."""
+    (基本信息 is key/value: the value cell of the labelled row). In a merged area that is
+    the area's top-left cell, the only one that can hold a fill and a comment."""
     if sheet is None or not problem["row"] or not problem["column"]:
         return None
     if sheet.title == "基本信息":
-        return sheet.cell(row=problem["row"], column=2)
+        return _writable(sheet, sheet.cell(row=problem["row"], column=2))
     wanted = normalise_header(problem["column"])
     for cell in sheet[1]:
         if cell.value is not None and normalise_header(cell.value) == wanted:
-            return sheet.cell(row=problem["row"], column=cell.column)
+            return _writable(sheet, sheet.cell(row=problem["row"], column=cell.column))
     return None
+
+
+def _writable(sheet, cell):
+    if not isinstance(cell, MergedCell):
+        return cell
+    area = next(r for r in sheet.merged_cells.ranges if cell.coordinate in r)
+    return sheet.cell(row=area.min_row, column=area.min_col)

@@ -31,6 +31,7 @@ class StoredSubmission:
     status: str
     errors: list[dict]
     warnings: list[dict]
+    readable: bool
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class NewSubmission:
     errors: list[dict]
     warnings: list[dict]
     rows: dict[str, list[dict]]  # table name → records (internal column names, excel_row)
+    readable: bool = False  # opened and parsed: its 回执 may include an annotated copy
 
 
 class Store:
@@ -101,6 +103,20 @@ class Store:
             if records:
                 connection.execute(insert(data_tables[table_name]), records)
 
+    def owed_receipts(self) -> list[StoredSubmission]:
+        """Files whose 回执 is not written and queued yet, oldest first."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(*_STORED_COLUMNS).where(submissions.c.receipt_at.is_(None))
+                                      .order_by(submissions.c.id)).all()
+        return [StoredSubmission(**r._mapping) for r in rows]
+
+    def settle_receipts(self, ids: Iterable[int], at: dt.datetime, mails: Iterable[dict]) -> None:
+        """In one transaction: these files' 回执 are written, and their mail is owed."""
+        with self.engine.begin() as connection:
+            connection.execute(update(submissions).where(submissions.c.id.in_(list(ids))).values(receipt_at=at))
+            for mail in mails:
+                _save_email(connection, **mail)
+
     def email(self, key: str) -> dict | None:
         with self.engine.connect() as connection:
             row = connection.execute(select(emails).where(emails.c.key == key)).first()
@@ -114,10 +130,7 @@ class Store:
     def save_email(self, key: str, **values) -> None:
         """Insert or update the ledger line of one email."""
         with self.engine.begin() as connection:
-            if connection.execute(select(emails.c.id).where(emails.c.key == key)).first():
-                connection.execute(update(emails).where(emails.c.key == key).values(**values))
-            else:
-                connection.execute(insert(emails).values(key=key, **values))
+            _save_email(connection, key, **values)
 
     def latest_issued(self, year: int) -> dict | None:
         with self.engine.connect() as connection:
@@ -155,6 +168,13 @@ class Store:
             return [dict(r._mapping) for r in connection.execute(query.order_by(table.c.id))]
 
 
+def _save_email(connection: Connection, key: str, **values) -> None:
+    if connection.execute(select(emails.c.id).where(emails.c.key == key)).first():
+        connection.execute(update(emails).where(emails.c.key == key).values(**values))
+    else:
+        connection.execute(insert(emails).values(key=key, **values))
+
+
 def _as_utc(value: dt.datetime) -> dt.datetime:
     """func.min() returns the raw column value, without the UtcDateTime conversion."""
     if isinstance(value, str):
@@ -168,7 +188,7 @@ def _insert_submissions(connection: Connection, scan_id: int, new: list[NewSubmi
         {"folder": i.folder, "sha256": i.sha256, "path": i.path, "size": i.size, "mtime": i.mtime,
          "arrival_at": i.arrival_at, "scan_id": scan_id, "unit_code": i.unit_code, "period": i.period,
          "fill_date": i.fill_date, "status": "accepted" if i.accepted else "rejected", "info": i.info,
-         "errors": i.errors, "warnings": i.warnings}
+         "errors": i.errors, "warnings": i.warnings, "readable": i.readable}
         for i in new])
     return list(result.scalars())
 
@@ -177,6 +197,7 @@ _STORED_COLUMNS = (
     submissions.c.id, submissions.c.folder, submissions.c.sha256, submissions.c.path,
     submissions.c.arrival_at, submissions.c.unit_code, submissions.c.period,
     submissions.c.fill_date, submissions.c.status, submissions.c.errors, submissions.c.warnings,
+    submissions.c.readable,
 )
 
 

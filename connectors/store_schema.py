@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 
 from xzzf.schema import SHEETS, Kind
@@ -67,6 +68,10 @@ submissions = Table(
     Column("info", JSON, nullable=False),
     Column("errors", JSON, nullable=False),
     Column("warnings", JSON, nullable=False),
+    Column("readable", Boolean, nullable=False, server_default=false()),  # opened: an annotated copy can be made
+    # NULL until the file's 回执 is written and its mail queued: recorded in the same
+    # transaction as the file, so a crash after the commit still owes it to the next run.
+    Column("receipt_at", UtcDateTime, index=True),
     UniqueConstraint("folder", "sha256"),
 )
 

@@ -75,9 +75,11 @@ def check_container(name: str, data: bytes, limits: ContainerLimits) -> str | No
 
 @dataclass
 class RawWorkbook:
-    """Every sheet as a grid anchored at A1; unusable cells are CellProblem objects."""
+    """Every sheet as a grid anchored at A1; unusable cells are CellProblem objects. `hidden`
+    names the sheets the clerk cannot see in Excel (hidden or very hidden)."""
 
     grids: dict[str, list[list]] = field(default_factory=dict)
+    hidden: frozenset[str] = frozenset()
 
 
 class ReadFailure(Exception):
@@ -87,7 +89,8 @@ class ReadFailure(Exception):
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _ATTR = re.compile(rb'\b(r|t|s)="([^"]*)"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
-_REF = re.compile(r"^([A-Z]+)(\d+)$")
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b")
+_REF = re.compile(r"^([A-Za-z]+)(\d+)$")
 _ZERO_FORMAT = re.compile(r"^0+$")
 _NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -97,7 +100,19 @@ _NS = {
 
 
 def read_workbook(data: bytes) -> RawWorkbook:
-    """Read every sheet's values (runs inside a worker process)."""
+    """Read every sheet's values (runs inside a worker process). Whatever goes wrong with the
+    file is a ReadFailure for the clerk: one odd file must not stop the intake of all the
+    others. Only MemoryError passes, for the worker to report the memory limit."""
+    try:
+        return _read(data)
+    except (ReadFailure, MemoryError):
+        raise
+    except Exception as error:  # our own XML reading met what calamine tolerates
+        raise ReadFailure(f"文件结构异常，无法读取（{type(error).__name__}）："
+                          "请用 Excel 或 WPS 打开后另存为 .xlsx 再报送") from None
+
+
+def _read(data: bytes) -> RawWorkbook:
     import python_calamine
 
     try:
@@ -106,6 +121,10 @@ def read_workbook(data: bytes) -> RawWorkbook:
             name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
             for name in book.sheet_names
         }
+        hidden = frozenset(sheet.name for sheet in book.sheets_metadata
+                           if sheet.visible != python_calamine.SheetVisibleEnum.Visible)
+    except MemoryError:
+        raise
     except python_calamine.PasswordError:
         raise ReadFailure("文件设置了打开密码（已加密），无法读取，请取消密码后重新报送") from None
     except Exception as error:  # calamine raises several unrelated types for broken files
@@ -117,7 +136,7 @@ def read_workbook(data: bytes) -> RawWorkbook:
             part = parts.get(name)
             if part and part in archive.namelist():
                 _mark_cells(archive.read(part), grid, padded_styles)
-    return RawWorkbook(grids)
+    return RawWorkbook(grids, hidden)
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -136,7 +155,12 @@ def _zero_padded_styles(archive: zipfile.ZipFile) -> dict[bytes, int]:
     """Cell style index → width, for styles showing numbers zero-padded (`000000`)."""
     if "xl/styles.xml" not in archive.namelist():
         return {}
-    styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
+    try:
+        styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
+    except ElementTree.ParseError:
+        # Styles only tell us which numbers to show zero-padded; calamine has read the values,
+        # and a styles part it tolerates (e.g. with `&nbsp;`) must not cost the file its reading.
+        return {}
     formats = {
         f.get("numFmtId"): len(f.get("formatCode", ""))
         for f in styles.iterfind("m:numFmts/m:numFmt", _NS)
@@ -152,7 +176,7 @@ def _zero_padded_styles(archive: zipfile.ZipFile) -> dict[bytes, int]:
 def _mark_cells(xml: bytes, grid: list[list], padded_styles: dict[bytes, int]) -> None:
     """Put into the grid what calamine loses: error cells, uncalculated formulas, and
     numbers the clerk sees zero-padded."""
-    if b't="e"' not in xml and b"<f" not in xml and not padded_styles:
+    if b't="e"' not in xml and not _FORMULA.search(xml) and not padded_styles:
         return
     for match in _CELL.finditer(xml):
         attrs = dict(_ATTR.findall(match.group(1)))
@@ -163,7 +187,7 @@ def _mark_cells(xml: bytes, grid: list[list], padded_styles: dict[bytes, int]) -
         cached = value.group(1).decode() if value else ""
         if attrs.get(b"t") == b"e":
             shown = CellProblem(cached or "#VALUE!")
-        elif b"<f" in body and not cached:
+        elif _FORMULA.search(body) and not cached:
             shown = CellProblem("")
         elif attrs.get(b"s") in padded_styles and cached and attrs.get(b"t") in (None, b"n"):
             shown = cached.split(".")[0].zfill(padded_styles[attrs[b"s"]])
@@ -175,7 +199,7 @@ def _mark_cells(xml: bytes, grid: list[list], padded_styles: dict[bytes, int]) -
 def _position(ref: str) -> tuple[int, int]:
     letters, digits = _REF.match(ref).groups()
     col = 0
-    for letter in letters:
+    for letter in letters.upper():  # calamine reads `a90` as A90: so must we
         col = col * 26 + ord(letter) - 64
     return int(digits) - 1, col - 1
 
@@ -187,3 +211,11 @@ def _put(grid: list[list], row: int, col: int, value) -> None:
     while len(line) <= col:
         line.append("")
     line[col] = value
+
+
+_END_OF_ZIP = b"PK\x05\x06"
+
+
+def ends_early(data: bytes) -> bool:
+    """A zip without its closing directory: the bytes stop where a copy in progress stops."""
+    return data.startswith(ZIP_MAGIC) and _END_OF_ZIP not in data[-(1 << 16) - 22:]

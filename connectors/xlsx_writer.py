@@ -7,6 +7,8 @@ from pathlib import Path
 
 import openpyxl
 
+from connectors.files import replacing
+
 _FORMULA_STARTS = ("=", "+", "-", "@")
 
 
@@ -27,6 +29,6 @@ def write_sheets(path: Path, sheets: Iterable[tuple[str, Sequence[Sequence]]]) -
         for row in rows:
             sheet.append(list(row))
         keep_as_text(sheet)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    with replacing(path) as temporary:
+        book.save(temporary)
     return path

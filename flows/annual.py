@@ -9,7 +9,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from flows import annual_steps, mail_steps
-from flows.intake import send_unsent
+from flows.intake import send_owed_mail
 from flows.parameters import AsOf, Year, year_or_default
 from flows.setup import Run, prepare
 from xzzf.figures import NAMES, shown
@@ -33,11 +33,11 @@ def write_report(run: Run, year: int, report: dict, previous: dict | None, chang
 
 
 @task(cache_policy=NO_CACHE)
-def mail_report(run: Run, year: int, report: dict, files: dict, changes: list[list], resend: bool) -> str:
-    """Sent once; an amended report (figures changed since issued) is sent again."""
+def queue_report(run: Run, year: int, report: dict, files: dict, changes: list[list], resend: bool) -> tuple[str, str]:
+    """Owed once (the key, the status); an amended report (figures changed since issued) is owed again."""
     email = annual_steps.as_email(run, year, report, files, changes)
     key = f"annual/{year}" + (f"/amended-{run.as_of:%Y%m%dT%H%M%S}" if changes else "")
-    return mail_steps.deliver(run.store, run.settings, key, email, run.as_of, resend)
+    return key, mail_steps.deliver(run.store, run.settings, key, email, run.as_of, resend)
 
 
 @flow(name="annual-report", log_prints=True)
@@ -47,9 +47,9 @@ def annual(year: Year = None, as_of: AsOf = None, resend: bool = False, units: s
     write the report files, mail them."""
     run = prepare(as_of=as_of, units=units, db=db, out=out, needs_inbox=False)
     year = year_or_default(year, run.as_of)
-    send_unsent(quote(run))
     report, previous = compute_figures(quote(run), year)
     changes = annual_steps.changes_since_issued(run, year, report)
     files = write_report(quote(run), year, quote(report), quote(previous), quote(changes))
-    print(f"年度报告邮件：{mail_report(quote(run), year, quote(report), quote(files), quote(changes), resend)}")
+    key, queued = queue_report(quote(run), year, quote(report), quote(files), quote(changes), resend)
+    print(f"年度报告邮件：{send_owed_mail(quote(run)).get(key, queued)}")
     return str(files["figures"].parent)

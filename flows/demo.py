@@ -124,7 +124,10 @@ def run_demo(out: Path, echo=print) -> str:
                 if event == "duplicate":
                     shutil.copy2(folder / f"{period}.xlsx", folder / f"{period}（副本）.xlsx")
                 if event == "hostile":
-                    (folder / f"{period}-附件.xlsx").write_bytes(_bomb())
+                    bomb = folder / f"{period}-附件.xlsx"
+                    bomb.write_bytes(_bomb())
+                    arrived = _moment(first.replace(day=3), 9).timestamp()
+                    os.utime(bomb, (arrived, arrived))
                 if event == "corrected_after_acceptance":
                     late.insert(0, (folder / f"{period}-更正.xlsx", as_sheets(info, tables)))
             intake(as_of=_moment(first.replace(day=4), 12), **options)

@@ -16,14 +16,14 @@ from xzzf.periods import previous_period
 
 
 @task(cache_policy=NO_CACHE)
-def send_unsent(run: Run) -> list[str]:
-    """Mail a previous run could not send goes out first."""
-    return [] if run.dry_run else mail_steps.send_unsent(run.store, run.settings, run.as_of)
+def send_owed_mail(run: Run) -> dict[str, str]:
+    """Every mail owed — this run's and any a previous run could not send — after the work."""
+    return {} if run.dry_run else mail_steps.send_owed(run.store, run.settings, run.as_of)
 
 
 @task(cache_policy=NO_CACHE)
 def examine_inbox(run: Run) -> steps.Scan:
-    return steps.examine(run.inbox, run.settings, run.registry, run.store, run.as_of)
+    return steps.examine(run.inbox, run.settings, run.registry, run.store, run.as_of, run.now)
 
 
 @task(cache_policy=NO_CACHE)
@@ -32,13 +32,11 @@ def record_scan(run: Run, scan: steps.Scan) -> None:
 
 
 @task(cache_policy=NO_CACHE)
-def send_receipts(run: Run, scan: steps.Scan) -> dict[str, str]:
-    """Write every new file's 回执, and mail it to units that have addresses."""
+def write_receipts(run: Run) -> int:
+    """Every 回执 owed — this run's files and any a previous run left — and its mail queued."""
     if run.dry_run:
-        return {}
-    written = receipt_steps.write_receipts(scan, run.registry, run.settings.receipts_dir)
-    return {key: mail_steps.deliver(run.store, run.settings, key, email, run.as_of)
-            for key, email in receipt_steps.receipt_emails(scan, run.registry, written).items()}
+        return 0
+    return receipt_steps.complete_receipts(run.store, run.archive, run.registry, run.settings, run.as_of)
 
 
 @task(cache_policy=NO_CACHE)
@@ -61,7 +59,7 @@ def intake_run(run: Run, period: str, name: str) -> str:
     # quote(): Prefect would otherwise walk every row of the run's data as task inputs.
     scan = examine_inbox(quote(run))
     record_scan(quote(run), quote(scan))
-    send_receipts(quote(run), quote(scan))
+    write_receipts(quote(run))
     return report_run(quote(run), quote(scan), period, name)
 
 
@@ -71,5 +69,6 @@ def intake(as_of: dt.date | dt.datetime | None = None, dry_run: bool = False, in
     """Take every new file in the inbox; report on every file and on the month being collected."""
     run = prepare(as_of=as_of, dry_run=dry_run, inbox=inbox, units=units, db=db, out=out)
     name = f"intake/{run.as_of:%Y-%m-%dT%H-%M-%S}"
-    send_unsent(quote(run))
-    return intake_run(run, previous_period(run.as_of.date()), name)
+    report = intake_run(run, previous_period(run.as_of.date()), name)
+    send_owed_mail(quote(run))
+    return report

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from connectors.archive import Archive
 from connectors.inbox import Inbox, InboxFile, folder_of, sha256
 from connectors.store import NewSubmission, Store, StoredSubmission
 from connectors.worker_pool import Raised, WorkerLost, run_isolated
-from connectors.xlsx_reader import ContainerLimits, ReadFailure, check_container, read_workbook
+from connectors.xlsx_reader import ContainerLimits, ReadFailure, check_container, ends_early, read_workbook
 from xzzf.catalog import assign, load_catalog
 from xzzf.intake import FileEntry, SubmissionFact, arrival_time, unit_status
 from xzzf.periods import due_day
@@ -22,6 +23,8 @@ from xzzf.problems import Problem
 from xzzf.settings import Settings
 from xzzf.units import Registry
 from xzzf.workbook import EXCEL_ROW, ParsedWorkbook, parse_workbook
+
+log = logging.getLogger("xzzf.intake")
 
 _LOST = {
     "crashed": "文件内容异常，读取时导致读取进程崩溃（可能含有超大范围的单元格），请只保留模板内容后重新保存",
@@ -37,7 +40,7 @@ class Examined:
     file: InboxFile
     unit: str | None  # the registered unit its folder names
     sha256: str
-    data: bytes
+    data: bytes | None  # None: over the size limit, never read
     arrival_at: dt.datetime
     parsed: ParsedWorkbook
     readable: bool = False  # opened and parsed: a highlighted copy can be made
@@ -64,20 +67,23 @@ class Scan:
         return [self.files[path] for path in sorted(self.files)]
 
 
-def survey(inbox: Inbox, settings: Settings, registry: Registry, store: Store) -> Scan:
-    """List and hash every file; the new ones get their arrival time and container check."""
+def survey(inbox: Inbox, settings: Settings, registry: Registry, store: Store, now: dt.datetime) -> Scan:
+    """List and hash every file; the new ones get their arrival time and container check.
+    Only new files' bytes are kept, and a file over the size limit is hashed, never held."""
     known, last_scan = store.known(), store.last_scan()
     files: dict[str, FileEntry] = {}
-    contents: dict[tuple[str, str], list[tuple[InboxFile, bytes]]] = {}
+    contents: dict[tuple[str, str], list[tuple[InboxFile, bytes | None]]] = {}
     for item in inbox.scan():
         if item.ignored:
-            files[item.path] = FileEntry(item.path, None, None, None, "ignored")
+            files[item.path] = FileEntry(item.path, None, None, None, "ignored",
+                                         warnings=[Problem(item.reason).as_dict()] if item.reason else [])
             continue
-        data = inbox.read(item)
-        if not inbox.unchanged(item):
+        digest, data = _fingerprint(inbox, item, settings, now)
+        if digest is None:
             files[item.path] = FileEntry(item.path, None, _unit(item, registry), None, "pending")
             continue
-        contents.setdefault((item.folder or "", sha256(data)), []).append((item, data))
+        key = (item.folder or "", digest)
+        contents.setdefault(key, []).append((item, None if key in known else data))
     new, duplicates = [], {}
     for key, copies in contents.items():
         stored = known.get(key)
@@ -89,9 +95,37 @@ def survey(inbox: Inbox, settings: Settings, registry: Registry, store: Store) -
             files[item.path] = _entry_of(stored, item.path)
             continue
         reason = _refusal(item, data, registry, settings)
+        if reason and _still_arriving(item, data, settings, now):
+            files[item.path] = FileEntry(item.path, None, _unit(item, registry), None, "pending")
+            continue
         new.append(Examined(item, _unit(item, registry), key[1], data, arrival_time(item.mtime, last_scan),
                             ParsedWorkbook(errors=[Problem(reason)] if reason else [])))
     return Scan(files, new, duplicates)
+
+
+def _fingerprint(inbox: Inbox, item: InboxFile, settings: Settings,
+                 now: dt.datetime) -> tuple[str | None, bytes | None]:
+    """(SHA-256, bytes) of a file that has settled; (None, None) while it may still be written
+    (modified within the settle time, or changed, replaced or removed while we read it)."""
+    # A future mtime is another machine's clock, not a copy in progress: the size check decides.
+    if dt.timedelta(0) <= now - item.mtime < dt.timedelta(seconds=settings.settle_s):
+        return None, None
+    try:
+        if item.size > settings.max_file_mb << 20:
+            data, digest = None, inbox.sha256(item)
+        else:
+            data = inbox.read(item)
+            digest = sha256(data)
+    except OSError:
+        return None, None
+    return (digest, data) if inbox.unchanged(item) else (None, None)
+
+
+def _still_arriving(item: InboxFile, data: bytes | None, settings: Settings, now: dt.datetime) -> bool:
+    """A zip that ends early is most likely a copy still in progress: it waits a while
+    before it is called corrupt."""
+    recent = dt.timedelta(0) <= now - item.mtime < dt.timedelta(minutes=settings.incomplete_wait_min)
+    return recent and data is not None and ends_early(data)
 
 
 def read_new(scan: Scan, settings: Settings, registry: Registry, as_of: dt.datetime) -> None:
@@ -100,8 +134,8 @@ def read_new(scan: Scan, settings: Settings, registry: Registry, as_of: dt.datet
     grids = run_isolated(read_workbook, to_read.items(), workers=settings.reader_workers,
                          memory_bytes=settings.reader_memory_mb << 20, timeout=settings.reader_timeout_s)
     for index, result in grids.items():
-        scan.new[index].parsed = _parse(result, scan.new[index].file.folder, registry, as_of)
-        scan.new[index].readable = not isinstance(result, WorkerLost | Raised)
+        scan.new[index].parsed, scan.new[index].readable = _parse(result, scan.new[index].file.folder,
+                                                                  registry, as_of)
 
 
 def conclude(scan: Scan) -> None:
@@ -113,9 +147,10 @@ def conclude(scan: Scan) -> None:
         scan.files[path] = FileEntry(path, original.sha256, original.unit, original.period, "duplicate")
 
 
-def examine(inbox: Inbox, settings: Settings, registry: Registry, store: Store, as_of: dt.datetime) -> Scan:
+def examine(inbox: Inbox, settings: Settings, registry: Registry, store: Store, as_of: dt.datetime,
+            now: dt.datetime) -> Scan:
     """Hash every file, and read, check and parse those never seen before."""
-    scan = survey(inbox, settings, registry, store)
+    scan = survey(inbox, settings, registry, store, now)
     read_new(scan, settings, registry, as_of)
     validate_rows({n: (item.unit, item.parsed) for n, item in enumerate(scan.new) if item.parsed.tables},
                   registry, settings)
@@ -142,24 +177,39 @@ def validate_rows(workbooks: dict[int, tuple[str, ParsedWorkbook]], registry: Re
     return runner.calls
 
 
-def _refusal(item: InboxFile, data: bytes, registry: Registry, settings: Settings) -> str | None:
+def _refusal(item: InboxFile, data: bytes | None, registry: Registry, settings: Settings) -> str | None:
     if item.folder is None:
         return "文件不在任何单位文件夹中：请放入本单位编码命名的文件夹"
     if item.folder not in registry:
         return f"文件夹“{item.folder}”不是已登记的单位编码，其中的文件一律不予读取"
+    if data is None:
+        return (f"文件过大（{item.size / 1048576:.0f} MB，上限 {settings.max_file_mb} MB），不予读取："
+                "月报模板只需几十 KB，请删除多余的工作表、图片和格式后重新保存")
     limits = ContainerLimits(settings.max_unzipped_mb << 20, settings.max_zip_ratio,
                              settings.max_zip_entries)
     return check_container(item.path, data, limits)
 
 
-def _parse(result, folder: str, registry: Registry, as_of: dt.datetime) -> ParsedWorkbook:
+def _parse(result, folder: str, registry: Registry, as_of: dt.datetime) -> tuple[ParsedWorkbook, bool]:
+    """A file's outcome, and whether it was opened and parsed (a highlighted copy can be made).
+    Whatever goes wrong with one file is that file's rejection, never the run's failure (the
+    traceback goes to the log for us)."""
     if isinstance(result, WorkerLost):
-        return ParsedWorkbook(errors=[Problem(_LOST[result.reason])])
+        return ParsedWorkbook(errors=[Problem(_LOST[result.reason])]), False
     if isinstance(result, Raised):
         if isinstance(result.error, ReadFailure):
-            return ParsedWorkbook(errors=[Problem(str(result.error))])
-        raise result.error  # a bug of ours, not a fault of the file: fail the run loudly
-    return parse_workbook(result.grids, folder, registry, as_of.date())
+            return ParsedWorkbook(errors=[Problem(str(result.error))]), False
+        return _unexpected(result.error), False
+    try:
+        return parse_workbook(result.grids, folder, registry, as_of.date(), hidden=result.hidden), True
+    except Exception as error:  # noqa: BLE001 - one odd file must not stop every unit's intake
+        return _unexpected(error), False
+
+
+def _unexpected(error: BaseException) -> ParsedWorkbook:
+    log.error("读取文件时出现未预期的异常（已按文件结构异常退回）", exc_info=error)
+    return ParsedWorkbook(errors=[Problem(f"文件结构异常，无法读取（{type(error).__name__}）："
+                                          "请用 Excel 或 WPS 打开后另存为 .xlsx 再报送")])
 
 
 def _entry_of(stored: StoredSubmission, path: str) -> FileEntry:
@@ -173,7 +223,8 @@ def record(scan: Scan, store: Store, archive: Archive, as_of: dt.datetime, dry_r
     if dry_run:
         return
     for item in scan.new:
-        archive.put(item.sha256, item.data)
+        if item.data is not None:
+            archive.put(item.sha256, item.data)
     store.record_scan(as_of, [_new_submission(item) for item in scan.new])
     now = store.known()
     for entry in scan.entries:
@@ -188,7 +239,7 @@ def _new_submission(item: Examined) -> NewSubmission:
         folder=item.file.folder or "", sha256=item.sha256, path=item.file.path,
         size=item.file.size, mtime=item.file.mtime, arrival_at=item.arrival_at,
         unit_code=item.unit, period=parsed.period, fill_date=parsed.info.get("fill_date"),
-        accepted=item.accepted, info={k: str(v) for k, v in parsed.info.items()},
+        accepted=item.accepted, readable=item.readable, info={k: str(v) for k, v in parsed.info.items()},
         errors=[p.as_dict() for p in parsed.errors],
         warnings=[p.as_dict() for p in parsed.warnings],
         rows={name: [_stored(record) for record in records] for name, records in parsed.tables.items()},

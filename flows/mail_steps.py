@@ -32,24 +32,39 @@ def smtp_password(settings: Settings) -> str | None:
         return None
 
 
-def deliver(store: Store, settings: Settings, key: str, email: Email, now: dt.datetime,
-            resend: bool = False) -> str:
-    """Send `email` once per key (again only when `resend`); returns its status now."""
-    known = store.email(key)
-    if known and known["status"] in ("sent", "written") and not resend:
-        return "already-sent"
+def queued(settings: Settings, key: str, email: Email, now: dt.datetime) -> dict:
+    """The ledger line of a mail that is owed: the message is built once and kept as .eml
+    under <out>/outbox, so what is sent later is exactly what was built."""
     sender = settings.mail_from or settings.smtp_user or "xzzf@localhost"
     message = build_message(email, sender)
     eml = write_eml(message, settings.out / "outbox" / f"{_safe(key)}-{now:%Y%m%dT%H%M%S}.eml")
-    store.save_email(key, subject=email.subject, recipients=list(email.to), eml_path=str(eml), status="unsent",
-                     attempts=0, last_error=None, updated_at=now)
-    return _send(store, settings, key, eml, list(email.to), now)
+    return {"key": key, "subject": email.subject, "recipients": list(email.to), "eml_path": str(eml),
+            "status": "unsent", "attempts": 0, "last_error": None, "updated_at": now}
 
 
-def send_unsent(store: Store, settings: Settings, now: dt.datetime) -> list[str]:
-    """Retry every email a previous run could not send."""
-    return [_send(store, settings, row["key"], Path(row["eml_path"]), row["recipients"], now)
-            for row in store.unsent_emails()]
+def deliver(store: Store, settings: Settings, key: str, email: Email, now: dt.datetime,
+            resend: bool = False) -> str:
+    """Owe `email` once per key (again only when `resend`); `send_owed` sends it."""
+    known = store.email(key)
+    if known and known["status"] in ("sent", "written") and not resend:
+        return "already-sent"
+    store.save_email(**queued(settings, key, email, now))
+    return "unsent"
+
+
+def send_owed(store: Store, settings: Settings, now: dt.datetime) -> dict[str, str]:
+    """Send what is owed, oldest first: at most XZZF_MAIL_PER_RUN mails (the rest wait for
+    the next run), and after the first mail that could not be sent none more this run — a
+    server that is down would otherwise hold the run for every mail's retries."""
+    outcome: dict[str, str] = {}
+    for row in store.unsent_emails()[:settings.mail_per_run]:
+        outcome[row["key"]] = status = _send(store, settings, row["key"], Path(row["eml_path"]),
+                                             row["recipients"], now)
+        if status == "unsent":
+            log.warning("上一封邮件未能发送：本次运行不再发送，其余 %d 封留待下次运行",
+                        len(store.unsent_emails()) - 1)
+            break
+    return outcome
 
 
 def _send(store: Store, settings: Settings, key: str, eml: Path, recipients: list[str], now: dt.datetime) -> str:

@@ -8,13 +8,14 @@ from typing import Annotated
 
 from pydantic import Field
 
-from xzzf.periods import PERIOD_PATTERN, previous_period
+from xzzf.periods import PERIOD_PATTERN, YEARS, previous_period
 
 Period = Annotated[str | None, Field(pattern=PERIOD_PATTERN, description="报送期间 YYYY-MM；留空为上个月",
                                      examples=["2026-10"])]
 TemplatePeriod = Annotated[str, Field(pattern=PERIOD_PATTERN, description="模板的报送期间 YYYY-MM")]
-Year = Annotated[int | None, Field(ge=2000, le=2100, description="报告年度；留空为上一年")]
-AsOf = Annotated[dt.date | None, Field(description="as-of 日期；留空为今天（北京时间）")]
+Year = Annotated[int | None, Field(ge=YEARS[0], le=YEARS[-1], description="报告年度；留空为上一年")]
+AsOf = Annotated[dt.date | None, Field(ge=dt.date(YEARS[0], 1, 1), le=dt.date(YEARS[-1], 12, 31),
+                                       description="as-of 日期；留空为今天（北京时间）")]
 Units = Annotated[list[str] | None, Field(description="只处理这些单位编码；留空为全部")]
 
 

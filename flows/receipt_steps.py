@@ -1,41 +1,110 @@
-"""回执 for the files an intake run read: the workbooks under the receipts folder, and the
-mail to units that have addresses in the registry."""
+"""回执 owed by the store: every recorded file owes one (recorded in the same transaction as
+the file), so a run that died after its commit, or a full disk, leaves them owed and the next
+run writes them. Each unit with addresses gets one mail per run gathering its files' 回执.
+
+write the workbooks (temporary name, then rename) → in one transaction mark them written and
+queue the mails → the flow sends what is owed.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import logging
 from pathlib import Path
 
+from connectors.archive import Archive
+from connectors.files import write_bytes
 from connectors.mail import Email
-from connectors.receipt_writer import write_annotated_copy, write_receipt
-from flows.intake_steps import Scan
-from xzzf.receipt import receipt_lines, receipt_mail, receipt_name
+from connectors.receipt_writer import annotate, write_receipt
+from connectors.store import Store, StoredSubmission
+from connectors.worker_pool import Raised, WorkerLost, run_isolated
+from flows.mail_steps import queued
+from xzzf.intake import FileEntry
+from xzzf.receipt import FILES_PER_MAIL, receipt_lines, receipt_mail, receipt_name
+from xzzf.settings import Settings
 from xzzf.units import Registry
 
-
-def write_receipts(scan: Scan, registry: Registry, receipts: Path) -> dict[str, list[Path]]:
-    """A 回执 for every file read this run (rejected readable files also get an annotated
-    copy); by the path of the file they answer."""
-    written = {}
-    for item in scan.new:
-        entry = scan.files[item.file.path]
-        unit = registry.get(entry.unit) if entry.unit else None
-        lines = receipt_lines(entry, unit.name if unit else None, item.arrival_at)
-        files = [write_receipt(receipts / receipt_name(entry, "回执"), lines)]
-        if not item.accepted and item.readable:
-            files.append(write_annotated_copy(receipts / receipt_name(entry, "标注"), item.data,
-                                              entry.errors, entry.warnings))
-        written[entry.path] = files
-    return written
+log = logging.getLogger("xzzf.receipts")
+_NO_COPY = "未能生成标注副本（{reason}）：请按本回执列出的工作表、行号和列逐条修改"
+_COPY_LOST = {"timeout": "处理超时", "memory": "所需内存超过上限", "crashed": "处理进程异常退出"}
 
 
-def receipt_emails(scan: Scan, registry: Registry, written: dict[str, list[Path]]) -> dict[str, Email]:
-    """The 回执 mail to each unit that has addresses in the registry, by ledger key."""
-    mails = {}
-    for item in scan.new:
-        entry = scan.files[item.file.path]
-        unit = registry.get(entry.unit) if entry.unit else None
-        if unit and unit.email:
-            subject, html, text = receipt_mail(entry, unit.name)
-            mails[f"receipt/{entry.unit}/{entry.sha256}"] = Email(unit.email, subject, html, text,
-                                                                  tuple(written[entry.path]))
-    return mails
+def complete_receipts(store: Store, archive: Archive, registry: Registry, settings: Settings,
+                      now: dt.datetime) -> int:
+    """Write every owed 回执 and queue its mail; returns how many were completed."""
+    owed = store.owed_receipts()
+    if not owed:
+        return 0
+    copies = _annotated_copies(owed, archive, settings)
+    written: dict[int, list[Path]] = {}
+    for stored in owed:
+        try:
+            written[stored.id] = _write(stored, registry, settings.receipts_dir, copies.get(stored.id))
+        except OSError as error:  # e.g. a full disk: this 回执 stays owed for the next run
+            log.error("回执未能写出，将在下次运行时补写：%s（%s）", stored.path, error)
+    done, mails = [], []
+    for unit_code, files in _by_unit(s for s in owed if s.id in written).items():
+        unit = registry.get(unit_code) if unit_code else None
+        try:
+            if unit and unit.email:
+                mails.append(_mail(unit, files, written, settings, now))
+        except OSError as error:
+            log.error("回执邮件未能生成，将在下次运行时补发：%s（%s）", unit_code, error)
+            continue
+        done += [s.id for s in files]
+    store.settle_receipts(done, now, mails)
+    return len(done)
+
+
+def _annotated_copies(owed: list[StoredSubmission], archive: Archive,
+                      settings: Settings) -> dict[int, bytes | str]:
+    """A rejected readable file's annotated copy (bytes), or why it could not be made (text)."""
+    jobs = {s.id: (archive.get(s.sha256), s.errors, s.warnings)
+            for s in owed if s.status == "rejected" and s.readable}
+    results = run_isolated(annotate, jobs.items(), workers=settings.reader_workers,
+                           memory_bytes=settings.reader_memory_mb << 20, timeout=settings.reader_timeout_s)
+    copies: dict[int, bytes | str] = {}
+    for key, result in results.items():
+        if isinstance(result, WorkerLost):
+            copies[key] = _NO_COPY.format(reason=_COPY_LOST[result.reason])
+        elif isinstance(result, Raised):
+            log.warning("标注副本未能生成：%r", result.error)
+            copies[key] = _NO_COPY.format(reason=f"文件无法用表格程序打开：{type(result.error).__name__}")
+        else:
+            copies[key] = result
+    return copies
+
+
+def _write(stored: StoredSubmission, registry: Registry, receipts: Path, copy: bytes | str | None) -> list[Path]:
+    entry = _entry(stored)
+    unit = registry.get(stored.unit_code) if stored.unit_code else None
+    lines = receipt_lines(entry, unit.name if unit else None, stored.arrival_at,
+                          copy if isinstance(copy, str) else None)
+    files = [write_receipt(receipts / receipt_name(entry, "回执"), lines)]
+    if isinstance(copy, bytes):
+        files.append(write_bytes(receipts / receipt_name(entry, "标注"), copy))
+    return files
+
+
+def _entry(stored: StoredSubmission) -> FileEntry:
+    return FileEntry(stored.path, stored.sha256, stored.unit_code, stored.period, stored.status,
+                     stored.errors, stored.warnings)
+
+
+def _by_unit(owed) -> dict[str | None, list[StoredSubmission]]:
+    units: dict[str | None, list[StoredSubmission]] = {}
+    for stored in owed:
+        units.setdefault(stored.unit_code, []).append(stored)
+    return units
+
+
+def _mail(unit, files: list[StoredSubmission], written: dict[int, list[Path]], settings: Settings,
+          now: dt.datetime) -> dict:
+    """The ledger line of the unit's one mail for these files; its key names the files, so
+    a run that redoes the same files after a crash owes the same mail, not a second one."""
+    subject, html, text = receipt_mail([_entry(s) for s in files], unit.name)
+    attachments = tuple(path for s in files[:FILES_PER_MAIL] for path in written[s.id])
+    names = hashlib.sha256(",".join(sorted(s.sha256 for s in files)).encode()).hexdigest()[:16]
+    return queued(settings, f"receipt/{unit.code}/{names}", Email(tuple(unit.email), subject, html, text,
+                                                                  attachments), now)

@@ -11,6 +11,8 @@ os.environ.update({"GX_ANALYTICS_ENABLED": "False", "DO_NOT_TRACK": "1",
                    "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_LOGGING_LEVEL": "WARNING"})
 for name in [n for n in os.environ if n.startswith("XZZF_")]:
     del os.environ[name]  # a developer's own settings must not leak into tests
+# Tests write a file and run at once: no settle time, except where a test sets one to check it.
+os.environ["XZZF_SETTLE_S"] = "0"
 
 POSTGRES_ADMIN = os.environ.get("XZZF_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import xlwt
 
 def rewrite_part(source: Path, target: Path, part: str, change) -> Path:
     """Copy a workbook, changing one zip part's bytes."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
         for info in old.infolist():
             data = old.read(info.filename)
@@ -58,3 +60,57 @@ def legacy_xls(target: Path) -> Path:
 def macro_enabled(source: Path, target: Path) -> Path:
     return rewrite_part(source, target, "[Content_Types].xml", lambda d: d.replace(
         b"sheet.main+xml", b"sheet.macroEnabled.main+xml"))
+
+
+def styles_with_entity(source: Path, target: Path) -> Path:
+    """A styles part with an HTML entity (`&nbsp;`) that XML does not define: calamine reads
+    the file, a strict XML parser does not."""
+    return rewrite_part(source, target, "xl/styles.xml", lambda d: d.replace(
+        b'<name val="Calibri"/>', b'<name val="Calibri&nbsp;"/>', 1))
+
+
+def workbook_part_with_entity(source: Path, target: Path) -> Path:
+    """The same entity in the workbook part, where our sheet-to-part lookup parses it."""
+    return rewrite_part(source, target, "xl/workbook.xml", lambda d: d.replace(
+        b"<workbookPr", b'<fileVersion appName="xl&nbsp;"/><workbookPr', 1))
+
+
+def lower_case_references(source: Path, target: Path) -> Path:
+    """Every cell reference of the first sheet in lower case (`r="a90"`)."""
+    return rewrite_part(source, target, "xl/worksheets/sheet1.xml", lambda d: re.sub(
+        rb'(<c r=")([A-Z]+\d+)"', lambda m: m.group(1) + m.group(2).lower() + b'"', d))
+
+
+def prefixed_sheet_xml(source: Path, target: Path) -> Path:
+    """The first sheet's XML with every element namespace-prefixed (`<x:c>`, `<x:f>`), as some
+    non-Excel writers save it."""
+    def prefix(xml: bytes) -> bytes:
+        xml = xml.replace(b"<worksheet xmlns=", b"<worksheet xmlns:x=", 1)
+        return re.sub(rb"<(/?)(\w+)\b", rb"<\1x:\2", xml)
+    return rewrite_part(source, target, "xl/worksheets/sheet1.xml", prefix)
+
+
+def hidden_sheets(source: Path, target: Path, titles, *, very_hidden=()) -> Path:
+    """The workbook with the given sheets hidden (`very_hidden`: not even listed by Excel's
+    "unhide")."""
+    book = openpyxl.load_workbook(source)
+    for title in titles:
+        book[title].sheet_state = "hidden"
+    for title in very_hidden:
+        book[title].sheet_state = "veryHidden"
+    book.save(target)
+    return target
+
+
+def hidden_look_alike(source: Path, target: Path, title: str, changes: dict[str, object]) -> Path:
+    """A hidden copy of sheet `title` named `title + " "`, last in the workbook, with `changes`
+    (cell → value) applied to the copy only: Excel shows the clerk only the original."""
+    book = openpyxl.load_workbook(source)
+    copy = book.copy_worksheet(book[title])
+    copy.title = f"{title} "
+    copy.sheet_state = "hidden"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for cell, value in changes.items():
+        copy[cell] = value
+    book.save(target)
+    return target

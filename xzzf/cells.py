@@ -71,13 +71,14 @@ def as_decimal(value: object) -> Decimal:
     if isinstance(value, bool):
         raise CellError(NUMBER_EXPECTED)
     if isinstance(value, int | float):
-        return Decimal(str(value))
-    text = str(value).strip().translate(FULLWIDTH_DIGITS).replace(",", "")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise CellError(NUMBER_EXPECTED) from None
-    if not number.is_finite():
+        number = Decimal(str(value))
+    else:
+        text = str(value).strip().translate(FULLWIDTH_DIGITS).replace(",", "")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise CellError(NUMBER_EXPECTED) from None
+    if not number.is_finite():  # a cell saved as inf or NaN (calamine reads them) is no number
         raise CellError(NUMBER_EXPECTED)
     return number
 

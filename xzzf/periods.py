@@ -9,6 +9,9 @@ from xzzf.workdays import WorkCalendar
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"  # YYYY-MM, as the Prefect UI form checks it
+# The years a run can be about: a typo such as 9999 is refused, not carried into the
+# date arithmetic, the store and the reports.
+YEARS = range(2000, 2101)
 
 
 def period_start(period: str) -> dt.date:
@@ -44,15 +47,26 @@ def end_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.max, tzinfo=BEIJING)
 
 
-def as_of_time(value: dt.date | dt.datetime | str | None, now: dt.datetime) -> dt.datetime:
-    """The run's as-of time in Beijing; a bare date means the end of that day."""
-    if value is None or value == "":
-        return now.astimezone(BEIJING)
+def parse_as_of(value: dt.date | dt.datetime | str) -> dt.date | dt.datetime:
+    """An as-of date or time, from its text or as given; a ValueError says what is wrong."""
     if isinstance(value, str):
         try:
             value = dt.date.fromisoformat(value) if len(value) == 10 else dt.datetime.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"as-of 日期 {value!r} 无效：应为 YYYY-MM-DD 或 ISO 时间") from None
+            raise ValueError("应为 YYYY-MM-DD 或 ISO 时间，如 2026-11-06") from None
+    if value.year not in YEARS:
+        raise ValueError(f"年份应在 {YEARS[0]} 到 {YEARS[-1]} 之间")
+    return value
+
+
+def as_of_time(value: dt.date | dt.datetime | str | None, now: dt.datetime) -> dt.datetime:
+    """The run's as-of time in Beijing; a bare date means the end of that day."""
+    if value is None or value == "":
+        return now.astimezone(BEIJING)
+    try:
+        value = parse_as_of(value)
+    except ValueError as error:
+        raise ValueError(f"as-of 日期 {value} 无效：{error}") from None
     if not isinstance(value, dt.datetime):
         return end_of_day(value)
     return value.replace(tzinfo=BEIJING) if value.tzinfo is None else value.astimezone(BEIJING)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from html import escape
 from pathlib import PurePosixPath
 
@@ -13,16 +14,24 @@ STATUS_TEXT = {"accepted": "已采用", "rejected": "退回", "superseded": "已
 PROBLEM_HEADER = ["类别", "工作表", "行号", "列", "填写的值", "问题及修改要求"]
 
 
+NAME_BYTES = 255  # the longest file name most file systems (and SMB shares) accept
+
+
 def receipt_name(entry: FileEntry, kind: str) -> PurePosixPath:
-    """feedback/<unit>/<period>/<file>-<sha8>-<kind>.xlsx, relative to the receipts folder."""
+    """feedback/<unit>/<period>/<file>-<sha8>-<kind>.xlsx, relative to the receipts folder;
+    the clerk's file name is shortened where the whole name would not fit in 255 bytes."""
     parts = PurePosixPath(entry.path).parts
     folder = entry.unit or (parts[0] if len(parts) > 1 else "_未归属")
-    stem = PurePosixPath(entry.path).stem
-    return PurePosixPath(folder, entry.period or "未知期间", f"{stem}-{entry.sha256[:8]}-{kind}.xlsx")
+    tail = f"-{entry.sha256[:8]}-{kind}.xlsx"
+    room = NAME_BYTES - len(tail.encode())
+    stem = PurePosixPath(entry.path).stem.encode()[:room].decode(errors="ignore")
+    return PurePosixPath(folder[:NAME_BYTES], entry.period or "未知期间", stem + tail)
 
 
-def receipt_lines(entry: FileEntry, unit_name: str | None, arrival: dt.datetime) -> list[list]:
-    """The rows of the 回执 sheet: the decision first, then every error and warning."""
+def receipt_lines(entry: FileEntry, unit_name: str | None, arrival: dt.datetime,
+                  note: str | None = None) -> list[list]:
+    """The rows of the 回执 sheet: the decision first, then every error and warning; `note`
+    says why a rejected file's annotated copy could not be made."""
     verdict = STATUS_TEXT.get(entry.status, entry.status)
     if entry.status == "accepted":
         advice = "已采用，数据已入库。" + ("请注意以下提醒。" if entry.warnings else "")
@@ -37,6 +46,7 @@ def receipt_lines(entry: FileEntry, unit_name: str | None, arrival: dt.datetime)
         ["收到时间", arrival.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")],
         ["处理结果", verdict],
         ["说明", advice],
+        *([["标注副本", note]] if note else []),
         [],
         PROBLEM_HEADER,
     ]
@@ -46,14 +56,28 @@ def receipt_lines(entry: FileEntry, unit_name: str | None, arrival: dt.datetime)
     return lines
 
 
-def receipt_mail(entry: FileEntry, unit_name: str) -> tuple[str, str, str]:
-    """Subject, HTML and text of the mail that carries a 回执 to the unit."""
-    verdict = STATUS_TEXT.get(entry.status, entry.status)
-    subject = f"【回执】{unit_name} {entry.period or ''} 月报：{verdict}"
-    counts = f"错误 {len(entry.errors)} 处，提醒 {len(entry.warnings)} 处"
-    first = [f"{p['sheet'] or '整个文件'} {p['row'] or ''} {p['column'] or ''}：{p['message']}"
-             for p in entry.errors[:5]]
-    text = "\n".join([subject, f"文件：{entry.path}", counts, *first, "详见附件回执。"])
-    html = (f"<p>{escape(subject)}</p><p>文件：{escape(entry.path)}<br>{escape(counts)}</p>"
-            + "".join(f"<li>{escape(line)}</li>" for line in first) + "<p>详见附件回执。</p>")
-    return subject, html, text
+FILES_PER_MAIL = 20  # a unit that dropped hundreds of files finds the rest in its 回执 folder
+
+
+def receipt_mail(entries: list[FileEntry], unit_name: str) -> tuple[str, str, str]:
+    """Subject, HTML and text of the one mail that carries a run's 回执 to a unit: all its
+    files counted, the first FILES_PER_MAIL listed (and attached)."""
+    if len(entries) == 1:
+        entry = entries[0]
+        verdict = STATUS_TEXT.get(entry.status, entry.status)
+        subject = f"【回执】{unit_name} {entry.period or ''} 月报：{verdict}"
+    else:
+        tally = Counter(STATUS_TEXT.get(e.status, e.status) for e in entries)
+        subject = f"【回执】{unit_name} 月报 {len(entries)} 份：" + "，".join(f"{k} {n} 份" for k, n in tally.items())
+    text_parts, html_parts = [subject], [f"<p>{escape(subject)}</p>"]
+    for entry in entries[:FILES_PER_MAIL]:
+        verdict = STATUS_TEXT.get(entry.status, entry.status)
+        counts = f"{verdict}；错误 {len(entry.errors)} 处，提醒 {len(entry.warnings)} 处"
+        first = [f"{p['sheet'] or '整个文件'} {p['row'] or ''} {p['column'] or ''}：{p['message']}"
+                 for p in entry.errors[:5]]
+        text_parts += [f"文件：{entry.path}", counts, *first]
+        html_parts.append(f"<p>文件：{escape(entry.path)}<br>{escape(counts)}</p>"
+                          + (f"<ul>{''.join(f'<li>{escape(line)}</li>' for line in first)}</ul>" if first else ""))
+    closing = "详见附件回执。" + (f"另有 {more} 份文件的回执未随本邮件发送，请在回执共享文件夹中查看。"
+                             if (more := len(entries) - FILES_PER_MAIL) > 0 else "")
+    return subject, "".join(html_parts) + f"<p>{closing}</p>", "\n".join([*text_parts, closing])

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from xzzf.units import SAMPLE_REGISTRY
@@ -51,6 +52,12 @@ class Settings(BaseSettings):
     reader_memory_mb: int = Field(1024, ge=256)
     reader_timeout_s: float = Field(60, gt=0)
     reader_workers: int = Field(2, ge=1, le=16)
+    max_file_mb: int = Field(20, ge=1)  # a larger file is refused before it is read
+    # A file modified less than this before the scan may still be being copied: left pending.
+    settle_s: float = Field(60, ge=0)
+    # A zip that ends early is a copy in progress for this long after its mtime, then corrupt.
+    incomplete_wait_min: float = Field(60, ge=0)
+    mail_per_run: int = Field(100, ge=1)  # the rest stays owed for the next run
 
     @field_validator("extra_holidays", "sfj_recipients", mode="before")
     @classmethod
@@ -78,4 +85,29 @@ def load_settings(**overrides) -> Settings:
     except ValidationError as error:
         first = error.errors()[0]
         name = "XZZF_" + str(first["loc"][0]).upper() if first["loc"] else "XZZF_*"
-        raise SettingsError(f"设置 {name} 无效：{first['msg']}（当前值：{first.get('input')!r}）") from None
+        raise SettingsError(f"设置 {name} 无效：{_reason(first)}") from None
+
+
+# pydantic's error types in Chinese, with the limit from the error's ctx: whoever reads them
+# is fixing an XZZF_* value, and pydantic only speaks English.
+_REASONS = {
+    "missing": "未填写",
+    "less_than": "应小于 {lt}",
+    "less_than_equal": "应不大于 {le}",
+    "greater_than": "应大于 {gt}",
+    "greater_than_equal": "应不小于 {ge}",
+    "int_parsing": "应为整数",
+    "float_parsing": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "string_pattern_mismatch": "应符合格式 {pattern}",
+    "date_parsing": "应为日期 YYYY-MM-DD",
+    "date_from_datetime_parsing": "应为日期 YYYY-MM-DD",
+    "date_from_datetime_inexact": "应为日期 YYYY-MM-DD，不带时间",
+}
+
+
+def _reason(error: ErrorDetails) -> str:
+    limits = {key: f"{value:g}" if isinstance(value, float) else value
+              for key, value in error.get("ctx", {}).items()}  # 0 rather than 0.0
+    reason = _REASONS.get(error["type"], "取值无效").format(**limits)
+    return reason if error["type"] == "missing" else f"{reason}（当前值：{error['input']!r}）"

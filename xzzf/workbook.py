@@ -31,35 +31,66 @@ class ParsedWorkbook:
 
 
 def parse_workbook(
-    grids: dict[str, list[list]], folder_unit: str, registry: Registry, as_of: dt.date
+    grids: dict[str, list[list]], folder_unit: str, registry: Registry, as_of: dt.date,
+    *, hidden: frozenset[str] = frozenset(),
 ) -> ParsedWorkbook:
-    """Read 基本信息 and every table sheet; sheets are found by name, in any order."""
+    """Read 基本信息 and every table sheet; sheets are found by name, in any order. `hidden`
+    names the sheets hidden in the workbook."""
     parsed = ParsedWorkbook()
-    by_title = {cells.normalise_header(name): name for name in grids}
-    info_sheet = by_title.get(BASIC_INFO_SHEET)
-    if info_sheet is None:
-        parsed.errors.append(_missing_sheet(BASIC_INFO_SHEET))
-    else:
+    by_title: dict[str, list[str]] = {}
+    for name in grids:
+        by_title.setdefault(cells.normalise_header(name), []).append(name)
+    info_sheet = _template_sheet(BASIC_INFO_SHEET, by_title, hidden, parsed)
+    if info_sheet is not None:
         _read_info(grids[info_sheet], parsed, folder_unit, registry, as_of)
     for sheet in SHEETS:
-        actual = by_title.get(sheet.title)
-        if actual is None:
-            parsed.errors.append(_missing_sheet(sheet.title))
-        else:
+        actual = _template_sheet(sheet.title, by_title, hidden, parsed)
+        if actual is not None:
             records, problems = read_table(sheet, grids[actual])
             parsed.tables[sheet.name] = records
             parsed.errors += problems
     return parsed
 
 
+def _template_sheet(title: str, by_title: dict[str, list[str]], hidden: frozenset[str],
+                    parsed: ParsedWorkbook) -> str | None:
+    """The one sheet to read as `title`, or None when there is none; either way the clerk is
+    told what is wrong. Two look-alike names are refused, not resolved: a hidden `执法人员 `
+    would otherwise replace the 执法人员 the clerk sees and checked."""
+    names = by_title.get(title, [])
+    if not names:
+        parsed.errors.append(_missing_sheet(title))
+        return None
+    if len(names) > 1:
+        parsed.errors.append(_look_alike_sheets(title, names, hidden))
+        return None
+    if names[0] in hidden:
+        parsed.warnings.append(Problem(
+            f"工作表“{names[0]}”是隐藏的工作表，其数据已读取；请取消隐藏并核对", sheet=title))
+    return names[0]
+
+
 def _missing_sheet(title: str) -> Problem:
     return Problem(f"缺少工作表“{title}”：请使用下发的模板，不要删除或改名工作表", sheet=title)
+
+
+def _look_alike_sheets(title: str, names: list[str], hidden: frozenset[str]) -> Problem:
+    quoted = [f"“{name}”（隐藏）" if name in hidden else f"“{name}”" for name in names]
+    listed = "、".join(quoted[:-1]) + "与" + quoted[-1]
+    where_hidden = "；隐藏的工作表要先在工作表标签上右键“取消隐藏”才能看到" if hidden & set(names) else ""
+    return Problem(f"工作表{listed}名称相同（只差空格或括号写法），无法确定应读取哪一个："
+                   f"请删除多余的工作表，只保留一个“{title}”{where_hidden}", sheet=title)
 
 
 def _read_info(grid, parsed: ParsedWorkbook, folder_unit, registry: Registry, as_of) -> None:
     by_label = {c.header: c for c in BASIC_INFO}
     found: dict[str, tuple[int, object]] = {}
     for index, line in enumerate(grid, start=1):
+        if line and isinstance(line[0], cells.CellProblem):
+            parsed.warnings.append(Problem(f"{line[0].message}（A 列的项目名称无法读取，该行已忽略）",
+                                           sheet=BASIC_INFO_SHEET, row=index, column="A",
+                                           value=line[0].shown))
+            continue
         label = cells.normalise_label(line[0]) if line and not cells.is_blank(line[0]) else ""
         value = line[1] if len(line) > 1 else None
         if not label:

@@ -58,7 +58,7 @@ def run_once(settings, registry, store, archive) -> tuple[dict, int, int]:
     """One intake over the inbox, stage by stage, without Prefect."""
     seconds: dict[str, float] = {}
     with timed(seconds, "scan"):
-        scan = steps.survey(Inbox(settings.inbox), settings, registry, store)
+        scan = steps.survey(Inbox(settings.inbox), settings, registry, store, AS_OF)
     with timed(seconds, "read"):
         steps.read_new(scan, settings, registry, AS_OF)
     with timed(seconds, "validate"):

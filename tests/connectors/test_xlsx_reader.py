@@ -106,3 +106,84 @@ def test_a_broken_file_is_a_read_failure_not_a_crash(tmp_path):
     result = run_isolated(read_workbook, [("bad", path.read_bytes())], workers=1,
                           memory_bytes=1 << 30, timeout=60)["bad"]
     assert isinstance(result, Raised) and isinstance(result.error, ReadFailure)
+
+
+def test_a_styles_part_calamine_reads_does_not_fail_the_file_in_the_worker(tmp_path):
+    """An `&nbsp;` in styles.xml only means no zero-padded styles are known: the file is read,
+    through the real worker, with the same values as without it."""
+    good = write_workbook(tmp_path / "ok.xlsx")
+    odd = hostile.styles_with_entity(good, tmp_path / "nbsp.xlsx")
+    result = run_isolated(read_workbook, [("nbsp", odd.read_bytes())], workers=1,
+                          memory_bytes=1 << 30, timeout=60)["nbsp"]
+    assert not isinstance(result, Raised | WorkerLost)
+    assert result.grids == read_workbook(good.read_bytes()).grids
+
+
+def marked_cells(path):
+    """A sheet with every kind of cell the reader marks, the formula far down at A90."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "S"
+    sheet["A1"], sheet["B1"], sheet["C1"] = "证号", 123, "#DIV/0!"
+    sheet["B1"].number_format = "000000"
+    sheet["A90"] = "=1/0"
+    book.save(path)
+    return path
+
+
+def test_a_lower_case_cell_reference_is_read_like_its_upper_case_twin(tmp_path):
+    """`r="a90"` means A90: the lower-case file reads exactly as the upper-case one."""
+    upper = marked_cells(tmp_path / "upper.xlsx")
+    lower = hostile.lower_case_references(upper, tmp_path / "lower.xlsx")
+    grid = read_workbook(lower.read_bytes()).grids["S"]
+    assert grid == read_workbook(upper.read_bytes()).grids["S"]
+    assert grid[0][1:3] == ["000123", CellProblem("#DIV/0!")]
+    assert grid[89][0] == CellProblem("")
+
+
+def test_a_formula_without_value_is_marked_in_prefixed_sheet_xml(tmp_path):
+    """`<x:f>` is a formula as `<f>` is: uncalculated, it is a problem, not a blank cell."""
+    plain = marked_cells(tmp_path / "plain.xlsx")
+    prefixed = hostile.prefixed_sheet_xml(plain, tmp_path / "prefixed.xlsx")
+    assert read_workbook(prefixed.read_bytes()).grids["S"][89][0] == CellProblem("")
+
+
+def test_an_unexpected_structure_is_a_read_failure_telling_what_to_do(tmp_path):
+    """A file calamine reads but our own XML reading cannot is refused with 文件结构异常 and
+    how to fix it, never an exception that would stop the intake of every other file."""
+    odd = hostile.workbook_part_with_entity(write_workbook(tmp_path / "ok.xlsx"), tmp_path / "odd.xlsx")
+    with pytest.raises(ReadFailure) as failure:
+        read_workbook(odd.read_bytes())
+    assert str(failure.value) == ("文件结构异常，无法读取（ParseError）："
+                                  "请用 Excel 或 WPS 打开后另存为 .xlsx 再报送")
+
+
+class _OutOfMemory:
+    @staticmethod
+    def from_filelike(_):
+        raise MemoryError
+
+
+def _out_of_memory(*_):
+    raise MemoryError
+
+
+@pytest.mark.parametrize("where", ["calamine", "marking"])
+def test_running_out_of_memory_is_not_a_read_failure(tmp_path, monkeypatch, where):
+    """MemoryError passes through, wherever it happens, for the worker to report the memory
+    limit rather than a broken file."""
+    import python_calamine
+
+    if where == "calamine":
+        monkeypatch.setattr(python_calamine, "CalamineWorkbook", _OutOfMemory)
+    else:
+        monkeypatch.setattr("connectors.xlsx_reader._mark_cells", _out_of_memory)
+    with pytest.raises(MemoryError):
+        read_workbook(write_workbook(tmp_path / "ok.xlsx").read_bytes())
+
+
+def test_hidden_sheets_are_named(tmp_path):
+    """Hidden and very hidden sheets both count as hidden; visible ones do not."""
+    path = hostile.hidden_sheets(write_workbook(tmp_path / "ok.xlsx", extra_sheets=["填报说明"]),
+                                 tmp_path / "hidden.xlsx", ["培训记录"], very_hidden=["填报说明"])
+    assert read_workbook(path.read_bytes()).hidden == {"培训记录", "填报说明"}

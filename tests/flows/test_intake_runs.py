@@ -61,7 +61,7 @@ def test_a_file_still_being_written_is_left_pending_for_the_next_run(env, tmp_pa
     store = Store(f"sqlite:///{tmp_path / 's.db'}")
     store.migrate()
     scan = intake_steps.examine(GrowingInbox(env.inbox), settings, load_registry(SAMPLE_REGISTRY),
-                                store, at("2026-11-06"))
+                                store, at("2026-11-06"), at("2026-11-06"))
     assert [(e.path, e.status) for e in scan.entries] == [("SFJ/a.xlsx", "pending")] and not scan.new
     write_workbook(path)
     assert by_path(env.intake(at("2026-11-06")))["SFJ/a.xlsx"]["status"] == "accepted"
@@ -165,5 +165,5 @@ def test_the_command_runs_the_flow_and_prints_the_report_path(env):
     result = CliRunner().invoke(app, ["monthly", "--period", "2026-10", "--inbox", str(env.inbox),
                                       "--out", str(env.out), "--as-of", "2026-11-04", "--only", "SFJ"])
     assert result.exit_code == 0, result.output
-    report = json.loads(Path(result.output.strip().splitlines()[-1]).read_text(encoding="utf-8"))
+    report = json.loads(Path(result.stdout.strip().splitlines()[-1]).read_text(encoding="utf-8"))
     assert report["units"] == {"SFJ": "on_time"} and (env.out / "xzzf.db").exists()

@@ -49,3 +49,12 @@ def test_periods_are_year_and_month(text):
     with pytest.raises(cells.CellError):
         cells.as_period(text)
     assert cells.as_period(dt.date(2026, 10, 1)) == "2026-10"
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), "inf", "NaN"])
+def test_infinity_and_nan_are_no_numbers(value):
+    """A cell saved as inf or NaN (calamine reads it as a float) is a number error, never a crash."""
+    with pytest.raises(cells.CellError):
+        cells.as_decimal(value)
+    with pytest.raises(cells.CellError):
+        cells.as_integer(value)

@@ -1,0 +1,92 @@
+"""What a run stands on besides its settings: a store that answers, and — for the command
+line — Prefect's temporary API server, which must not outlive the command."""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import os
+import signal
+import subprocess
+import sys
+import types
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+from connectors.store import Store
+from xzzf.settings import Settings, SettingsError
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def open_store(settings: Settings) -> Store:
+    """The store, connected once: a URL that cannot connect is a wrong setting, named here
+    rather than as a database traceback from the middle of a run."""
+    if settings.database_url is None:  # the default SQLite file lives in the output folder
+        try:
+            settings.out.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise SettingsError(f"设置 XZZF_OUT（或 --out）无法创建输出文件夹 {settings.out}："
+                                f"{error.strerror}") from None
+    try:
+        store = Store(settings.database)
+        with store.engine.connect():
+            pass
+    except NoSuchModuleError:  # before ArgumentError: it is one
+        reason = f"不支持的数据库类型 {make_url(settings.database).drivername}"
+    except ArgumentError:
+        reason = "地址格式无效，应如 postgresql+psycopg://user@host/db"
+    except ImportError as error:  # the URL names a driver that is not installed
+        reason = f"缺少数据库驱动 {error.name or error}"
+    except OperationalError as error:
+        reason = str(error.orig).strip().splitlines()[0]
+    else:
+        return store
+    raise SettingsError(f"设置 XZZF_DATABASE_URL（或 --db）无法连接数据库：{reason}；"
+                        "请检查地址、用户名和数据库是否存在")
+
+
+def start_local_server() -> None:
+    """Start Prefect's temporary API server now, tied to this process: the kernel kills it when
+    the command dies, even by kill -9, instead of leaving it running under init.
+
+    Started here, from the main thread, because the kernel signals the server when the thread
+    that started it ends, and the main thread lives until the command exits; Prefect would
+    otherwise start it from whichever thread first needs an API client."""
+    from prefect.server.api import server
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
+    if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value() \
+            or not sys.platform.startswith("linux"):  # a real server, none at all, or no prctl
+        return
+
+    # Defined here, not at the top: importing Prefect's server takes seconds, and open_store()
+    # serves the checks that must answer at once.
+    class TiedServer(server.SubprocessASGIServer):
+        def _run_uvicorn_command(self):
+            # Prefect builds the server's Popen itself, with no hook for the child's set-up. For
+            # this one call its module sees a `subprocess` whose Popen adds one, so the command,
+            # its arguments and environment stay Prefect's own.
+            tied = functools.partial(subprocess.Popen, preexec_fn=_dies_with(os.getpid()))
+            server.subprocess = types.SimpleNamespace(Popen=tied)
+            try:
+                return super()._run_uvicorn_command()
+            finally:
+                server.subprocess = subprocess
+
+    # The first instance is the one Prefect's clients get back from SubprocessASGIServer().
+    TiedServer().start()
+
+
+def _dies_with(parent: int):
+    """What the server's process runs between fork and exec: SIGKILL for it when `parent` dies."""
+    prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up before the fork, only called after
+
+    def tie() -> None:
+        # SIGKILL: with the command gone nobody is left to serve, and its SQLite survives a kill.
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # the command died before prctl: no signal will come
+            os._exit(1)
+
+    return tie

@@ -1,0 +1,111 @@
+"""A full disk: the run keeps what it could do, owes the rest, and the run after the space is
+freed writes each 回执 and sends each mail once. A real small tmpfs where the test may mount
+one (root on Linux), otherwise a writer that raises ENOSPC for that folder."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import connectors.files
+from connectors.store import Store
+from tests.builders import write_workbook
+from tests.flows.conftest import at, set_mtime
+from tests.smtp import Server
+
+pytestmark = pytest.mark.faults
+AS_OF = dt.date(2026, 11, 6)
+
+
+class SmallDisk:
+    """A folder on a 2 MB disk that `fill()` fills and `free()` empties."""
+
+    def __init__(self, folder: Path, monkeypatch):
+        self.folder, self.monkeypatch, self.full = folder, monkeypatch, False
+        folder.mkdir()
+        mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(folder)],
+                                 capture_output=True)
+        self.real = mounted.returncode == 0
+        if not self.real:
+            replacing = connectors.files.replacing
+
+            @contextlib.contextmanager
+            def refusing(path: Path):
+                if self.full and folder in path.parents:
+                    raise OSError(errno.ENOSPC, "No space left on device", str(path))
+                with replacing(path) as temporary:
+                    yield temporary
+
+            monkeypatch.setattr(connectors.files, "replacing", refusing)
+            for module in ("connectors.receipt_writer", "connectors.xlsx_writer"):
+                monkeypatch.setattr(f"{module}.replacing", refusing)
+
+    def fill(self) -> None:
+        self.full = True
+        if self.real:
+            with (self.folder / "filler").open("wb") as out, contextlib.suppress(OSError):
+                while True:
+                    out.write(b"\0" * 65536)
+                    out.flush()
+
+    def free(self) -> None:
+        self.full = False
+        (self.folder / "filler").unlink(missing_ok=True)
+
+    def unmount(self) -> None:
+        if self.real:
+            subprocess.run(["umount", "--lazy", str(self.folder)], check=True)  # a closed handle may linger
+
+
+@pytest.fixture
+def disk(tmp_path, monkeypatch):
+    small = SmallDisk(tmp_path / "disk", monkeypatch)
+    yield small
+    small.unmount()
+
+
+@pytest.fixture
+def mail(env, monkeypatch):
+    for name, value in (("XZZF_SMTP_HOST", "127.0.0.1"), ("XZZF_SMTP_SECURITY", "none"),
+                        ("XZZF_MAIL_FROM", "xzzf@hsb.example.gov.cn"), ("XZZF_MAIL_BACKOFF_S", "0")):
+        monkeypatch.setenv(name, value)
+    for unit in ("SFJ", "SCJG", "ZRZY"):
+        set_mtime(write_workbook(env.inbox / unit / "a.xlsx", unit), at("2026-11-03"))
+    with Server() as server:
+        monkeypatch.setenv("XZZF_SMTP_PORT", str(server.port))
+        yield server
+
+
+def test_receipts_on_a_full_share_are_written_and_mailed_once_when_space_is_freed(env, disk, mail, monkeypatch):
+    monkeypatch.setenv("XZZF_RECEIPTS", str(disk.folder / "feedback"))
+    disk.fill()
+    report = env.intake(AS_OF)
+    assert [f["status"] for f in report["files"]] == ["accepted"] * 3  # the data are in
+    assert len(Store(env.db).owed_receipts()) == 3 and mail.inbox.messages == []
+    disk.free()
+    env.intake(AS_OF)
+    env.intake(AS_OF)
+    receipts = sorted((disk.folder / "feedback").rglob("*.xlsx"))
+    assert len(receipts) == 3 and all(openpyxl.load_workbook(r) for r in receipts)
+    assert not list((disk.folder / "feedback").rglob("*.part"))  # nothing cut left behind
+    assert sorted(m["To"] for _, m in mail.inbox.messages) == ["scjg@hsb.example.gov.cn", "sfj@hsb.example.gov.cn"]
+
+
+def test_a_full_output_disk_fails_the_run_before_its_commit_and_the_next_run_does_it_all(env, disk, mail):
+    env.out = disk.folder / "out"
+    env.out.mkdir()
+    disk.fill()
+    with pytest.raises(OSError):
+        env.intake(AS_OF)
+    assert Store(env.db).known() == {}  # the archive could not be written: nothing recorded
+    disk.free()
+    env.intake(AS_OF)
+    env.intake(AS_OF)
+    assert len(list((env.out / "feedback").rglob("*-回执.xlsx"))) == 3
+    assert len(mail.inbox.messages) == 2

@@ -1,0 +1,155 @@
+"""One odd inbox entry never costs another unit its intake: each case sits beside a valid
+file of another unit (ZRZY), which must be loaded in the same run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from connectors.inbox import LINK, NOT_A_FILE
+from connectors.store import Store
+from tests import hostile
+from tests.builders import write_workbook
+from tests.flows.conftest import at, by_path, set_mtime
+
+pytestmark = pytest.mark.faults
+AS_OF = dt.date(2026, 11, 6)
+
+
+@pytest.fixture
+def beside(env):
+    """The env, with ZRZY's valid file dropped; `run()` checks that it was loaded."""
+    set_mtime(write_workbook(env.inbox / "ZRZY" / "ok.xlsx", "ZRZY"), at("2026-11-03"))
+
+    def run(**options) -> dict:
+        report = env.intake(AS_OF, **options)
+        assert by_path(report)["ZRZY/ok.xlsx"]["status"] == "accepted"
+        assert {r["unit_code"] for r in Store(env.db).rows("roster")} >= {"ZRZY"}
+        return report
+
+    env.run = run
+    return env
+
+
+def receipts(env, unit: str) -> list[Path]:
+    return sorted((env.out / "feedback" / unit).rglob("*.xlsx"))
+
+
+def test_a_rejected_workbook_with_merged_cells_gets_its_annotated_copy(beside):
+    """The wrong cell sits inside a merged area: the mark goes to the area's top-left cell."""
+    path = write_workbook(beside.inbox / "SFJ" / "merged.xlsx")
+    book = openpyxl.load_workbook(path)
+    book["执法人员"]["C2"] = "作废"  # not a 证件状态
+    book["执法人员"].merge_cells("B2:C2")  # the clerk merges: C2 is now a merged cell
+    book.save(path)
+    entry = by_path(beside.run())["SFJ/merged.xlsx"]
+    assert entry["status"] == "rejected"
+    assert any(e["sheet"] == "执法人员" and e["row"] == 2 and e["column"] == "证件状态" for e in entry["errors"])
+    [copy] = [p for p in receipts(beside, "SFJ") if p.name.endswith("-标注.xlsx")]
+    marked = openpyxl.load_workbook(copy)["执法人员"]["B2"]
+    assert marked.fill.fgColor.rgb.endswith("FFC7CE") and "证件状态" in marked.comment.text
+
+
+def test_a_workbook_openpyxl_cannot_open_gets_a_receipt_saying_why_there_is_no_copy(beside):
+    source = write_workbook(beside.inbox.parent / "src.xlsx", drop_sheets=["投诉举报"])
+    hostile.styles_with_entity(source, beside.inbox / "SFJ" / "odd-styles.xlsx")
+    assert by_path(beside.run())["SFJ/odd-styles.xlsx"]["status"] == "rejected"
+    [receipt] = receipts(beside, "SFJ")
+    lines = {row[0]: row[1] for row in openpyxl.load_workbook(receipt)["回执"].iter_rows(values_only=True)}
+    assert lines["处理结果"] == "退回" and lines["标注副本"].startswith("未能生成标注副本")
+
+
+def test_a_file_name_of_255_bytes_gets_a_receipt_with_a_shortened_name(beside):
+    name = "行政执法月报" * 13 + ".xlsx"
+    assert len(name.encode()) == 239
+    write_workbook(beside.inbox / "SFJ" / name, drop_sheets=["投诉举报"])
+    assert by_path(beside.run())[f"SFJ/{name}"]["status"] == "rejected"
+    names = [p.name for p in receipts(beside, "SFJ")]
+    assert len(names) == 2 and all(len(n.encode()) <= 255 for n in names)
+    assert names[0].startswith("行政执法月报行政执法月报")
+
+
+def test_a_file_name_that_is_not_utf8_is_taken_and_shown_with_its_bytes(beside):
+    folder = os.fsencode(beside.inbox / "SFJ")
+    os.makedirs(folder)
+    gbk = os.path.join(folder, "十月月报.xlsx".encode("gbk"))
+    write_workbook(Path(os.fsdecode(gbk)))
+    report = beside.run()
+    shown = "SFJ/" + "十月月报".encode("gbk").decode("utf-8", "backslashreplace") + ".xlsx"
+    assert shown.startswith("SFJ/ʮ\\xd4\\xc2")  # bytes that are not UTF-8 as \xNN
+    assert by_path(report)[shown]["status"] == "accepted"
+    json.dumps(report, ensure_ascii=False).encode("utf-8")  # the report is valid UTF-8
+    assert len(receipts(beside, "SFJ")) == 1
+
+
+def test_a_backslash_and_its_escape_stay_different_names(beside):
+    write_workbook(beside.inbox / "SFJ" / "a\\x41.xlsx")
+    assert by_path(beside.run())["SFJ/a\\\\x41.xlsx"]["status"] == "accepted"
+
+
+@pytest.mark.parametrize("build", [hostile.styles_with_entity, hostile.lower_case_references])
+def test_xml_our_own_code_used_to_choke_on_is_read(beside, build):
+    source = write_workbook(beside.inbox.parent / "src.xlsx")
+    build(source, beside.inbox / "SFJ" / "odd.xlsx")
+    assert by_path(beside.run())["SFJ/odd.xlsx"]["status"] == "accepted"
+
+
+def test_links_and_what_is_not_a_file_are_ignored_with_the_reason_never_opened(beside, tmp_path):
+    secret = tmp_path / "secret.xlsx"
+    write_workbook(secret)
+    (beside.inbox / "SFJ").mkdir()
+    (beside.inbox / "SFJ" / "link.xlsx").symlink_to(secret)
+    (beside.inbox / "SFJ" / "passwd.xlsx").symlink_to("/etc/passwd")
+    (beside.inbox / "SFJ" / "linked-folder").symlink_to(tmp_path, target_is_directory=True)
+    os.mkfifo(beside.inbox / "SFJ" / "pipe.xlsx")  # opening it would block for ever
+    files = by_path(beside.run())
+    for name, reason in (("link.xlsx", LINK), ("passwd.xlsx", LINK), ("linked-folder", LINK),
+                         ("pipe.xlsx", NOT_A_FILE)):
+        assert files[f"SFJ/{name}"]["status"] == "ignored"
+        assert [w["message"] for w in files[f"SFJ/{name}"]["warnings"]] == [reason]
+    archived = [p.read_bytes() for p in (beside.out / "archive").rglob("*") if p.is_file()]
+    assert secret.read_bytes() not in archived and len(archived) == 1  # ZRZY's file only
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(beside, monkeypatch):
+    monkeypatch.setenv("XZZF_MAX_FILE_MB", "1")
+    big = beside.inbox / "SFJ" / "big.xlsx"
+    big.parent.mkdir()
+    with big.open("wb") as out:
+        out.truncate(3 << 20)  # sparse: 3 MB that take no disk
+    entry = by_path(beside.run())["SFJ/big.xlsx"]
+    assert entry["status"] == "rejected" and entry["errors"][0]["message"].startswith("文件过大（3 MB，上限 1 MB）")
+    assert len([p for p in (beside.out / "archive").rglob("*") if p.is_file()]) == 1
+
+
+def test_a_file_modified_within_the_settle_time_waits_for_the_next_run(beside, monkeypatch):
+    monkeypatch.setenv("XZZF_SETTLE_S", "3600")
+    write_workbook(beside.inbox / "SFJ" / "fresh.xlsx")  # mtime: now
+    assert by_path(beside.run())["SFJ/fresh.xlsx"]["status"] == "pending"
+    assert receipts(beside, "SFJ") == []
+    monkeypatch.setenv("XZZF_SETTLE_S", "0")
+    assert by_path(beside.run())["SFJ/fresh.xlsx"]["status"] == "accepted"
+
+
+def test_a_zip_that_ends_early_is_a_copy_in_progress_until_it_is_old(beside):
+    whole = write_workbook(beside.inbox.parent / "whole.xlsx").read_bytes()
+    cut = beside.inbox / "SFJ" / "copying.xlsx"
+    cut.parent.mkdir()
+    cut.write_bytes(whole[: len(whole) // 2])  # mtime: now
+    assert by_path(beside.run())["SFJ/copying.xlsx"]["status"] == "pending"
+    set_mtime(cut, dt.datetime.now(dt.UTC) - dt.timedelta(hours=2))
+    entry = by_path(beside.run())["SFJ/copying.xlsx"]
+    assert entry["status"] == "rejected" and "不完整" in entry["errors"][0]["message"]
+
+
+def test_a_hidden_look_alike_sheet_rejects_the_file_naming_both(beside):
+    source = write_workbook(beside.inbox.parent / "src.xlsx")
+    hostile.hidden_look_alike(source, beside.inbox / "SFJ" / "twins.xlsx", "执法人员", {"A2": "冒名"})
+    entry = by_path(beside.run())["SFJ/twins.xlsx"]
+    assert entry["status"] == "rejected"
+    assert any("“执法人员”与“执法人员 ”" in e["message"] for e in entry["errors"])

@@ -1,0 +1,139 @@
+"""The `xzzf` command as an administrator meets it: a wrong setting or flag is one Chinese line
+naming it (exit code 2) before any file is read; Prefect's temporary server starts on a busy
+machine and never outlives the command."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.faults  # issue 9: configuration errors, a slow or killed start
+
+XZZF = Path(sys.executable).with_name("xzzf")
+
+
+def environment(tmp_path: Path, **settings: str) -> dict[str, str]:
+    """The test's own environment: no developer XZZF_* settings and no Prefect server of theirs."""
+    kept = {k: v for k, v in os.environ.items() if not k.startswith(("XZZF_", "PREFECT_"))}
+    return {**kept, "DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "HOME": str(tmp_path / "home"), "PREFECT_HOME": str(tmp_path / "prefect-home"), **settings}
+
+
+def xzzf(tmp_path: Path, *args: str, **settings: str) -> subprocess.CompletedProcess:
+    # cwd: no .env file of the repository's is read
+    return subprocess.run([str(XZZF), *args], cwd=tmp_path, env=environment(tmp_path, **settings),
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def inbox(tmp_path):
+    folder = tmp_path / "inbox"
+    (folder / "SFJ").mkdir(parents=True)
+    (folder / "SFJ" / "2026-10.xlsx").write_bytes(b"never read")
+    return folder
+
+
+REFUSED = {
+    "database-refuses": (["intake"], {"XZZF_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/x"},
+                         "设置 XZZF_DATABASE_URL（或 --db）无法连接数据库：connection failed"),
+    "database-folder-missing": (["intake"], {"XZZF_DATABASE_URL": "sqlite:////nonexistent/dir/x.db"},
+                                "设置 XZZF_DATABASE_URL（或 --db）无法连接数据库：unable to open database file；"
+                                "请检查地址、用户名和数据库是否存在"),
+    "database-url-malformed": (["intake", "--db", "foo://"], {},
+                               "设置 XZZF_DATABASE_URL（或 --db）无法连接数据库：不支持的数据库类型 foo"),
+    "period": (["monthly", "--period", "2025-13"], {}, "--period 2025-13 无效：报送期间应为 YYYY-MM，如 2026-10"),
+    "due-day": (["intake"], {"XZZF_DUE_DAY": "40"}, "设置 XZZF_DUE_DAY 无效：应不大于 28（当前值：'40'）"),
+    "as-of": (["intake", "--as-of", "9999-12-31"], {}, "--as-of 9999-12-31 无效：年份应在 2000 到 2100 之间"),
+    "year": (["annual", "--year", "1900"], {}, "--year 1900 无效：报告年度应为 2000 到 2100 之间的年份"),
+    "only": (["monthly", "--period", "2026-10", "--only", "SFJ,NOPE"], {}, "--only 无效：未登记的单位编码：NOPE"),
+    "registry": (["intake", "--units", "/nonexistent/units.yaml"], {},
+                 "单位名册文件不存在：/nonexistent/units.yaml（设置 XZZF_UNITS 或 --units）"),
+    "inbox": (["intake", "--inbox", "/nonexistent/inbox"], {},
+              "收件文件夹不存在：/nonexistent/inbox（设置 XZZF_INBOX 或 --inbox）"),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED)
+def test_a_wrong_setting_or_flag_is_one_chinese_line_and_exit_code_2_before_any_file_is_read(
+        tmp_path, inbox, case):
+    args, settings, message = REFUSED[case]
+    out = tmp_path / "out"
+    if args[0] != "annual" and "--inbox" not in args:
+        args = [*args, "--inbox", str(inbox)]
+    done = xzzf(tmp_path, *args, "--out", str(out), **settings)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith(f"错误：{message}"), done.stderr
+    assert not out.exists()  # nothing archived, recorded or reported
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # ended while we looked
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")  # a zombie has ended, it only waits for init to reap it
+
+
+def cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except FileNotFoundError:
+        return ""
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_command_killed_mid_way_leaves_no_prefect_server_running(tmp_path):
+    (tmp_path / "inbox").mkdir()
+    command = subprocess.Popen([str(XZZF), "intake", "--inbox", "inbox", "--out", "out", "--as-of", "2026-11-06"],
+                               cwd=tmp_path, env=environment(tmp_path), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not (servers := [p for p in children(command.pid) if "uvicorn" in cmdline(p)]):
+            assert time.monotonic() < deadline and command.poll() is None, "no temporary server started"
+            time.sleep(0.05)
+        started = children(command.pid)
+    finally:
+        command.send_signal(signal.SIGKILL)
+        command.wait()
+    deadline = time.monotonic() + 5
+    while any(alive(p) for p in started) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert servers and not [p for p in started if alive(p)]
+
+
+@pytest.mark.integration
+def test_slow_a_command_on_a_machine_with_every_core_busy_still_starts_its_prefect_server(tmp_path):
+    """Slow (about a minute): Prefect's 20 s for the temporary server to start is not enough here."""
+    (tmp_path / "inbox").mkdir()
+    busy = [subprocess.Popen([sys.executable, "-c", "import time\nend = time.monotonic() + 150\n"
+                              "while time.monotonic() < end: pass"])
+            for _ in range((os.cpu_count() or 2) + 1)]
+    try:
+        done = xzzf(tmp_path, "intake", "--inbox", "inbox", "--out", "out", "--as-of", "2026-11-06")
+    finally:
+        for process in busy:
+            process.kill()
+            process.wait()
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert (tmp_path / "out" / "runs" / "intake").is_dir()
