@@ -4,7 +4,8 @@ names, a real text part beside the HTML), sent over an SMTP session opened by ya
 yagmail's own message builder is not used: it attaches any body string that happens to
 be a file path and cannot carry a separate plain-text part. Its send loop is not used
 either: a connection dropped during DATA made it return False after ~18 s of retries, and
-partly refused recipients came back as a return value. Here every failure raises.
+partly refused recipients came back as a return value. Here every failure raises, and the
+recipients the server refused are returned one by one with its reply.
 """
 
 from __future__ import annotations
@@ -72,7 +73,9 @@ class SmtpMailer:
     def sender(self) -> str:
         return self.settings.mail_from or self.settings.smtp_user
 
-    def send(self, message: EmailMessage, recipients: tuple[str, ...]) -> None:
+    def send(self, message: EmailMessage, recipients: tuple[str, ...]) -> dict[str, tuple[int, str]]:
+        """Send to the recipients; those the server refused, address → (code, reply). Raises
+        MailError when nothing was sent."""
         s = self.settings
         # Certificates are always checked; smtplib has no timeout by default: a silent server
         # would hang the run.
@@ -91,6 +94,8 @@ class SmtpMailer:
         try:
             client.login()
             refused = client.smtp.send_message(message, from_addr=self.sender, to_addrs=list(recipients))
+        except smtplib.SMTPRecipientsRefused as error:  # every one refused: say who and why
+            refused = error.recipients
         except UnicodeEncodeError:
             raise MailSettingError("XZZF_SMTP_USER 或 XZZF_SMTP_PASSWORD 含有非 ASCII 字符，SMTP 登录不支持") from None
         except smtplib.SMTPAuthenticationError as error:
@@ -101,8 +106,8 @@ class SmtpMailer:
                             "XZZF_SMTP_PORT、XZZF_SMTP_SECURITY 和邮件服务器状态") from None
         finally:
             client.close()
-        if refused:
-            raise MailError("邮件服务器拒收部分收件人：" + "、".join(sorted(refused)))
+        return {address: (code, reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply))
+                for address, (code, reply) in refused.items()}
 
 
 def write_eml(message: EmailMessage, path: Path) -> Path:

@@ -19,7 +19,7 @@ from openpyxl.styles import Font, PatternFill
 from connectors.files import replacing
 from connectors.xlsx_writer import keep_as_text
 from xzzf.cells import normalise_header
-from xzzf.receipt import PROBLEM_HEADER
+from xzzf.receipt import PROBLEM_HEADER, problem_lines
 
 _WRONG = PatternFill("solid", fgColor="FFC7CE")
 _NOTICE = PatternFill("solid", fgColor="FFEB9C")
@@ -42,22 +42,27 @@ def write_receipt(path: Path, lines: list[list]) -> Path:
 
 
 def annotate(job: tuple[bytes, list[dict], list[dict]]) -> bytes:
-    """The clerk's workbook (bytes) with wrong cells filled red (warnings yellow) and a
-    comment each; problems that have no cell are listed on a first sheet."""
+    """The clerk's workbook (bytes) with each cell that has a problem filled — red when one
+    of its problems is an error, yellow when all are warnings — and commented with all of
+    them, errors first; problems that have no cell are listed on a first sheet."""
     original, errors, warnings = job
     book = openpyxl.load_workbook(io.BytesIO(original))
     by_title = {normalise_header(name): book[name] for name in book.sheetnames}
-    loose = []
-    for kind, fill, problems in (("错误", _WRONG, errors), ("提醒", _NOTICE, warnings)):
+    marks: dict[tuple[str, str], tuple[object, list[str]]] = {}
+    loose_errors, loose_warnings = [], []
+    for kind, problems, loose in (("错误", errors, loose_errors), ("提醒", warnings, loose_warnings)):
         for problem in problems:
             cell = _cell_of(by_title.get(normalise_header(problem["sheet"] or "")), problem)
             if cell is None:
-                loose.append([kind, problem["sheet"] or "（整个文件）", problem["row"], problem["column"],
-                              problem["value"], problem["message"]])
-                continue
-            cell.fill = fill
-            cell.comment = Comment(f"{kind}：{problem['message']}", "xzzf")
+                loose.append(problem)
+            else:
+                marks.setdefault((cell.parent.title, cell.coordinate), (cell, []))[1].append(
+                    f"{kind}：{problem['message']}")
+    for cell, notes in marks.values():
+        cell.fill = _WRONG if notes[0].startswith("错误") else _NOTICE
+        cell.comment = Comment("\n".join(notes), "xzzf", width=320, height=40 + 40 * len(notes))
     first = book.create_sheet(FILE_PROBLEMS_SHEET, 0)
+    loose = problem_lines(loose_errors, loose_warnings)
     lines = [PROBLEM_HEADER, *loose] if loose else [["本文件的问题都已在对应单元格标注（红色为错误，黄色为提醒）。"]]
     for line in lines:
         first.append(line)

@@ -7,13 +7,21 @@ is written in one transaction: a run that fails or is killed leaves the store as
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import fcntl
+import os
+import socket
+import time
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, create_engine, func, insert, select, update
+from sqlalchemy import Connection, create_engine, delete, func, insert, select, text, update
+from sqlalchemy.pool import NullPool
 
 from connectors.store_schema import data_tables, emails, issued_reports, scans, submissions
+from xzzf.intake import SubmissionFact, arrival_time, recency
+from xzzf.periods import BEIJING
+from xzzf.vocabulary import EVER_ACCEPTED, FileStatus
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -71,9 +79,14 @@ class Store:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 
-    def last_scan(self) -> dt.datetime | None:
+    def last_scan(self, at: dt.datetime | None = None) -> dt.datetime | None:
+        """The latest scan at or before `at` (a scan being made): a scan dated later, by a run
+        given a future as-of, must not make files seen now arrive on that future day."""
+        query = select(func.max(scans.c.scanned_at))
+        if at is not None:
+            query = query.where(scans.c.scanned_at <= at)
         with self.engine.connect() as connection:
-            return connection.execute(select(func.max(scans.c.scanned_at))).scalar()
+            return connection.execute(query).scalar()
 
     def known(self) -> dict[tuple[str, str], StoredSubmission]:
         """Every file ever recorded, by (unit folder, SHA-256)."""
@@ -102,6 +115,68 @@ class Store:
         for table_name, records in rows.items():
             if records:
                 connection.execute(insert(data_tables[table_name]), records)
+
+    def lock(self, name: str, wait_s: float, started: dt.datetime) -> StoreLock:
+        """Hold the store for one run (`with store.lock(...)`), so that two runs never record,
+        or check a ledger then send, at the same time; wait up to `wait_s` for the run that
+        holds it, then raise StoreBusy naming that run. The kernel or the database lets go of
+        it when the process dies, even by kill -9."""
+        me = Holder(name, os.getpid(), socket.gethostname(), f"{started.astimezone(BEIJING):%Y-%m-%d %H:%M}")
+        if self.engine.dialect.name == "postgresql":
+            lock: StoreLock = _AdvisoryLock(self.url, me)
+        else:
+            lock = _FileLock(Path(f"{self.engine.url.database}.lock"), me)
+        deadline = time.monotonic() + wait_s
+        try:
+            while not lock.try_acquire():
+                if time.monotonic() >= deadline:
+                    raise StoreBusy(lock.holder(), wait_s)
+                time.sleep(LOCK_POLL_S)
+        except BaseException:
+            lock.release()
+            raise
+        return lock
+
+    def repair_future_scans(self, limit: dt.datetime) -> ScanRepair:
+        """Undo what runs dated after `limit` (the latest a run may be dated) did, in one
+        transaction. Each such scan is re-dated to the latest time it is known to have happened
+        by: the latest scan before it, or its newest file's mtime (removed when it has neither:
+        it recorded nothing). Each file whose arrival such a scan raised arrives again by the
+        intake's rule, its mtime but never before the latest scan before its own; then the file
+        in force for its (unit, period) is settled again."""
+        with self.engine.begin() as connection:
+            history = connection.execute(select(scans).order_by(scans.c.id)).all()
+            future = {row.id: row.scanned_at for row in history if row.scanned_at > limit}
+            if not future:
+                return ScanRepair([], [])
+            files = connection.execute(
+                select(submissions.c.id, submissions.c.path, submissions.c.scan_id, submissions.c.mtime,
+                       submissions.c.arrival_at, submissions.c.unit_code, submissions.c.period)
+                .where(submissions.c.scan_id.in_(list(future)) | submissions.c.arrival_at.in_(list(future.values())))
+                .order_by(submissions.c.id)).all()
+            before: dict[int, dt.datetime | None] = {}  # scan id → the latest scan before it, repaired
+            latest, redated = None, []
+            for row in history:
+                before[row.id] = latest
+                at = row.scanned_at
+                if row.id in future:
+                    # Its own files were there when it ran: their mtimes bound it (a future mtime
+                    # is another machine's clock, not a later scan).
+                    known = [latest, *(min(f.mtime, limit) for f in files if f.scan_id == row.id)]
+                    at = max((t for t in known if t is not None), default=None)
+                    where = scans.c.id == row.id
+                    connection.execute(delete(scans).where(where) if at is None
+                                       else update(scans).where(where).values(scanned_at=at))
+                    redated.append((row.scanned_at, at))
+                latest = max((t for t in (latest, at) if t is not None), default=None)
+            raised = [f for f in files if f.arrival_at in future.values() and f.arrival_at > f.mtime]
+            arrivals = []
+            for f in raised:
+                arrival = arrival_time(f.mtime, before[f.scan_id])
+                connection.execute(update(submissions).where(submissions.c.id == f.id).values(arrival_at=arrival))
+                arrivals.append((f.path, f.arrival_at, arrival))
+            _settle_in_force(connection, {(f.unit_code, f.period) for f in raised if f.unit_code and f.period})
+        return ScanRepair(redated, arrivals)
 
     def owed_receipts(self) -> list[StoredSubmission]:
         """Files whose 回执 is not written and queued yet, oldest first."""
@@ -150,20 +225,23 @@ class Store:
             ).all()
         return [StoredSubmission(**r._mapping) for r in rows]
 
-    def first_accepted(self) -> dict[tuple[str, str], dt.datetime]:
-        """(unit, period) → arrival of the first file ever accepted for it."""
-        query = (select(submissions.c.unit_code, submissions.c.period, func.min(submissions.c.arrival_at))
-                 .where(submissions.c.status.in_(("accepted", "superseded")))
-                 .group_by(submissions.c.unit_code, submissions.c.period))
+    def facts(self) -> list[SubmissionFact]:
+        """What the as-of rules (xzzf.intake.as_of_view) need of every file of a unit."""
+        query = select(submissions.c.id, submissions.c.unit_code, submissions.c.period, submissions.c.status,
+                       submissions.c.arrival_at, submissions.c.fill_date, submissions.c.sha256
+                       ).where(submissions.c.unit_code.is_not(None))
         with self.engine.connect() as connection:
-            return {(unit, period): _as_utc(arrived) for unit, period, arrived in connection.execute(query)}
+            return [SubmissionFact(**r._mapping) for r in connection.execute(query)]
 
-    def rows(self, table_name: str, *, in_force_only: bool = True) -> list[dict]:
-        """A data table's rows with their submission's unit and period."""
+    def rows(self, table_name: str, submission_ids: Collection[int] | None = None) -> list[dict]:
+        """A data table's rows with their submission's unit and period: of the given files
+        (an as-of view's in-force ones), or of the files in force now."""
         table = data_tables[table_name]
         query = select(table, submissions.c.unit_code, submissions.c.period).join(submissions)
-        if in_force_only:
-            query = query.where(submissions.c.status == "accepted")
+        if submission_ids is None:
+            query = query.where(submissions.c.status == FileStatus.ACCEPTED)
+        else:
+            query = query.where(submissions.c.id.in_(list(submission_ids)))
         with self.engine.connect() as connection:
             return [dict(r._mapping) for r in connection.execute(query.order_by(table.c.id))]
 
@@ -175,19 +253,12 @@ def _save_email(connection: Connection, key: str, **values) -> None:
         connection.execute(insert(emails).values(key=key, **values))
 
 
-def _as_utc(value: dt.datetime) -> dt.datetime:
-    """func.min() returns the raw column value, without the UtcDateTime conversion."""
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
-
-
 def _insert_submissions(connection: Connection, scan_id: int, new: list[NewSubmission]) -> list[int]:
     """Insert the files in one statement; their ids, in order."""
     result = connection.execute(insert(submissions).returning(submissions.c.id, sort_by_parameter_order=True), [
         {"folder": i.folder, "sha256": i.sha256, "path": i.path, "size": i.size, "mtime": i.mtime,
          "arrival_at": i.arrival_at, "scan_id": scan_id, "unit_code": i.unit_code, "period": i.period,
-         "fill_date": i.fill_date, "status": "accepted" if i.accepted else "rejected", "info": i.info,
+         "fill_date": i.fill_date, "status": FileStatus.ACCEPTED if i.accepted else FileStatus.REJECTED, "info": i.info,
          "errors": i.errors, "warnings": i.warnings, "readable": i.readable}
         for i in new])
     return list(result.scalars())
@@ -211,19 +282,131 @@ def _settle_in_force(connection: Connection, touched: set[tuple[str, str]]) -> N
                submissions.c.fill_date, submissions.c.sha256)
         .where(submissions.c.unit_code.in_({unit for unit, _ in touched}),
                submissions.c.period.in_({period for _, period in touched}),
-               submissions.c.status.in_(("accepted", "superseded")))
+               submissions.c.status.in_(EVER_ACCEPTED))
     ).all()
     latest: dict[tuple[str, str], object] = {}
     for row in candidates:
         key = (row.unit_code, row.period)
-        if key in touched and (key not in latest or _recency(row) > _recency(latest[key])):
+        if key in touched and (key not in latest or recency(row) > recency(latest[key])):
             latest[key] = row
     in_force = {row.id for row in latest.values()}
     others = [row.id for row in candidates if (row.unit_code, row.period) in touched and row.id not in in_force]
     if others:
-        connection.execute(update(submissions).where(submissions.c.id.in_(others)).values(status="superseded"))
-    connection.execute(update(submissions).where(submissions.c.id.in_(in_force)).values(status="accepted"))
+        connection.execute(update(submissions).where(submissions.c.id.in_(others)).values(status=FileStatus.SUPERSEDED))
+    connection.execute(update(submissions).where(submissions.c.id.in_(in_force)).values(status=FileStatus.ACCEPTED))
 
 
-def _recency(row) -> tuple:
-    return (row.arrival_at, row.fill_date or dt.date.min, row.sha256)
+LOCK_KEY = 0x787A7A66  # "xzzf": the store's one advisory lock (advisory locks are per database)
+LOCK_POLL_S = 0.2
+
+
+@dataclass(frozen=True)
+class Holder:
+    """The run holding the store, as a run waiting for it names it."""
+
+    name: str  # the flow or command
+    pid: int
+    host: str
+    started: str  # Beijing time, to the minute
+
+    def encode(self) -> str:
+        # The host last: PostgreSQL keeps 63 bytes of an application_name.
+        return f"xzzf|{self.name}|{self.pid}|{self.started}|{self.host}"
+
+    @classmethod
+    def decode(cls, text: str | None) -> Holder | None:
+        parts = (text or "").split("|", 4)
+        if len(parts) != 5 or parts[0] != "xzzf" or not parts[2].isdigit():
+            return None  # caught between a holder taking the lock and writing its name
+        return cls(parts[1], int(parts[2]), parts[4], parts[3])
+
+    def __str__(self) -> str:
+        return f"{self.name}（进程 {self.pid}，主机 {self.host}，开始于 {self.started}）"
+
+
+class StoreBusy(Exception):
+    """Another run held the store for longer than this run would wait; the message names it."""
+
+    def __init__(self, holder: Holder | None, waited_s: float):
+        super().__init__(f"另一个运行正在使用数据库：{holder or '（未能读到它是哪个运行）'}；"
+                         f"已等待 {waited_s:g} 秒，本次运行没有做任何改动，请在它结束后再运行")
+
+
+class StoreLock:
+    """The store held by one run; leaving the `with` block lets go of it."""
+
+    def try_acquire(self) -> bool:
+        raise NotImplementedError
+
+    def holder(self) -> Holder | None:
+        raise NotImplementedError
+
+    def release(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> StoreLock:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.release()
+
+
+class _FileLock(StoreLock):
+    """SQLite: flock on a file beside the database. SQLite's own exclusive lock would shut out
+    the run's own connections; a flock is the kernel's, dropped when the process dies."""
+
+    def __init__(self, path: Path, me: Holder):
+        self.path, self.me = path, me
+        self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+
+    def try_acquire(self) -> bool:
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        os.ftruncate(self.fd, 0)
+        os.pwrite(self.fd, self.me.encode().encode(), 0)
+        return True
+
+    def holder(self) -> Holder | None:
+        return Holder.decode(self.path.read_text(encoding="utf-8", errors="replace"))
+
+    def release(self) -> None:
+        os.close(self.fd)  # and with it the flock
+
+
+class _AdvisoryLock(StoreLock):
+    """PostgreSQL: a session advisory lock on a connection of its own, held for the run. The
+    session's application_name names the holder to a waiting run; the server ends the session,
+    and so the lock, when the process dies."""
+
+    def __init__(self, url: str, me: Holder):
+        # NullPool: closing the connection ends the session, which is what lets go of the lock.
+        self.engine = create_engine(url, poolclass=NullPool,
+                                    connect_args={"application_name": me.encode()[:63]})
+        # Autocommit: a session idle in a transaction for a whole run may be ended by the
+        # server (idle_in_transaction_session_timeout), and the lock with it.
+        self.connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+
+    def try_acquire(self) -> bool:
+        return self.connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": LOCK_KEY}).scalar()
+
+    def holder(self) -> Holder | None:
+        # A bigint key is held as classid (high half) and objid (low half), objsubid 1.
+        return Holder.decode(self.connection.execute(text(
+            "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+            " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid::bigint = :key"
+            " AND l.objsubid = 1 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"),
+            {"key": LOCK_KEY}).scalar())
+
+    def release(self) -> None:
+        self.connection.close()
+        self.engine.dispose()
+
+
+@dataclass(frozen=True)
+class ScanRepair:
+    """What repair_future_scans changed."""
+
+    scans: list[tuple[dt.datetime, dt.datetime | None]]  # scan time → new time (None: removed)
+    arrivals: list[tuple[str, dt.datetime, dt.datetime]]  # file path, arrival → new arrival

@@ -84,6 +84,10 @@ emails = Table(
     Column("recipients", JSON, nullable=False),
     Column("eml_path", Text, nullable=False),  # the message as built, kept under <out>/outbox
     Column("status", String(16), nullable=False),  # sent | unsent | written (no SMTP host)
+    # The server answers for each recipient: those it accepted never get the mail again,
+    # those it refused for good (5xx: address → reply) are reported once and not retried.
+    Column("delivered_to", JSON, nullable=False, server_default="[]"),
+    Column("refused", JSON, nullable=False, server_default="{}"),
     Column("attempts", Integer, nullable=False),
     Column("last_error", Text),
     Column("updated_at", UtcDateTime, nullable=False),

@@ -45,11 +45,11 @@ def annual(year: Year = None, as_of: AsOf = None, resend: bool = False, units: s
            db: str | None = None, out: str | None = None) -> str:
     """Compute year `year`'s figures (default the year before the as-of date) as of the date,
     write the report files, mail them."""
-    run = prepare(as_of=as_of, units=units, db=db, out=out, needs_inbox=False)
-    year = year_or_default(year, run.as_of)
-    report, previous = compute_figures(quote(run), year)
-    changes = annual_steps.changes_since_issued(run, year, report)
-    files = write_report(quote(run), year, quote(report), quote(previous), quote(changes))
-    key, queued = queue_report(quote(run), year, quote(report), quote(files), quote(changes), resend)
-    print(f"年度报告邮件：{send_owed_mail(quote(run)).get(key, queued)}")
-    return str(files["figures"].parent)
+    with prepare(as_of=as_of, units=units, db=db, out=out, needs_inbox=False) as run:
+        year = year_or_default(year, run.as_of)
+        report, previous = compute_figures(quote(run), year)
+        changes = annual_steps.changes_since_issued(run, year, report)
+        files = write_report(quote(run), year, quote(report), quote(previous), quote(changes))
+        key, queued = queue_report(quote(run), year, quote(report), quote(files), quote(changes), resend)
+        print(f"年度报告邮件：{send_owed_mail(quote(run)).get(key, queued)}")
+        return str(files["figures"].parent)

@@ -16,13 +16,14 @@ from xzzf.annual import figures_json
 from xzzf.annual_report import Sheet, amendments, draft_sections, public_data, workbook_sheets
 from xzzf.catalog import assign, load_catalog
 from xzzf.figures import NAMES
+from xzzf.intake import as_of_view
 
 DISTRICT = "吴忠市红寺堡区"
 
 
 def reports(run: Run, year: int) -> tuple[dict, dict | None]:
     """The year's figures, and the year before's where it has data."""
-    report, previous = year_figures(run, year, year - 1)
+    report, previous = year_figures(run, as_of_view(run.store.facts(), run.as_of), year, year - 1)
     before = previous["district"]["indicators"]
     return report, previous if before["staff_enforcement"] or before["decisions_total"] else None
 

@@ -27,8 +27,9 @@ from xzzf.figures import NAMES
 from xzzf.periods import BEIJING, next_period_start
 from xzzf.sample import as_sheets, submission
 from xzzf.units import SAMPLE_REGISTRY, load_registry
+from xzzf.vocabulary import UnitStatus
 
-YEAR = 2026
+YEAR = 2025  # the plan's last year (2023–2025): its deadlines fall inside it, and every run is in the past
 SCENARIO = Path(__file__).with_name("demo_scenario.csv")
 
 
@@ -139,7 +140,7 @@ def run_demo(out: Path, echo=print) -> str:
             for path, sheets in [item for item in late if item not in corrections]:
                 _drop(path, sheets, _moment(first.replace(day=12), 9))
             echo(f"{period}：{len(report['files'])} 个文件，" + "，".join(
-                f"{k} {v}" for k, v in sorted(Counter(report["units"].values()).items())))
+                f"{UnitStatus.label_of(k)} {v}" for k, v in sorted(Counter(report["units"].values()).items())))
         intake(as_of=_moment(dt.date(YEAR + 1, 1, 13), 12), **options)
         folder = Path(annual(year=YEAR, as_of=dt.date(YEAR + 1, 1, 20), out=options["out"], units=options["units"]))
     return _tour(out, inbox, results, folder)

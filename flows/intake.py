@@ -12,6 +12,7 @@ from prefect.utilities.annotations import quote
 from flows import intake_steps as steps
 from flows import mail_steps, receipt_steps
 from flows.setup import Run, prepare
+from xzzf.intake import as_of_view
 from xzzf.periods import previous_period
 
 
@@ -41,7 +42,8 @@ def write_receipts(run: Run) -> int:
 
 @task(cache_policy=NO_CACHE)
 def report_run(run: Run, scan: steps.Scan, period: str, name: str) -> str:
-    units = steps.unit_statuses(run.store, run.registry, period, run.as_of, run.settings)
+    units = steps.unit_statuses(as_of_view(run.store.facts(), run.as_of), run.registry, period, run.as_of,
+                                run.settings)
     path = steps.write_run_report(run.runs_dir(name) / "run-report.json", run.as_of, scan,
                                   period, units)
     create_table_artifact(
@@ -67,8 +69,8 @@ def intake_run(run: Run, period: str, name: str) -> str:
 def intake(as_of: dt.date | dt.datetime | None = None, dry_run: bool = False, inbox: str | None = None,
            units: str | None = None, db: str | None = None, out: str | None = None) -> str:
     """Take every new file in the inbox; report on every file and on the month being collected."""
-    run = prepare(as_of=as_of, dry_run=dry_run, inbox=inbox, units=units, db=db, out=out)
-    name = f"intake/{run.as_of:%Y-%m-%dT%H-%M-%S}"
-    report = intake_run(run, previous_period(run.as_of.date()), name)
-    send_owed_mail(quote(run))
-    return report
+    with prepare(as_of=as_of, dry_run=dry_run, inbox=inbox, units=units, db=db, out=out) as run:
+        name = f"intake/{run.as_of:%Y-%m-%dT%H-%M-%S}"
+        report = intake_run(run, previous_period(run.as_of.date()), name)
+        send_owed_mail(quote(run))
+        return report

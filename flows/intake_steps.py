@@ -22,6 +22,7 @@ from xzzf.periods import due_day
 from xzzf.problems import Problem
 from xzzf.settings import Settings
 from xzzf.units import Registry
+from xzzf.vocabulary import EVER_ACCEPTED, FileStatus, UnitStatus
 from xzzf.workbook import EXCEL_ROW, ParsedWorkbook, parse_workbook
 
 log = logging.getLogger("xzzf.intake")
@@ -51,9 +52,7 @@ class Examined:
 
     def entry(self) -> FileEntry:
         return FileEntry(self.file.path, self.sha256, self.unit, self.parsed.period,
-                         "accepted" if self.accepted else "rejected",
-                         [p.as_dict() for p in self.parsed.errors],
-                         [p.as_dict() for p in self.parsed.warnings])
+                         FileStatus.ACCEPTED if self.accepted else FileStatus.REJECTED, *self.parsed.listed())
 
 
 @dataclass
@@ -70,17 +69,18 @@ class Scan:
 def survey(inbox: Inbox, settings: Settings, registry: Registry, store: Store, now: dt.datetime) -> Scan:
     """List and hash every file; the new ones get their arrival time and container check.
     Only new files' bytes are kept, and a file over the size limit is hashed, never held."""
-    known, last_scan = store.known(), store.last_scan()
+    # Scans up to now only: one dated later (a run given a future as-of) saw nothing of today.
+    known, last_scan = store.known(), store.last_scan(now)
     files: dict[str, FileEntry] = {}
     contents: dict[tuple[str, str], list[tuple[InboxFile, bytes | None]]] = {}
     for item in inbox.scan():
         if item.ignored:
-            files[item.path] = FileEntry(item.path, None, None, None, "ignored",
+            files[item.path] = FileEntry(item.path, None, None, None, FileStatus.IGNORED,
                                          warnings=[Problem(item.reason).as_dict()] if item.reason else [])
             continue
         digest, data = _fingerprint(inbox, item, settings, now)
         if digest is None:
-            files[item.path] = FileEntry(item.path, None, _unit(item, registry), None, "pending")
+            files[item.path] = FileEntry(item.path, None, _unit(item, registry), None, FileStatus.PENDING)
             continue
         key = (item.folder or "", digest)
         contents.setdefault(key, []).append((item, None if key in known else data))
@@ -96,7 +96,7 @@ def survey(inbox: Inbox, settings: Settings, registry: Registry, store: Store, n
             continue
         reason = _refusal(item, data, registry, settings)
         if reason and _still_arriving(item, data, settings, now):
-            files[item.path] = FileEntry(item.path, None, _unit(item, registry), None, "pending")
+            files[item.path] = FileEntry(item.path, None, _unit(item, registry), None, FileStatus.PENDING)
             continue
         new.append(Examined(item, _unit(item, registry), key[1], data, arrival_time(item.mtime, last_scan),
                             ParsedWorkbook(errors=[Problem(reason)] if reason else [])))
@@ -144,7 +144,7 @@ def conclude(scan: Scan) -> None:
         scan.files[item.file.path] = item.entry()
     for path, primary in scan.duplicates.items():
         original = scan.files[primary]
-        scan.files[path] = FileEntry(path, original.sha256, original.unit, original.period, "duplicate")
+        scan.files[path] = FileEntry(path, original.sha256, original.unit, original.period, FileStatus.DUPLICATE)
 
 
 def examine(inbox: Inbox, settings: Settings, registry: Registry, store: Store, as_of: dt.datetime,
@@ -229,19 +229,19 @@ def record(scan: Scan, store: Store, archive: Archive, as_of: dt.datetime, dry_r
     now = store.known()
     for entry in scan.entries:
         stored = now.get((folder_of(entry.path) or "", entry.sha256 or ""))
-        if stored and entry.status in ("accepted", "superseded"):
+        if stored and entry.status in EVER_ACCEPTED:
             entry.status = stored.status
 
 
 def _new_submission(item: Examined) -> NewSubmission:
     parsed = item.parsed
+    errors, warnings = parsed.listed()
     return NewSubmission(
         folder=item.file.folder or "", sha256=item.sha256, path=item.file.path,
         size=item.file.size, mtime=item.file.mtime, arrival_at=item.arrival_at,
         unit_code=item.unit, period=parsed.period, fill_date=parsed.info.get("fill_date"),
         accepted=item.accepted, readable=item.readable, info={k: str(v) for k, v in parsed.info.items()},
-        errors=[p.as_dict() for p in parsed.errors],
-        warnings=[p.as_dict() for p in parsed.warnings],
+        errors=errors, warnings=warnings,
         rows={name: [_stored(record) for record in records] for name, records in parsed.tables.items()},
     )
 
@@ -250,14 +250,14 @@ def _stored(record: dict) -> dict:
     return {("excel_row" if key == EXCEL_ROW else key): value for key, value in record.items()}
 
 
-def unit_statuses(store: Store, registry: Registry, period: str, as_of: dt.datetime,
-                  settings: Settings) -> dict[str, str]:
-    """Every reporting unit's status for `period` on the as-of date."""
+def unit_statuses(view: list[SubmissionFact], registry: Registry, period: str, as_of: dt.datetime,
+                  settings: Settings) -> dict[str, UnitStatus]:
+    """Every reporting unit's status for `period`, from the store's as-of view."""
     due = due_day(period, settings.due_day, settings.calendar())
     facts: dict[str, list[SubmissionFact]] = {}
-    for stored in store.submissions_for(period):
-        facts.setdefault(stored.unit_code, []).append(
-            SubmissionFact(stored.unit_code, stored.period, stored.status, stored.arrival_at))
+    for fact in view:
+        if fact.period == period:
+            facts.setdefault(fact.unit_code, []).append(fact)
     return {unit.code: unit_status(facts.get(unit.code, []), due, as_of)
             for unit in registry.reporting}
 

@@ -14,22 +14,29 @@ from pathlib import Path
 
 from connectors.mail import Email, MailError, MailSettingError, SmtpMailer, build_message, write_eml
 from connectors.store import Store
+from xzzf.notices import refusal_notice
 from xzzf.settings import Settings
 
 log = logging.getLogger("xzzf.mail")
 SECRET_BLOCK = "xzzf-smtp-password"
+REFUSAL = "refused/"  # the key prefix of a notice that a mail was refused for good
 
 
 def smtp_password(settings: Settings) -> str | None:
     """XZZF_SMTP_PASSWORD, else the Prefect Secret block, read only when sending."""
     if settings.smtp_password or not settings.smtp_user:
         return settings.smtp_password
-    try:
-        from prefect.blocks.system import Secret
+    from prefect.blocks.system import Secret
+    from prefect.exceptions import ObjectNotFound
 
+    try:
         return Secret.load(SECRET_BLOCK).get()
-    except Exception:  # no such block: SmtpMailer names the setting to fill
-        return None
+    except ValueError as error:
+        # Only "no such block" means no password: SmtpMailer then names the setting to fill.
+        # Anything else (the API down, refused) is not a missing password and is raised.
+        if isinstance(error.__cause__, ObjectNotFound):
+            return None
+        raise
 
 
 def queued(settings: Settings, key: str, email: Email, now: dt.datetime) -> dict:
@@ -39,15 +46,17 @@ def queued(settings: Settings, key: str, email: Email, now: dt.datetime) -> dict
     message = build_message(email, sender)
     eml = write_eml(message, settings.out / "outbox" / f"{_safe(key)}-{now:%Y%m%dT%H%M%S}.eml")
     return {"key": key, "subject": email.subject, "recipients": list(email.to), "eml_path": str(eml),
-            "status": "unsent", "attempts": 0, "last_error": None, "updated_at": now}
+            "status": "unsent", "attempts": 0, "last_error": None, "updated_at": now,
+            "delivered_to": [], "refused": {}}
 
 
 def deliver(store: Store, settings: Settings, key: str, email: Email, now: dt.datetime,
             resend: bool = False) -> str:
-    """Owe `email` once per key (again only when `resend`); `send_owed` sends it."""
+    """Owe `email` once per key (again only when `resend`); `send_owed` sends it. A mail
+    already owed stays as it was built: some of its recipients may have had it already."""
     known = store.email(key)
-    if known and known["status"] in ("sent", "written") and not resend:
-        return "already-sent"
+    if known and not resend:
+        return "already-sent" if known["status"] in ("sent", "written") else known["status"]
     store.save_email(**queued(settings, key, email, now))
     return "unsent"
 
@@ -58,8 +67,7 @@ def send_owed(store: Store, settings: Settings, now: dt.datetime) -> dict[str, s
     server that is down would otherwise hold the run for every mail's retries."""
     outcome: dict[str, str] = {}
     for row in store.unsent_emails()[:settings.mail_per_run]:
-        outcome[row["key"]] = status = _send(store, settings, row["key"], Path(row["eml_path"]),
-                                             row["recipients"], now)
+        outcome[row["key"]] = status = _send(store, settings, row, now)
         if status == "unsent":
             log.warning("上一封邮件未能发送：本次运行不再发送，其余 %d 封留待下次运行",
                         len(store.unsent_emails()) - 1)
@@ -67,35 +75,61 @@ def send_owed(store: Store, settings: Settings, now: dt.datetime) -> dict[str, s
     return outcome
 
 
-def _send(store: Store, settings: Settings, key: str, eml: Path, recipients: list[str], now: dt.datetime) -> str:
+def _send(store: Store, settings: Settings, row: dict, now: dt.datetime) -> str:
+    """Send one owed mail to the recipients that have not had it; "sent", "written",
+    "deferred" (some recipients refused for now: they get it next run) or "unsent"."""
+    key, eml = row["key"], Path(row["eml_path"])
     if not settings.smtp_host:
         log.warning("未设置 XZZF_SMTP_HOST：邮件未发送，已写入 %s", eml)
         store.save_email(key, status="written", updated_at=now)
         return "written"
-    if not recipients:
+    if not row["recipients"]:
         log.warning("邮件 %s 没有收件人（XZZF_SFJ_RECIPIENTS 或单位 email）：已写入 %s", key, eml)
         store.save_email(key, status="written", updated_at=now)
         return "written"
+    waiting = tuple(r for r in row["recipients"] if r not in row["delivered_to"] and r not in row["refused"])
     message = BytesParser(policy=policy.SMTP).parsebytes(eml.read_bytes())
-    error = None
-    attempts = store.email(key)["attempts"]
+    error, attempts = None, row["attempts"]
     for attempt in range(settings.mail_attempts):
+        attempts += 1
         try:
-            SmtpMailer(settings, smtp_password(settings)).send(message, tuple(recipients))
+            refused = SmtpMailer(settings, smtp_password(settings)).send(message, waiting)
         except MailError as failure:
             error = str(failure)
-            attempts += 1
             log.warning("邮件 %s 第 %d 次发送失败：%s", key, attempt + 1, error)
             if isinstance(failure, MailSettingError):
                 break  # a wrong setting does not get better by waiting
             if attempt + 1 < settings.mail_attempts:
                 time.sleep(settings.mail_backoff_s * 2**attempt)
         else:
-            store.save_email(key, status="sent", attempts=attempts + 1, last_error=None, updated_at=now)
-            return "sent"
+            return _answered(store, settings, row, waiting, refused, attempts, now)
     store.save_email(key, status="unsent", attempts=attempts, last_error=error, updated_at=now)
     log.error("邮件 %s 未能发送，将在下次运行时重发：%s", key, error)
     return "unsent"
+
+
+def _answered(store: Store, settings: Settings, row: dict, tried: tuple[str, ...],
+              refused: dict[str, tuple[int, str]], attempts: int, now: dt.datetime) -> str:
+    """Record the server's answer per recipient: accepted ones are done for good, a 5xx is
+    final (reported to the 司法局 once), a 4xx is tried again on the next run."""
+    key = row["key"]
+    final = {address: f"{code} {reply}" for address, (code, reply) in refused.items() if code >= 500}
+    later = {address: f"{code} {reply}" for address, (code, reply) in refused.items() if code < 500}
+    delivered = [*row["delivered_to"], *(r for r in tried if r not in refused)]
+    status = "unsent" if later else "sent"
+    store.save_email(key, status=status, attempts=attempts, delivered_to=delivered,
+                     refused={**row["refused"], **final}, updated_at=now,
+                     last_error="；".join(f"{a}：{r}" for a, r in later.items()) or None)
+    if final:
+        log.warning("邮件 %s 被永久拒收：%s", key, "；".join(f"{a}：{r}" for a, r in final.items()))
+        if not key.startswith(REFUSAL) and settings.sfj_recipients:
+            subject, html, text = refusal_notice(row["subject"], final)
+            deliver(store, settings, f"{REFUSAL}{key}"[:128], Email(tuple(settings.sfj_recipients), subject,
+                                                                  html, text), now)
+    if later:
+        log.warning("邮件 %s 部分收件人暂时拒收，下次运行重发给他们：%s", key, "；".join(later))
+        return "deferred"
+    return status
 
 
 def _safe(key: str) -> str:

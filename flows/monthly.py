@@ -32,14 +32,14 @@ def monthly(period: Period = None, as_of: AsOf = None, only_units: Units = None,
             out: str | None = None) -> str:
     """Collect `period` (YYYY-MM, default the month before the as-of date): take new files,
     report every unit's status, and send the summary on the first run after the due day."""
-    run = prepare(as_of=as_of, dry_run=dry_run, only_units=only_units, inbox=inbox, units=units,
-                  db=db, out=out)
-    period = period_or_default(period, run.as_of)
-    report = intake_run(run, period, period)
-    summary = None
-    if summary_steps.summary_is_due(run, period) or resend:
-        summary = queue_summary(quote(run), period, resend)
-    sent = send_owed_mail(quote(run))
-    if summary:
-        print(f"汇总邮件：{sent.get(summary_key(period), summary)}")
-    return report
+    with prepare(as_of=as_of, dry_run=dry_run, only_units=only_units, inbox=inbox, units=units,
+                 db=db, out=out) as run:
+        period = period_or_default(period, run.as_of)
+        report = intake_run(run, period, period)
+        summary = None
+        if summary_steps.summary_is_due(run, period) or resend:
+            summary = queue_summary(quote(run), period, resend)
+        sent = send_owed_mail(quote(run))
+        if summary:
+            print(f"汇总邮件：{sent.get(summary_key(period), summary)}")
+        return report

@@ -24,6 +24,7 @@ from xzzf.intake import FileEntry
 from xzzf.receipt import FILES_PER_MAIL, receipt_lines, receipt_mail, receipt_name
 from xzzf.settings import Settings
 from xzzf.units import Registry
+from xzzf.vocabulary import FileStatus
 
 log = logging.getLogger("xzzf.receipts")
 _NO_COPY = "未能生成标注副本（{reason}）：请按本回执列出的工作表、行号和列逐条修改"
@@ -61,7 +62,7 @@ def _annotated_copies(owed: list[StoredSubmission], archive: Archive,
                       settings: Settings) -> dict[int, bytes | str]:
     """A rejected readable file's annotated copy (bytes), or why it could not be made (text)."""
     jobs = {s.id: (archive.get(s.sha256), s.errors, s.warnings)
-            for s in owed if s.status == "rejected" and s.readable}
+            for s in owed if s.status == FileStatus.REJECTED and s.readable}
     results = run_isolated(annotate, jobs.items(), workers=settings.reader_workers,
                            memory_bytes=settings.reader_memory_mb << 20, timeout=settings.reader_timeout_s)
     copies: dict[int, bytes | str] = {}

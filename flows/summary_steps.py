@@ -13,9 +13,11 @@ from xzzf.annual import annual_figures, figures_json
 from xzzf.annual_report import amendments
 from xzzf.catalog import assign, load_catalog
 from xzzf.figures import Timeliness
+from xzzf.intake import SubmissionFact, as_of_view, first_accepted, in_force
 from xzzf.periods import due_day, end_of_day, next_period_start, period_of
 from xzzf.schema import SHEETS
 from xzzf.summary import Summary, build_summary, upcoming_deadlines
+from xzzf.vocabulary import FileStatus
 
 
 def summary_is_due(run: Run, period: str) -> bool:
@@ -24,10 +26,12 @@ def summary_is_due(run: Run, period: str) -> bool:
 
 
 def build(run: Run, period: str) -> tuple[Summary, Path]:
-    statuses = intake_steps.unit_statuses(run.store, run.registry, period, run.as_of, run.settings)
+    view = as_of_view(run.store.facts(), run.as_of)
+    statuses = intake_steps.unit_statuses(view, run.registry, period, run.as_of, run.settings)
+    seen = {fact.id for fact in view}
     reasons = {}
     for stored in sorted(run.store.submissions_for(period), key=lambda s: s.arrival_at):
-        if stored.status == "rejected" and stored.errors:
+        if stored.id in seen and stored.status == FileStatus.REJECTED and stored.errors:
             first = stored.errors[0]
             where = "，".join(str(x) for x in (first["sheet"], first["row"] and f"第 {first['row']} 行",
                                                first["column"]) if x)
@@ -38,7 +42,7 @@ def build(run: Run, period: str) -> tuple[Summary, Path]:
     year = int(period[:4])
     issued = {y: run.store.latest_issued(y) for y in (year - 1, year)}
     years = [year, *([year - 1] if issued[year - 1] else [])]
-    figures = dict(zip(years, year_figures(run, *years), strict=True))
+    figures = dict(zip(years, year_figures(run, view, *years), strict=True))
     amended = {}
     for y, was in issued.items():
         if was and (changes := amendments(was["figures"], figures_json(figures[y]))):
@@ -49,10 +53,11 @@ def build(run: Run, period: str) -> tuple[Summary, Path]:
     return summary, workbook
 
 
-def year_figures(run: Run, *years: int) -> list[dict]:
-    """Each year's figures so far, as of the run, from one read of the store."""
-    rows = {sheet.name: run.store.rows(sheet.name) for sheet in SHEETS}
-    tasks, arrivals = load_catalog(), run.store.first_accepted()
+def year_figures(run: Run, view: list[SubmissionFact], *years: int) -> list[dict]:
+    """Each year's figures as of the run (from the store's as-of view), from one read of the store."""
+    ids = in_force(view)
+    rows = {sheet.name: run.store.rows(sheet.name, ids) for sheet in SHEETS}
+    tasks, arrivals = load_catalog(), first_accepted(view)
     assignment, rule = assign(tasks, run.registry), Timeliness(run.settings.due_day, run.settings.calendar())
     return [annual_figures(year, run.as_of, run.registry, assignment, tasks, rows, arrivals, rule) for year in years]
 

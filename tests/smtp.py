@@ -23,14 +23,18 @@ def free_port() -> int:
 
 
 class Inbox:
-    """Keeps every message the server accepted; refuses recipients at refuse.example."""
+    """Keeps every message the server accepted; refuses recipients at refuse.example for good
+    (550), and those at busy.example for now (451) while `busy` is set."""
 
     def __init__(self):
         self.messages = []
+        self.busy = True
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.endswith("@refuse.example"):
             return "550 no such user"
+        if address.endswith("@busy.example") and self.busy:
+            return "451 mailbox busy, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xzzf.catalog import Assignment, Task
-from xzzf.figures import CATEGORIES, NAMES, TARGETS, shown, target_text
-from xzzf.task_status import STATUS_TEXT
+from xzzf.figures import NAMES, TARGETS, shown, target_text
+from xzzf.vocabulary import DecisionCategory, TaskStatus, UnitStatus
 
 PUBLIC_KEYS = ("decisions_total", "fines_total", "publication_rate", "complaints_due", "complaint_ontime_rate")
 UNIT_KEYS = ("staff_enforcement", "certified_rate", "legal_review_staff_ratio", "training_hours_per_capita",
@@ -71,12 +71,12 @@ def failures(report: dict) -> Sheet:
 
 
 def reporting(report: dict) -> Sheet:
-    text = {"on_time": "按时", "late": "逾期", "missing": "未报"}
     months = [f"{report['year']}-{m:02d}" for m in range(1, 13)]
     rows = [["单位", *(f"{int(m[5:])}月" for m in months), "按时报送率"]]
     for unit in report["units"].values():
         if unit["months"] or "submissions_expected" in unit["indicators"]:
-            rows.append([unit["name"], *(text.get(unit["months"].get(m), "") for m in months),
+            shown_months = (UnitStatus.label_of(s) if (s := unit["months"].get(m)) else "" for m in months)
+            rows.append([unit["name"], *shown_months,
                          shown("submission_timeliness_rate", unit["indicators"].get("submission_timeliness_rate"))])
     return Sheet("报送情况", rows)
 
@@ -87,7 +87,7 @@ def task_table(report: dict, tasks: tuple[Task, ...], assignment: Assignment, un
         for code in assignment.roles.get(task.no, {}):
             status = report["units"][code]["tasks"].get(task.no)
             rows.append([task.no, task.title, task.deadline.phrase, report["units"][code]["name"],
-                         STATUS_TEXT.get(status, "")])
+                         TaskStatus.label_of(status) if status else ""])
         for phrase in unassigned.get(task.no, ()):
             rows.append([task.no, task.title, task.deadline.phrase, phrase, "未落实（名册中无此单位）"])
     return Sheet("任务完成情况", rows)
@@ -95,11 +95,11 @@ def task_table(report: dict, tasks: tuple[Task, ...], assignment: Assignment, un
 
 def public_data(report: dict) -> Sheet:
     """公开数据: district and unit totals, no names of people, no internal detail."""
-    rows = [["范围", *(f"{c}决定数" for c in CATEGORIES), *(NAMES[k] for k in PUBLIC_KEYS)]]
+    rows = [["范围", *(f"{c}决定数" for c in DecisionCategory), *(NAMES[k] for k in PUBLIC_KEYS)]]
     scopes = [("全区", report["district"]["indicators"])]
     scopes += [(u["name"], u["indicators"]) for u in report["units"].values() if "decisions_total" in u["indicators"]]
     for name, values in scopes:
-        rows.append([name, *(values["decisions_by_category"][c] for c in CATEGORIES),
+        rows.append([name, *(values["decisions_by_category"][c] for c in DecisionCategory),
                      *(shown(k, values[k]) for k in PUBLIC_KEYS)])
     return Sheet("公开数据", rows)
 

@@ -31,25 +31,55 @@ def _local_prefect() -> None:
         os.environ.setdefault(name, value)
 
 
-def _refuse(message: str) -> NoReturn:
-    """A wrong setting or flag: one line naming it, exit code 2."""
+def _refuse(message: str, code: int = 2) -> NoReturn:
+    """One line naming what stops the command: a wrong setting or flag (exit code 2), or
+    another run holding the store (exit code 3)."""
     typer.secho(f"错误：{' '.join(message.split())}", err=True, fg="red")  # one line, even a YAML error's
-    raise typer.Exit(2)
+    raise typer.Exit(code)
+
+
+def _settings(**flags):
+    """Settings with the flags on top; a wrong one ends the command (exit code 2)."""
+    from xzzf.settings import SettingsError, load_settings
+
+    try:
+        return load_settings(**flags)
+    except SettingsError as error:
+        _refuse(str(error))
+
+
+def _store(settings):
+    """The store, connected; last of the checks: connecting creates the default SQLite file."""
+    from flows.runtime import open_store
+    from xzzf.settings import SettingsError
+
+    try:
+        return open_store(settings)
+    except SettingsError as error:
+        _refuse(str(error))
+
+
+def _hold(store, settings, command: str):
+    """The store held for this command (`with`); a run that holds it for longer than
+    XZZF_LOCK_WAIT_S ends the command with one line naming that run, exit code 3."""
+    from connectors.store import StoreBusy
+
+    try:
+        return store.lock(command, settings.lock_wait_s, dt.datetime.now(dt.UTC))
+    except StoreBusy as error:
+        _refuse(str(error), code=3)
 
 
 def _check(*, inbox: Path | None = None, units: Path | None = None, db: str | None = None,
-           out: Path | None = None, only: list[str] | None = None, needs_inbox: bool = False) -> None:
+           out: Path | None = None, only: list[str] | None = None, needs_inbox: bool = False,
+           writer: str | None = None) -> None:
     """What the flow's prepare() needs, checked before Prefect starts: a wrong value ends here
-    as one line naming it, instead of a flow-run traceback, and before any file is read."""
+    as one line naming it, instead of a flow-run traceback, and before any file is read. A
+    command that writes (`writer`, its name) first waits here for a run that holds the store."""
     from connectors.inbox import Inbox as InboxFolder
-    from flows.runtime import open_store
-    from xzzf.settings import SettingsError, load_settings
     from xzzf.units import RegistryError, load_registry
 
-    try:
-        settings = load_settings(inbox=inbox, units=units, database_url=db, out=out)
-    except SettingsError as error:
-        _refuse(str(error))
+    settings = _settings(inbox=inbox, units=units, database_url=db, out=out)
     try:
         registry = load_registry(settings.units)
     except RegistryError as error:
@@ -63,16 +93,18 @@ def _check(*, inbox: Path | None = None, units: Path | None = None, db: str | No
             InboxFolder(settings.inbox).check()
         except FileNotFoundError as error:
             _refuse(str(error))
-    try:  # last: connecting creates the default SQLite file, worth it only for a run that starts
-        open_store(settings).engine.dispose()
-    except SettingsError as error:
-        _refuse(str(error))
+    store = _store(settings)
+    if writer:  # only waits: held across Prefect's start it would shut out the flow's own hold
+        with _hold(store, settings, writer):
+            pass
+    store.engine.dispose()
 
 
 def _run(call):
     """Run a flow on a temporary Prefect server tied to this command. A wrong setting the flow
-    still meets (changed since the checks) exits with code 2; anything else is a defect: its
-    traceback and exit code 1."""
+    still meets (changed since the checks) exits with code 2, a run that took the store since
+    the checks with code 3; anything else is a defect: its traceback and exit code 1."""
+    from connectors.store import StoreBusy
     from flows.runtime import start_local_server
     from xzzf.settings import SettingsError
     from xzzf.units import RegistryError
@@ -82,12 +114,17 @@ def _run(call):
         result = call()
     except (SettingsError, RegistryError) as error:
         _refuse(str(error))
+    except StoreBusy as error:
+        _refuse(str(error), code=3)
     typer.echo(result)
 
 
-def _as_of(text: str | None, *, date_only: bool = False):
-    """The --as-of value; monthly and annual take a date, as their flows' as_of parameter does."""
-    from xzzf.periods import parse_as_of
+def _as_of(text: str | None, *, date_only: bool = False, records: bool = False):
+    """The --as-of value; monthly and annual take a date, as their flows' as_of parameter does.
+    A run that records may not be dated after today (flows.setup.refuse_future)."""
+    from flows.setup import refuse_future
+    from xzzf.periods import as_of_time, parse_as_of
+    from xzzf.settings import SettingsError
 
     if text is None:
         return None
@@ -97,6 +134,12 @@ def _as_of(text: str | None, *, date_only: bool = False):
         _refuse(f"--as-of {text} 无效：{error}")
     if date_only and isinstance(value, dt.datetime):
         _refuse(f"--as-of {text} 无效：应为日期 YYYY-MM-DD，如 2026-11-06")
+    if records:
+        now = dt.datetime.now(dt.UTC)
+        try:
+            refuse_future(f"--as-of {text}", as_of_time(value, now), now, dry_run="--dry-run")
+        except SettingsError as error:
+            _refuse(str(error))
     return value
 
 
@@ -130,8 +173,8 @@ def _s(path: Path | None) -> str | None:
 def intake(inbox: Inbox = None, units: Units = None, db: Db = None, out: Out = None,
            as_of: AsOf = None, dry_run: DryRun = False) -> None:
     """收取：扫描收件文件夹，读取、校验并入库新文件，写出运行报告。"""
-    moment = _as_of(as_of)
-    _check(inbox=inbox, units=units, db=db, out=out, needs_inbox=True)
+    moment = _as_of(as_of, records=not dry_run)
+    _check(inbox=inbox, units=units, db=db, out=out, needs_inbox=True, writer=None if dry_run else "intake")
     _local_prefect()
     from flows.intake import intake as flow
 
@@ -148,8 +191,9 @@ def monthly(
     resend: Annotated[bool, typer.Option("--resend", help="重新发送已发送过的邮件")] = False,
 ) -> None:
     """月度收集：收取新文件，并给出该期间各单位的报送状态。"""
-    period, moment, codes = _period(period), _as_of(as_of, date_only=True), _codes(only)
-    _check(inbox=inbox, units=units, db=db, out=out, only=codes, needs_inbox=True)
+    period, moment, codes = _period(period), _as_of(as_of, date_only=True, records=not dry_run), _codes(only)
+    _check(inbox=inbox, units=units, db=db, out=out, only=codes, needs_inbox=True,
+           writer=None if dry_run else "monthly")
     _local_prefect()
     from flows.monthly import monthly as flow
 
@@ -191,8 +235,42 @@ def annual(
 ) -> None:
     """年度报告：计算该年度指标，生成报告工作簿、Word 草稿、figures-<Y>.json 和公开数据，并发送给司法局。"""
     number, moment = _year(year), _as_of(as_of, date_only=True)
-    _check(units=units, db=db, out=out)
+    _check(units=units, db=db, out=out, writer="annual")
     _local_prefect()
     from flows.annual import annual as flow
 
     _run(lambda: flow(year=number, as_of=moment, resend=resend, units=_s(units), db=db, out=_s(out)))
+
+
+@app.command("repair-scans")
+def repair_scans(db: Db = None, out: Out = None) -> None:
+    """修复：把晚于今天的扫描记录改回合理的时间，重算被它推迟的文件收到时间，并重新确定有效文件。"""
+    from flows.setup import latest_as_of
+
+    settings = _settings(database_url=db, out=out)
+    store = _store(settings)
+    with _hold(store, settings, "repair-scans"):
+        store.migrate()
+        now = dt.datetime.now(dt.UTC)
+        repair = store.repair_future_scans(latest_as_of(now))
+    typer.echo(_repaired(repair, now))
+
+
+def _repaired(repair, now: dt.datetime) -> str:
+    """What repair-scans changed, for the administrator who ran it."""
+    from xzzf.periods import BEIJING
+
+    def shown(moment: dt.datetime) -> str:
+        return f"{moment.astimezone(BEIJING):%Y-%m-%d %H:%M}"
+
+    if not repair.scans:
+        return f"没有晚于今天（{now.astimezone(BEIJING):%Y-%m-%d}）的扫描记录，无需修复"
+    lines = [f"已修正 {len(repair.scans)} 条晚于今天的扫描记录："]
+    lines += [f"  扫描时间 {shown(old)} → {shown(new) if new else '已删除（它没有记录任何文件，之前也没有扫描）'}"
+              for old, new in repair.scans]
+    if not repair.arrivals:
+        return "\n".join([*lines, "没有文件的收到时间因此被推迟，无需重算"])
+    lines.append(f"已重算 {len(repair.arrivals)} 个文件的收到时间，并重新确定了各单位各期间的有效文件：")
+    lines += [f"  {path}：{shown(old)} → {shown(new)}" for path, old, new in repair.arrivals]
+    lines.append("已发出的回执上仍是原来的收到时间；报送状态以数据库为准，下次运行的报告即为修正后的状态")
+    return "\n".join(lines)

@@ -9,8 +9,10 @@ from decimal import Decimal
 
 import pandas as pd
 
+from xzzf.intake import on_time
 from xzzf.periods import due_day, end_of_day, period_end
 from xzzf.schema import QUALIFYING_TRAINING
+from xzzf.vocabulary import DecisionCategory, Publication, UnitStatus
 from xzzf.workdays import WorkCalendar
 
 # key → (comparison, threshold, judged for the district too)
@@ -39,7 +41,7 @@ NAMES = {
 }
 # Cumulative targets are progress until their deadline: (month, day) in the year.
 JUDGED_FROM = {"training_compliance_rate": (12, 31), "flexible_cases": (10, 31), "psych_activities": (12, 31)}
-CATEGORIES = ("行政处罚", "行政许可", "行政强制", "行政检查", "行政征收征用", "行政确认", "其他")
+PUBLISHED = (Publication.PUBLISHED, Publication.WITHDRAWN)  # a withdrawn decision was published
 EVENT_KEYS = {"trainings": ["cert_no", "training_date", "title"], "flexible_cases": ["title", "occurred_on"],
               "psych_activities": ["held_on", "title"]}
 
@@ -139,9 +141,9 @@ def figures(records: dict[str, pd.DataFrame], hours_by_cert: pd.Series) -> dict:
         "training_hours_per_capita": float(hours.sum()) / len(staff) if len(staff) else None,
         "training_compliance_rate": rate(int((hours >= 60).sum()), len(staff)),
         "decisions_total": len(d),
-        "decisions_by_category": {k: int((d["category"] == k).sum()) for k in CATEGORIES},
-        "publication_rate": rate(int(must["publication"].isin(["已公开", "已下撤"]).sum()), len(must)),
-        "withdrawal_pending": int(((d["state"] != "有效") & (d["publication"] == "已公开")).sum()),
+        "decisions_by_category": {k.value: int((d["category"] == k).sum()) for k in DecisionCategory},
+        "publication_rate": rate(int(must["publication"].isin(PUBLISHED).sum()), len(must)),
+        "withdrawal_pending": int(((d["state"] != "有效") & (d["publication"] == Publication.PUBLISHED)).sum()),
         "on_spot_filing_rate": rate(int((on_spot["filed"] == True).sum()), len(on_spot)),  # noqa: E712
         "major_review_rate": rate(int((major["legal_reviewed"] == True).sum()), len(major)),  # noqa: E712
         "platform_entry_rate": rate(int((d["on_platform"] == True).sum()), len(d)),  # noqa: E712
@@ -166,12 +168,15 @@ def timeliness(first_accepted: dict[str, dt.datetime], year: int, as_of: dt.date
     months = {}
     for month in range(1, 13):
         period = f"{year}-{month:02d}"
-        due = end_of_day(due_day(period, rule.due_day, rule.calendar))
-        if as_of <= due:
+        due = due_day(period, rule.due_day, rule.calendar)
+        if as_of <= end_of_day(due):
             continue
         arrived = first_accepted.get(period)
-        months[period] = "missing" if arrived is None else "on_time" if arrived <= due else "late"
-    counts = {s: sum(1 for v in months.values() if v == s) for s in ("on_time", "late", "missing")}
-    return {"months": months, "submissions_expected": len(months), "submissions_on_time": counts["on_time"],
-            "submissions_late": counts["late"], "submissions_missing": counts["missing"],
-            "submission_timeliness_rate": rate(counts["on_time"], len(months))}
+        months[period] = (UnitStatus.MISSING if arrived is None
+                          else UnitStatus.ON_TIME if on_time(arrived, due) else UnitStatus.LATE)
+    counts = {s: sum(1 for v in months.values() if v == s)
+              for s in (UnitStatus.ON_TIME, UnitStatus.LATE, UnitStatus.MISSING)}
+    return {"months": months, "submissions_expected": len(months),
+            "submissions_on_time": counts[UnitStatus.ON_TIME], "submissions_late": counts[UnitStatus.LATE],
+            "submissions_missing": counts[UnitStatus.MISSING],
+            "submission_timeliness_rate": rate(counts[UnitStatus.ON_TIME], len(months))}

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from xzzf.periods import end_of_day
+from xzzf.periods import end_of_day, period_of
+from xzzf.vocabulary import EVER_ACCEPTED, FileStatus, UnitStatus
 
 
 def arrival_time(mtime: dt.datetime, last_scan: dt.datetime | None) -> dt.datetime:
-    """A file arrives at its mtime, but never before the last scan that did not see it."""
+    """A file arrives at its mtime, but never before the last scan that did not see it: the
+    latest scan up to this one, never one dated in the future."""
     return max(mtime, last_scan) if last_scan else mtime
 
 
@@ -35,24 +37,70 @@ class FileEntry:
 
 @dataclass(frozen=True)
 class SubmissionFact:
-    """What the unit-status rule needs to know of one recorded file."""
+    """What the as-of rules need to know of one recorded file."""
 
+    id: int
     unit_code: str | None
     period: str | None
-    status: str
+    status: str  # as recorded now (a FileStatus code)
     arrival_at: dt.datetime
+    fill_date: dt.date | None = None
+    sha256: str = ""
 
 
-def unit_status(facts: Iterable[SubmissionFact], due: dt.date, as_of: dt.datetime) -> str:
-    """A unit's status for one period (facts already limited to that unit and period).
+def recency(fact) -> tuple:
+    """Which of two accepted files for a (unit, period) is later (submission.md): the later
+    arrival; on a tie the later 填报日期, then the larger SHA-256."""
+    return (fact.arrival_at, fact.fill_date or dt.date.min, fact.sha256)
+
+
+def as_of_view(facts: Iterable[SubmissionFact], as_of: dt.datetime) -> list[SubmissionFact]:
+    """The recorded files as they stood at `as_of` — "as of D" is what the data said on D:
+    only files that had arrived by then, for a period up to its month; of each unit-period's
+    accepted files the latest of those is in force, the others superseded. Every status,
+    figure and summary is computed from this view."""
+    month = period_of(as_of.date())
+    seen = [f for f in facts if f.arrival_at <= as_of and (f.period is None or f.period <= month)]
+    latest: dict[tuple, SubmissionFact] = {}
+    for fact in seen:
+        key = (fact.unit_code, fact.period)
+        if fact.status in EVER_ACCEPTED and (key not in latest or recency(fact) > recency(latest[key])):
+            latest[key] = fact
+    in_force = {fact.id for fact in latest.values()}
+    return [replace(f, status=FileStatus.ACCEPTED if f.id in in_force else FileStatus.SUPERSEDED)
+            if f.status in EVER_ACCEPTED else f for f in seen]
+
+
+def in_force(view: Iterable[SubmissionFact]) -> set[int]:
+    return {fact.id for fact in view if fact.status == FileStatus.ACCEPTED}
+
+
+def first_accepted(view: Iterable[SubmissionFact]) -> dict[tuple[str, str], dt.datetime]:
+    """(unit, period) → arrival of the first file accepted for it: a month's timeliness is
+    decided by it, whatever corrections came later."""
+    first: dict[tuple[str, str], dt.datetime] = {}
+    for fact in view:
+        key = (fact.unit_code, fact.period)
+        if fact.status in EVER_ACCEPTED and (key not in first or fact.arrival_at < first[key]):
+            first[key] = fact.arrival_at
+    return first
+
+
+def on_time(arrived: dt.datetime, due: dt.date) -> bool:
+    """The one on-time rule: the first accepted file arrived by the end of the due day (Beijing)."""
+    return arrived <= end_of_day(due)
+
+
+def unit_status(facts: Iterable[SubmissionFact], due: dt.date, as_of: dt.datetime) -> UnitStatus:
+    """A unit's status for one period (facts of the as-of view, limited to that unit and period).
 
     on_time/late by the first accepted file (a later rejected correction changes nothing);
     rejected when only rejected files came; not_due before the due day passes; else missing.
     """
     facts = list(facts)
-    accepted = [f.arrival_at for f in facts if f.status in ("accepted", "superseded")]
+    accepted = [f.arrival_at for f in facts if f.status in EVER_ACCEPTED]
     if accepted:
-        return "on_time" if min(accepted) <= end_of_day(due) else "late"
-    if any(f.status == "rejected" for f in facts):
-        return "rejected"
-    return "not_due" if as_of <= end_of_day(due) else "missing"
+        return UnitStatus.ON_TIME if on_time(min(accepted), due) else UnitStatus.LATE
+    if any(f.status == FileStatus.REJECTED for f in facts):
+        return UnitStatus.REJECTED
+    return UnitStatus.NOT_DUE if as_of <= end_of_day(due) else UnitStatus.MISSING

@@ -9,8 +9,10 @@ from pathlib import PurePosixPath
 
 from xzzf.intake import FileEntry
 from xzzf.periods import BEIJING
+from xzzf.problems import in_reading_order
+from xzzf.vocabulary import FileStatus
+from xzzf.workbook import COLUMN_ORDER, SHEET_ORDER
 
-STATUS_TEXT = {"accepted": "已采用", "rejected": "退回", "superseded": "已被更正"}
 PROBLEM_HEADER = ["类别", "工作表", "行号", "列", "填写的值", "问题及修改要求"]
 
 
@@ -28,16 +30,29 @@ def receipt_name(entry: FileEntry, kind: str) -> PurePosixPath:
     return PurePosixPath(folder[:NAME_BYTES], entry.period or "未知期间", stem + tail)
 
 
+def problem_lines(errors: list[dict], warnings: list[dict]) -> list[list]:
+    """Every problem as a row of PROBLEM_HEADER, in the order a clerk reads the workbook
+    (an error before a warning on the same cell)."""
+    marked = [{**p, "kind": kind} for kind, problems in (("错误", errors), ("提醒", warnings)) for p in problems]
+    return [[p["kind"], p["sheet"] or "（整个文件）", row_text(p["row"]), p["column"], p["value"], p["message"]]
+            for p in in_reading_order(marked, SHEET_ORDER, COLUMN_ORDER)]
+
+
+def row_text(row: int | None) -> str:
+    return f"第 {row} 行" if row else ""
+
+
 def receipt_lines(entry: FileEntry, unit_name: str | None, arrival: dt.datetime,
                   note: str | None = None) -> list[list]:
     """The rows of the 回执 sheet: the decision first, then every error and warning; `note`
     says why a rejected file's annotated copy could not be made."""
-    verdict = STATUS_TEXT.get(entry.status, entry.status)
-    if entry.status == "accepted":
-        advice = "已采用，数据已入库。" + ("请注意以下提醒。" if entry.warnings else "")
+    verdict = FileStatus.label_of(entry.status)
+    if entry.status == FileStatus.ACCEPTED:
+        advice = "已受理，数据已入库。" + ("请注意以下提醒，下月报送时一并核对。" if entry.warnings else "")
     else:
         advice = "已退回，未入库：请按下列问题逐条修改后，将更正后的文件重新放入本单位文件夹。"
-    lines = [
+    problems = problem_lines(entry.errors, entry.warnings)
+    return [
         ["行政执法月报回执"],
         ["单位", f"{unit_name or ''}（{entry.unit or '未识别'}）"],
         ["文件", entry.path],
@@ -49,14 +64,12 @@ def receipt_lines(entry: FileEntry, unit_name: str | None, arrival: dt.datetime,
         *([["标注副本", note]] if note else []),
         [],
         PROBLEM_HEADER,
+        *(problems or [["无问题", "", "", "", "", "本文件未发现错误或提醒。"]]),
     ]
-    for kind, problems in (("错误", entry.errors), ("提醒", entry.warnings)):
-        lines += [[kind, p["sheet"] or "（整个文件）", p["row"], p["column"], p["value"], p["message"]]
-                  for p in problems]
-    return lines
 
 
 FILES_PER_MAIL = 20  # a unit that dropped hundreds of files finds the rest in its 回执 folder
+PROBLEMS_PER_FILE = 10  # listed in the mail's body; the attached 回执 has them all
 
 
 def receipt_mail(entries: list[FileEntry], unit_name: str) -> tuple[str, str, str]:
@@ -64,17 +77,20 @@ def receipt_mail(entries: list[FileEntry], unit_name: str) -> tuple[str, str, st
     files counted, the first FILES_PER_MAIL listed (and attached)."""
     if len(entries) == 1:
         entry = entries[0]
-        verdict = STATUS_TEXT.get(entry.status, entry.status)
-        subject = f"【回执】{unit_name} {entry.period or ''} 月报：{verdict}"
+        verdict = FileStatus.label_of(entry.status)
+        subject = f"【回执】{unit_name} " + (f"{entry.period} " if entry.period else "") + f"月报：{verdict}"
     else:
-        tally = Counter(STATUS_TEXT.get(e.status, e.status) for e in entries)
+        tally = Counter(FileStatus.label_of(e.status) for e in entries)
         subject = f"【回执】{unit_name} 月报 {len(entries)} 份：" + "，".join(f"{k} {n} 份" for k, n in tally.items())
     text_parts, html_parts = [subject], [f"<p>{escape(subject)}</p>"]
     for entry in entries[:FILES_PER_MAIL]:
-        verdict = STATUS_TEXT.get(entry.status, entry.status)
+        verdict = FileStatus.label_of(entry.status)
         counts = f"{verdict}；错误 {len(entry.errors)} 处，提醒 {len(entry.warnings)} 处"
-        first = [f"{p['sheet'] or '整个文件'} {p['row'] or ''} {p['column'] or ''}：{p['message']}"
-                 for p in entry.errors[:5]]
+        listed = problem_lines(entry.errors, entry.warnings)
+        first = [" ".join(x for x in (kind, sheet, row, column) if x) + f"：{message}"
+                 for kind, sheet, row, column, _, message in listed[:PROBLEMS_PER_FILE]]
+        if len(listed) > PROBLEMS_PER_FILE:
+            first.append(f"……另有 {len(listed) - PROBLEMS_PER_FILE} 处，见附件回执")
         text_parts += [f"文件：{entry.path}", counts, *first]
         html_parts.append(f"<p>文件：{escape(entry.path)}<br>{escape(counts)}</p>"
                           + (f"<ul>{''.join(f'<li>{escape(line)}</li>' for line in first)}</ul>" if first else ""))

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from xzzf import cells
 from xzzf.schema import SHEETS, SHEETS_BY_NAME, Kind
+from xzzf.vocabulary import Progress
 
 OWED_TASKS = "owed_tasks"  # a derived table: one row per task a file's unit owes
 
@@ -166,8 +167,8 @@ RULES: tuple[Rule, ...] = (
     Rule("task_progress.task_no.owed", "task_progress", "task_no", "in_set",
          "本单位不是该任务的牵头、责任或配合单位，请删除此行或核对任务序号",
          params={"value_set": [True], "derived": "_owed"}),
-    _required_when("task_progress", "completed_on", when(("state", "==", "已完成")), "进展状态为“已完成”"),
-    _required_when("task_progress", "evidence", when(("state", "==", "已完成")), "进展状态为“已完成”"),
+    _required_when("task_progress", "completed_on", when(("state", "==", Progress.DONE)), "进展状态为“已完成”"),
+    _required_when("task_progress", "evidence", when(("state", "==", Progress.DONE)), "进展状态为“已完成”"),
     _not_after_period("task_progress", "completed_on"),
     Rule("owed_tasks.reported", OWED_TASKS, "task_no", "in_set",
          "本单位承担的任务未在“任务进展”中填报，请补充该任务的进展", "warning",

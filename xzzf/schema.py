@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from xzzf.vocabulary import DecisionCategory, Progress, Publication
+
 TEMPLATE_VERSIONS = ("2026.1",)
 BASIC_INFO_SHEET = "基本信息"
 
@@ -68,15 +70,15 @@ T, ID, E, YN, D, N, INT, M = (
 CERT_STATUSES = ("有效", "暂扣", "收回", "注销", "未取得")
 TRAINING_CATEGORIES = ("公共法律知识", "业务知识", "执法技能", "政治理论", "党性教育", "职业道德")
 QUALIFYING_TRAINING = ("公共法律知识", "业务知识", "执法技能")
-DECISION_CATEGORIES = ("行政处罚", "行政许可", "行政强制", "行政检查", "行政征收征用", "行政确认", "其他")
+DECISION_CATEGORIES = tuple(DecisionCategory)
 PARTY_TYPES = ("自然人", "个体工商户", "企业", "其他组织")
-PUBLICATION_STATES = ("未公开", "已公开", "已下撤")
+PUBLICATION_STATES = tuple(Publication)
 DECISION_STATES = ("有效", "被撤销", "确认违法", "责令重作")
 COMPLAINT_SOURCES = ("12345热线", "来信", "来访", "网络", "媒体", "其他")
 COMPLAINT_RESULTS = ("属实已处理", "部分属实", "不属实", "转办", "其他")
 FLEXIBLE_METHODS = ("说服教育", "劝导示范", "警示告诫", "指导约谈", "首违不罚", "轻微免罚", "其他")
 PSYCH_TYPES = ("心理健康教育", "心理训练", "心理咨询", "危机干预")
-PROGRESS_STATES = ("未启动", "推进中", "已完成", "长期坚持")
+PROGRESS_STATES = tuple(Progress)
 
 BASIC_INFO = (
     _col("单位编码", "unit_code", ID, required=True),

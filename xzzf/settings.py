@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     # A zip that ends early is a copy in progress for this long after its mtime, then corrupt.
     incomplete_wait_min: float = Field(60, ge=0)
     mail_per_run: int = Field(100, ge=1)  # the rest stays owed for the next run
+    # How long a run waits for another run that holds the store, before it stops naming it.
+    lock_wait_s: float = Field(60, ge=0)
 
     @field_validator("extra_holidays", "sfj_recipients", mode="before")
     @classmethod

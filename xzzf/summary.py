@@ -10,9 +10,8 @@ from html import escape
 from xzzf.catalog import Assignment, Task
 from xzzf.figures import NAMES, TARGETS, judged, shown, target_text
 from xzzf.units import Registry
+from xzzf.vocabulary import UnitStatus
 
-UNIT_STATUS_TEXT = {"on_time": "按时报送", "late": "逾期报送", "missing": "未报送", "rejected": "已退回（待更正）",
-                    "not_due": "未到期"}
 HORIZON_DAYS = 60
 
 
@@ -67,10 +66,10 @@ def build_summary(period: str, as_of: dt.date, registry: Registry, statuses: dic
     """`amended`: for each issued annual report whose figures changed since, the changes."""
     """`reasons`: unit code → why its latest file was rejected (what the unit must fix)."""
     units = [["单位编码", "单位名称", "报送状态", "说明"]] + [
-        [code, registry.get(code).name, UNIT_STATUS_TEXT[status], reasons.get(code, "") if status == "rejected" else ""]
+        [code, registry.get(code).name, UnitStatus.label_of(status),
+         reasons.get(code, "") if status == UnitStatus.REJECTED else ""]
         for code, status in statuses.items()]
-    counts = {text: sum(1 for s in statuses.values() if UNIT_STATUS_TEXT[s] == text)
-              for text in UNIT_STATUS_TEXT.values()}
+    counts = {status.label: sum(1 for s in statuses.values() if s == status) for status in UnitStatus}
     overview = "，".join(f"{text} {n} 个" for text, n in counts.items() if n)
     tables = {"报送情况": units, f"{report['year']}年累计指标": figure_rows(report, as_of),
               "逾期任务": overdue_rows(report), "近期截止事项": deadlines, **amended}

@@ -8,10 +8,9 @@ import pandas as pd
 
 from xzzf.catalog import Assignment, Task
 from xzzf.figures import misses
+from xzzf.vocabulary import Progress, TaskStatus
 
 FIGURE_TASKS = {17: "flexible_cases", 42: "psych_activities"}  # judged by their figures
-STATUS_TEXT = {"done": "已完成", "done_late": "逾期完成", "overdue": "逾期未完成", "ongoing": "长期坚持",
-               "on_track": "按期推进", "not_due": "未到期"}
 
 
 def latest_progress(progress: pd.DataFrame, as_of: dt.date) -> dict[tuple[str, int], dict]:
@@ -22,31 +21,31 @@ def latest_progress(progress: pd.DataFrame, as_of: dt.date) -> dict[tuple[str, i
     return {(r["unit_code"], int(r["task_no"])): r for r in latest.to_dict("records")}
 
 
-def task_status(task: Task, row: dict | None, year: int, as_of: dt.date, unit_figures: dict | None) -> str:
+def task_status(task: Task, row: dict | None, year: int, as_of: dt.date, unit_figures: dict | None) -> TaskStatus:
     deadline = task.deadline
     state = row["state"] if row else None
     completed = row["completed_on"] if row else None
     if deadline.kind == "ongoing":
-        return "ongoing"
+        return TaskStatus.ONGOING
     if deadline.kind == "dated":
-        if state == "已完成":
-            return "done_late" if completed and completed > deadline.due else "done"
+        if state == Progress.DONE:
+            return TaskStatus.DONE_LATE if completed and completed > deadline.due else TaskStatus.DONE
         if as_of <= deadline.due:
-            return "not_due"
-        return "on_track" if deadline.ongoing_after and state == "长期坚持" else "overdue"
+            return TaskStatus.NOT_DUE
+        return TaskStatus.ON_TRACK if deadline.ongoing_after and state == Progress.ONGOING else TaskStatus.OVERDUE
     due = deadline.due_in(year)
     if task.no in FIGURE_TASKS and unit_figures is not None:
         key = FIGURE_TASKS[task.no]
         if not misses(key, unit_figures.get(key)):
-            return "done"
-        return "overdue" if as_of > due else "not_due"
-    if state == "已完成" and completed and completed.year == year:
-        return "done" if completed <= due else "done_late"
-    return "overdue" if as_of > due else "not_due"
+            return TaskStatus.DONE
+        return TaskStatus.OVERDUE if as_of > due else TaskStatus.NOT_DUE
+    if state == Progress.DONE and completed and completed.year == year:
+        return TaskStatus.DONE if completed <= due else TaskStatus.DONE_LATE
+    return TaskStatus.OVERDUE if as_of > due else TaskStatus.NOT_DUE
 
 
 def unit_task_statuses(tasks: tuple[Task, ...], assignment: Assignment, unit: str,
                        latest: dict[tuple[str, int], dict], year: int, as_of: dt.date,
-                       unit_figures: dict | None) -> dict[int, str]:
+                       unit_figures: dict | None) -> dict[int, TaskStatus]:
     return {task.no: task_status(task, latest.get((unit, task.no)), year, as_of, unit_figures)
             for task in tasks if unit in assignment.roles.get(task.no, {})}

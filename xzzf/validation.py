@@ -14,12 +14,13 @@ from xzzf.periods import period_end, period_start
 from xzzf.problems import Problem
 from xzzf.rules import OWED_TASKS, RULES_BY_ID
 from xzzf.schema import SHEETS, SHEETS_BY_NAME
+from xzzf.vocabulary import DecisionCategory
 from xzzf.workbook import EXCEL_ROW, ParsedWorkbook
 from xzzf.workdays import WorkCalendar
 
 FILE_ID = "_file_id"
 INDEX_COLUMNS = [FILE_ID, EXCEL_ROW]
-FAST_PUBLICATION = ("行政许可", "行政处罚")  # 7 working days; the other categories 20
+FAST_PUBLICATION = (DecisionCategory.LICENSE, DecisionCategory.PENALTY)  # 7 working days; the other categories 20
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,11 @@ def _owed_frame(owed: dict[int, tuple[int, ...]], progress: pd.DataFrame | None)
 
 
 def attribute(failures: list[Failure], workbooks: dict[int, tuple[str, ParsedWorkbook]]) -> None:
-    """Add each failure to its workbook's errors or warnings, located as the clerk sees it."""
+    """Add each failure to its workbook's errors or warnings, located as the clerk sees it.
+    A cell that was filled but could not be read already has its one problem (“应为日期…”):
+    the row rules saw it empty, and what they say of it (“必须填写”) is not reported."""
+    unreadable = {fid: {(p.sheet, p.row, p.column) for p in parsed.errors if (p.rule or "").startswith("cell.")}
+                  for fid, (_, parsed) in workbooks.items()}
     for failure in sorted(failures, key=lambda f: (f.file_id, f.excel_row, f.rule)):
         rule = RULES_BY_ID[failure.rule]
         sheet = SHEETS_BY_NAME["task_progress" if rule.sheet == OWED_TASKS else rule.sheet]
@@ -102,6 +107,8 @@ def attribute(failures: list[Failure], workbooks: dict[int, tuple[str, ParsedWor
         problem = Problem(
             rule.message, sheet.title, failure.excel_row or None, sheet.column(rule.column).header,
             "" if value is None or value != value else _shown(value), rule.id)
+        if (problem.sheet, problem.row, problem.column) in unreadable[failure.file_id]:
+            continue
         parsed = workbooks[failure.file_id][1]
         (parsed.errors if rule.severity == "error" else parsed.warnings).append(problem)
 

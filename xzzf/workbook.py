@@ -11,11 +11,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from xzzf import cells
-from xzzf.problems import Problem
+from xzzf.problems import Problem, in_reading_order
 from xzzf.schema import BASIC_INFO, BASIC_INFO_SHEET, SHEETS, TEMPLATE_VERSIONS, Column, Kind, Sheet
 from xzzf.units import Registry
 
 EXCEL_ROW = "_excel_row"
+SHEET_ORDER = (BASIC_INFO_SHEET, *(sheet.title for sheet in SHEETS))
+COLUMN_ORDER = {BASIC_INFO_SHEET: tuple(c.header for c in BASIC_INFO), **{s.title: s.headers for s in SHEETS}}
 
 
 @dataclass
@@ -28,6 +30,11 @@ class ParsedWorkbook:
     @property
     def period(self) -> str | None:
         return self.info.get("period")
+
+    def listed(self) -> tuple[list[dict], list[dict]]:
+        """Errors and warnings as dicts, in the order a clerk reads the workbook."""
+        return tuple(in_reading_order([p.as_dict() for p in problems], SHEET_ORDER, COLUMN_ORDER)
+                     for problems in (self.errors, self.warnings))
 
 
 def parse_workbook(

@@ -68,10 +68,20 @@ def test_a_line_dropped_during_data_raises(tmp_path):
         SmtpMailer(settings(server.port)).send(build_message(email(tmp_path), USER), TO)
 
 
-def test_partly_refused_recipients_are_an_error_naming_them(tmp_path):
-    with Server() as server, pytest.raises(MailError, match="nobody@refuse.example"):
-        SmtpMailer(settings(server.port)).send(build_message(email(tmp_path), USER),
-                                               (*TO, "nobody@refuse.example"))
+def test_partly_refused_recipients_are_named_with_the_servers_reply_and_the_others_get_it(tmp_path):
+    with Server() as server:
+        refused = SmtpMailer(settings(server.port)).send(build_message(email(tmp_path), USER),
+                                                         (*TO, "nobody@refuse.example"))
+    assert refused == {"nobody@refuse.example": (550, "no such user")}
+    [(recipients, _)] = server.inbox.messages
+    assert recipients == list(TO)
+
+
+def test_every_recipient_refused_is_named_too(tmp_path):
+    with Server() as server:
+        refused = SmtpMailer(settings(server.port)).send(build_message(email(tmp_path), USER),
+                                                         ("nobody@refuse.example",))
+    assert refused == {"nobody@refuse.example": (550, "no such user")} and server.inbox.messages == []
 
 
 def test_a_body_that_is_a_file_path_stays_text_and_a_newline_cannot_break_the_subject(tmp_path):

@@ -44,7 +44,7 @@ def test_thirty_files_of_one_unit_make_one_mail(env, mail):
         env.intake(AS_OF)
         env.intake(AS_OF)
     [message] = receipt_mails(server)
-    assert message["Subject"] == "【回执】司法局 月报 30 份：已采用 1 份，退回 29 份"
+    assert message["Subject"] == "【回执】司法局 月报 30 份：已受理 1 份，退回 29 份"
     assert len(list(message.iter_attachments())) == 1 + 19 * 2  # 20 files: 1 回执, 19 回执 + 标注
     assert "另有 10 份文件的回执未随本邮件发送" in message.get_body(("plain",)).get_content()
     assert len(list((env.out / "feedback" / "SFJ").rglob("*-回执.xlsx"))) == 30  # every file has its 回执
@@ -68,7 +68,12 @@ def test_a_server_that_is_down_is_tried_once_per_run_then_gets_each_mail_once(en
     drop(env, "SCJG", "a.xlsx")
     tries = []
     real_send = SmtpMailer.send
-    mail.setattr(SmtpMailer, "send", lambda self, *a: (tries.append(1), real_send(self, *a)))
+
+    def counted(self, *args):
+        tries.append(1)
+        return real_send(self, *args)
+
+    mail.setattr(SmtpMailer, "send", counted)
     port = free_port()
     mail.setenv("XZZF_SMTP_PORT", str(port))
     env.monthly("2026-10", AS_OF)  # nobody listens: the summary and two 回执 mails are owed

@@ -35,24 +35,24 @@ def year(tmp_path_factory, prefect_harness):
     registry = load_registry(root / "units.yaml")
     assignment = assign(load_catalog(), registry)
     sfj, zrzy = registry.get("SFJ"), registry.get("ZRZY")
-    nov = submission(sfj, "2026-11", assignment)
-    dec = submission(sfj, "2026-12", assignment)
+    nov = submission(sfj, "2025-11", assignment)
+    dec = submission(sfj, "2025-12", assignment)
     late_published = {**dec[1]["执法决定"][0], "公开状态": "未公开", "公开日期": None, "是否应公开": "是"}
     dec[1]["执法决定"][0] = late_published
     faulty = copy.deepcopy(dec)
     faulty[1]["执法决定"][1]["决定日期"] = "12月1日"
-    jan = submission(sfj, "2027-01", assignment)
-    jan[1]["执法决定"].append({**late_published, "公开状态": "已公开", "公开日期": dt.date(2027, 1, 5)})
-    zdec = submission(zrzy, "2026-12", assignment)
-    files = [("SFJ/2026-11.xlsx", nov, at("2026-12-03")), ("SFJ/2026-12.xlsx", faulty, at("2027-01-04")),
-             ("SFJ/2026-12-更正.xlsx", dec, at("2027-01-05")), ("SFJ/2027-01.xlsx", jan, at("2027-01-08")),
-             ("ZRZY/2026-12.xlsx", zdec, at("2027-01-07"))]
+    jan = submission(sfj, "2026-01", assignment)
+    jan[1]["执法决定"].append({**late_published, "公开状态": "已公开", "公开日期": dt.date(2026, 1, 5)})
+    zdec = submission(zrzy, "2025-12", assignment)
+    files = [("SFJ/2025-11.xlsx", nov, at("2025-12-03")), ("SFJ/2025-12.xlsx", faulty, at("2026-01-04")),
+             ("SFJ/2025-12-更正.xlsx", dec, at("2026-01-05")), ("SFJ/2026-01.xlsx", jan, at("2026-01-08")),
+             ("ZRZY/2025-12.xlsx", zdec, at("2026-01-07"))]
     for name, (info, tables), arrived in files:
         set_mtime(write_sheets(env.inbox / name, as_sheets(info, tables)), arrived)
     options = {"units": str(root / "units.yaml"), "db": env.db, "out": str(env.out)}
     from flows.intake import intake
 
-    report = json.loads(Path(intake(as_of=dt.datetime(2027, 1, 9, 12), inbox=str(env.inbox), **options))
+    report = json.loads(Path(intake(as_of=dt.datetime(2026, 1, 9, 12), inbox=str(env.inbox), **options))
                         .read_text(encoding="utf-8"))
     assert [e["status"] for e in report["files"]] == ["accepted", "accepted", "rejected", "accepted", "accepted"]
     return env, options, {"SFJ": [nov, dec, jan], "ZRZY": [zdec]}, late_published
@@ -66,7 +66,7 @@ def expected(tables_by_unit, late_published):
         for _, tables in submissions:
             for row in tables["执法决定"]:
                 decisions[row["决定文书号"]] = row
-        in_year = [d for d in decisions.values() if d["决定日期"].year == 2026]
+        in_year = [d for d in decisions.values() if d["决定日期"].year == 2025]
         published = [d for d in in_year if d["公开状态"] in ("已公开", "已下撤")]
         fines = sum((Decimal(str(d["罚没金额（元）"])) for d in in_year if d["罚没金额（元）"] is not None), Decimal(0))
         roster = submissions[-1][1]["执法人员"] if code == "ZRZY" else submissions[1][1]["执法人员"]
@@ -84,14 +84,14 @@ def test_figures_json_matches_the_hand_count(year, monkeypatch):
                             ("XZZF_SMTP_SECURITY", "none"), ("XZZF_MAIL_FROM", "xzzf@hsb.example.gov.cn"),
                             ("XZZF_SFJ_RECIPIENTS", "sfj@hsb.example.gov.cn")):
             monkeypatch.setenv(name, str(value))
-        folder = annual(year=2026, as_of=dt.date(2027, 1, 10), **options)
-        first = (Path(folder) / "figures-2026.json").read_text(encoding="utf-8")
-        again = annual(year=2026, as_of=dt.date(2027, 1, 10), **options)
-    assert folder == again and (Path(again) / "figures-2026.json").read_text(encoding="utf-8") == first
+        folder = annual(year=2025, as_of=dt.date(2026, 1, 10), **options)
+        first = (Path(folder) / "figures-2025.json").read_text(encoding="utf-8")
+        again = annual(year=2025, as_of=dt.date(2026, 1, 10), **options)
+    assert folder == again and (Path(again) / "figures-2025.json").read_text(encoding="utf-8") == first
     assert folder == again
     figures = json.loads(first)
     hand = expected(sent, late_published)
-    assert figures["year"] == 2026 and figures["as_of"] == "2027-01-10"
+    assert figures["year"] == 2025 and figures["as_of"] == "2026-01-10"
     for code in ("SFJ", "ZRZY"):
         got = figures["units"][code]["indicators"]
         assert got["decisions_total"] == hand[code]["decisions_total"]
@@ -111,14 +111,14 @@ def test_figures_json_matches_the_hand_count(year, monkeypatch):
     assert set(figures["units"]["CZJ"]["indicators"]) == {"tasks_overdue"}
     assert isinstance(figures["units"]["SFJ"]["indicators"]["tasks_overdue"], list)
 
-    book = openpyxl.load_workbook(next((env.out / "reports" / "2026").glob("*.xlsx")))
+    book = openpyxl.load_workbook(next((env.out / "reports" / "2025").glob("*工作报告-数据.xlsx")))
     assert book.sheetnames == ["总体情况", "分单位指标", "未达标事项", "报送情况", "任务完成情况", "公开数据"]
     assert len(book["总体情况"]._charts) == 3
-    draft = docx.Document(next((env.out / "reports" / "2026").glob("*.docx")))
+    draft = docx.Document(next((env.out / "reports" / "2025").glob("*.docx")))
     text = "\n".join(p.text for p in draft.paragraphs)
     assert f"全年作出行政执法决定{total}件" in text and "四、下一步工作" in text
     assert draft.paragraphs[0].alignment == 1  # centred title
-    public = openpyxl.load_workbook(env.out / "reports" / "2026" / "公开数据-2026.xlsx").active
+    public = openpyxl.load_workbook(env.out / "reports" / "2025" / "公开数据-2025.xlsx").active
     assert public["A2"].value == "全区" and "张" not in str([c.value for r in public.iter_rows() for c in r])
 
     [(recipients, message)] = server.inbox.messages  # the second run sent nothing
@@ -126,8 +126,8 @@ def test_figures_json_matches_the_hand_count(year, monkeypatch):
     text = message.get_body(("plain",)).get_content()
     assert "全区未达标指标：" in text and "_rate" not in text  # figures named in Chinese
     names = sorted(a.get_filename() for a in message.iter_attachments())
-    assert names == sorted(["吴忠市红寺堡区2026年度行政执法工作报告（草稿）.docx",
-                            "2026年度行政执法工作报告-数据.xlsx", "公开数据-2026.xlsx"])
+    assert names == sorted(["吴忠市红寺堡区2025年度行政执法工作报告（草稿）.docx",
+                            "2025年度行政执法工作报告-数据.xlsx", "公开数据-2025.xlsx"])
     for attachment in message.iter_attachments():
         if attachment.get_filename().endswith(".xlsx"):
             openpyxl.load_workbook(io.BytesIO(attachment.get_content()))
@@ -139,18 +139,18 @@ def test_a_late_correction_after_issuing_is_listed_as_an_amendment(year, monkeyp
 
     env, options, sent, _ = year
     corrected_info, corrected = copy.deepcopy(sent["ZRZY"][0])
-    corrected["执法决定"].append({**corrected["执法决定"][0], "决定文书号": "红ZRZY补〔2026〕1号"})
-    set_mtime(write_sheets(env.inbox / "ZRZY" / "2026-12-补充.xlsx", as_sheets(corrected_info, corrected)),
-              at("2027-02-03"))
+    corrected["执法决定"].append({**corrected["执法决定"][0], "决定文书号": "红ZRZY补〔2025〕1号"})
+    set_mtime(write_sheets(env.inbox / "ZRZY" / "2025-12-补充.xlsx", as_sheets(corrected_info, corrected)),
+              at("2026-02-03"))
     monkeypatch.setenv("XZZF_SFJ_RECIPIENTS", "sfj@hsb.example.gov.cn")
-    before = json.loads((env.out / "reports" / "2026" / "figures-2026.json").read_text(encoding="utf-8"))
+    before = json.loads((env.out / "reports" / "2025" / "figures-2025.json").read_text(encoding="utf-8"))
     old = before["district"]["indicators"]["decisions_total"]
-    monthly(period="2027-01", as_of=dt.date(2027, 2, 8), inbox=str(env.inbox), **options)
-    book = openpyxl.load_workbook(env.out / "runs" / "2027-01" / "summary-2027-01.xlsx")
-    amended = book["2026年度报告更正（报送后数据有变化）"]
+    monthly(period="2026-01", as_of=dt.date(2026, 2, 8), inbox=str(env.inbox), **options)
+    book = openpyxl.load_workbook(env.out / "runs" / "2026-01" / "summary-2026-01.xlsx")
+    amended = book["2025年度报告更正（报送后数据有变化）"]
     assert ["全区", "行政执法决定数", str(old), str(old + 1)] in [[c.value for c in r] for r in amended.iter_rows()]
-    folder = annual(year=2026, as_of=dt.date(2027, 2, 8), **options)
-    sheet = openpyxl.load_workbook(next(Path(folder).glob("*.xlsx")))["更正说明"]
+    folder = annual(year=2025, as_of=dt.date(2026, 2, 8), **options)
+    sheet = openpyxl.load_workbook(next(Path(folder).glob("*工作报告-数据.xlsx")))["更正说明"]
     rows = [[c.value for c in r] for r in sheet.iter_rows()]
     assert ["自然资源局", "行政执法决定数", str(before["units"]["ZRZY"]["indicators"]["decisions_total"]),
             str(before["units"]["ZRZY"]["indicators"]["decisions_total"] + 1)] in rows

@@ -137,7 +137,7 @@ def test_the_store_holds_exactly_the_accepted_data_with_true_rows_and_identifier
     assert {str(r["fine"]) for r in decisions} == {"5000.00"}
     assert {r["decision_date"].isoformat() for r in decisions} == {"2026-10-09"}
     assert not [r for r in roster if r["unit_code"] == "STHJ"]
-    assert store.rows("trainings", in_force_only=True) and not [
+    assert store.rows("trainings") and not [
         r for r in store.rows("trainings") if r["unit_code"] == "JT"]
 
 

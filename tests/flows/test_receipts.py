@@ -26,13 +26,13 @@ def test_receipts_for_accepted_rejected_and_unreadable_files(env):
     feedback = env.out / "feedback"
 
     accepted = openpyxl.load_workbook(next((feedback / "ZRZY" / "2026-10").glob("ok-*-回执.xlsx")))["回执"]
-    assert [accepted["A7"].value, accepted["B7"].value] == ["处理结果", "已采用"]
+    assert [accepted["A7"].value, accepted["B7"].value] == ["处理结果", "已受理"]  # operations.md's label
 
     receipt = openpyxl.load_workbook(next((feedback / "SFJ" / "2026-10").glob("bad-*-回执.xlsx")))["回执"]
     lines = [[c.value for c in row] for row in receipt.iter_rows(min_row=11)]
-    assert ["错误", "执法决定", 4, "执法类别", EVIL] in [line[:5] for line in lines]
+    assert ["错误", "执法决定", "第 4 行", "执法类别", EVIL] in [line[:5] for line in lines]
     assert ["错误", "柔性执法案例", None, None, None] in [line[:5] for line in lines]
-    assert ["提醒", "执法人员", 2, "证件状态", "暂扣"] in [line[:5] for line in lines]
+    assert ["提醒", "执法人员", "第 2 行", "证件状态", "暂扣"] in [line[:5] for line in lines]
     evil = next(c for row in receipt.iter_rows() for c in row if c.value == EVIL)
     assert evil.data_type == "s"  # what a unit typed never becomes a formula
 

@@ -65,14 +65,14 @@ def test_last_months_roster_open_complaints_and_task_statuses_are_prefilled(made
 def test_a_filled_template_is_accepted_with_no_error_and_no_warning(made, env):
     for code, path in made.items():
         book = openpyxl.load_workbook(path)
-        book["基本信息"]["B5"], book["基本信息"]["B7"] = "赵六", dt.date(2026, 12, 2)
+        book["基本信息"]["B5"], book["基本信息"]["B7"] = "赵六", dt.date(2026, 11, 28)
         for row in book["任务进展"].iter_rows(min_row=2):
             if row[1].value is None:
                 row[1].value = "推进中"
         book["投诉举报"]["F2"], book["投诉举报"]["G2"] = dt.date(2026, 11, 10), "不属实"
         book.save(env.inbox / code / "11.xlsx")
-        set_mtime(env.inbox / code / "11.xlsx", at("2026-12-02"))
-    files = by_path(env.intake(dt.date(2026, 12, 3)))
+        set_mtime(env.inbox / code / "11.xlsx", at("2026-11-28"))
+    files = by_path(env.intake(dt.date(2026, 11, 29)))  # November reported in November: never a future run
     for code in UNITS:
         entry = files[f"{code}/11.xlsx"]
         assert (entry["status"], entry["errors"], entry["warnings"]) == ("accepted", [], []), code

@@ -1,0 +1,80 @@
+"""Every closed vocabulary of xzzf, each one enum: the code (what JSON and the store keep)
+and the Chinese label (what every person reads: 回执, mails, workbooks, artifacts, logs).
+The labels of file and unit statuses are operations.md's table."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Labelled(StrEnum):
+    """A code that carries its Chinese label."""
+
+    def __new__(cls, code: str, label: str):
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.label = label
+        return member
+
+    @classmethod
+    def label_of(cls, code: str) -> str:
+        return cls(code).label
+
+
+class FileStatus(Labelled):
+    ACCEPTED = "accepted", "已受理"
+    REJECTED = "rejected", "退回"
+    SUPERSEDED = "superseded", "已被更正"
+    DUPLICATE = "duplicate", "重复"
+    IGNORED = "ignored", "忽略"
+    PENDING = "pending", "待处理（文件仍在写入）"
+
+
+# A file that was accepted counts for timeliness even after a correction replaced it.
+EVER_ACCEPTED = (FileStatus.ACCEPTED, FileStatus.SUPERSEDED)
+
+
+class UnitStatus(Labelled):
+    ON_TIME = "on_time", "按时"
+    LATE = "late", "逾期"
+    MISSING = "missing", "未报送"
+    REJECTED = "rejected", "退回"
+    NOT_DUE = "not_due", "未到期"
+
+
+class TaskStatus(Labelled):
+    DONE = "done", "已完成"
+    DONE_LATE = "done_late", "逾期完成"
+    OVERDUE = "overdue", "逾期未完成"
+    ONGOING = "ongoing", "长期坚持"
+    ON_TRACK = "on_track", "按期推进"
+    NOT_DUE = "not_due", "未到期"
+
+
+class DecisionCategory(StrEnum):
+    """执法类别, as the clerk types it."""
+
+    PENALTY = "行政处罚"
+    LICENSE = "行政许可"
+    COERCION = "行政强制"
+    INSPECTION = "行政检查"
+    REQUISITION = "行政征收征用"
+    CONFIRMATION = "行政确认"
+    OTHER = "其他"
+
+
+class Publication(StrEnum):
+    """公开状态, as the clerk types it."""
+
+    UNPUBLISHED = "未公开"
+    PUBLISHED = "已公开"
+    WITHDRAWN = "已下撤"
+
+
+class Progress(StrEnum):
+    """进展状态 of a task, as the clerk types it."""
+
+    NOT_STARTED = "未启动"
+    UNDERWAY = "推进中"
+    DONE = "已完成"
+    ONGOING = "长期坚持"
