@@ -14,6 +14,7 @@ import mimetypes
 import smtplib
 import ssl
 from dataclasses import dataclass, field
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -41,9 +42,9 @@ class Email:
     attachments: tuple[Path, ...] = field(default=())
 
 
-def build_message(email: Email, sender: str) -> EmailMessage:
+def build_message(email: Email, sender: str, sender_name: str = "") -> EmailMessage:
     message = EmailMessage()
-    message["From"] = sender
+    message["From"] = Address(sender_name, addr_spec=sender) if sender_name else sender
     message["To"] = ", ".join(email.to)
     message["Subject"] = " ".join(email.subject.split())  # a newline would end the header block
     message["Date"] = formatdate(localtime=True)

@@ -17,13 +17,16 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
 from connectors.files import replacing
-from connectors.xlsx_writer import keep_as_text
+from connectors.xlsx_writer import TOP, WRAP, fit_rows, keep_as_text, print_setup, title_row
 from xzzf.cells import normalise_header
 from xzzf.receipt import PROBLEM_HEADER, problem_lines
 
 _WRONG = PatternFill("solid", fgColor="FFC7CE")
 _NOTICE = PatternFill("solid", fgColor="FFEB9C")
 FILE_PROBLEMS_SHEET = "文件问题"
+# PROBLEM_HEADER's columns: 类别, 工作表, 行号 (“第 123 行”), 列, 填写的值, 问题及修改要求.
+_PROBLEM_WIDTHS = (10, 14, 10, 18, 24, 80)
+_WRAPPED = "EF"  # 填写的值 and 问题及修改要求: the long ones
 
 
 def write_receipt(path: Path, lines: list[list]) -> Path:
@@ -33,9 +36,10 @@ def write_receipt(path: Path, lines: list[list]) -> Path:
     for line in lines:
         sheet.append(line)
     keep_as_text(sheet)
-    sheet["A1"].font = Font(bold=True, size=14)
-    for letter, width in zip("ABCDEF", (10, 14, 8, 16, 24, 80), strict=True):
-        sheet.column_dimensions[letter].width = width
+    title_row(sheet)
+    header_row = lines.index(PROBLEM_HEADER) + 1
+    _problem_table(sheet, header_row)
+    print_setup(sheet, f"{header_row}:{header_row}")
     with replacing(path) as temporary:
         book.save(temporary)
     return path
@@ -67,10 +71,27 @@ def annotate(job: tuple[bytes, list[dict], list[dict]]) -> bytes:
     for line in lines:
         first.append(line)
     keep_as_text(first)
+    if loose:
+        _problem_table(first, 1)
+    for sheet in book.worksheets:  # the clerk's sheets keep their content: only how they print changes
+        print_setup(sheet)
     book.active = 0
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _problem_table(sheet, header_row: int) -> None:
+    """The problem table from `header_row` down: bold headers, the value and the message
+    wrapped in columns wide enough to read, each row read from its top line."""
+    for letter, width in zip("ABCDEF", _PROBLEM_WIDTHS, strict=True):
+        sheet.column_dimensions[letter].width = width
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+    for row in sheet.iter_rows(min_row=header_row + 1, max_col=len(_PROBLEM_WIDTHS)):
+        for cell in row:
+            cell.alignment = WRAP if cell.column_letter in _WRAPPED else TOP
+    fit_rows(sheet, header_row + 1)
 
 
 def _cell_of(sheet, problem: dict):

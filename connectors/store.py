@@ -40,6 +40,7 @@ class StoredSubmission:
     errors: list[dict]
     warnings: list[dict]
     readable: bool
+    info: dict
 
 
 @dataclass(frozen=True)
@@ -268,7 +269,7 @@ _STORED_COLUMNS = (
     submissions.c.id, submissions.c.folder, submissions.c.sha256, submissions.c.path,
     submissions.c.arrival_at, submissions.c.unit_code, submissions.c.period,
     submissions.c.fill_date, submissions.c.status, submissions.c.errors, submissions.c.warnings,
-    submissions.c.readable,
+    submissions.c.readable, submissions.c.info,
 )
 
 

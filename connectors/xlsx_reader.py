@@ -31,6 +31,8 @@ class ContainerLimits:
 _SUFFIX_REASONS = {
     ".xls": "这是旧版 Excel 97-2003 (.xls) 文件，请用 Excel 或 WPS 另存为 .xlsx 后重新报送",
     ".et": "这是 WPS 表格 (.et) 文件，请在 WPS 中另存为 Excel 工作簿 (.xlsx) 后重新报送",
+    ".ods": "这是 OpenDocument 表格 (.ods) 文件，请用 WPS、Excel 或 LibreOffice 打开后"
+            "“另存为”Excel 工作簿 (.xlsx) 再报送",
     ".csv": "CSV 文件不能作为报送文件，请使用下发的 .xlsx 模板填报",
     ".xlsm": "启用宏的工作簿 (.xlsm) 不予接收，请另存为不含宏的 .xlsx 后重新报送",
 }

@@ -78,8 +78,50 @@ class _MailKeeper:
 
 
 def _drop(path: Path, sheets, arrived: dt.datetime) -> None:
-    write_sheets(path, sheets)
+    """A clerk's file: a workbook, or bytes (a file that is not one)."""
+    if isinstance(sheets, bytes):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(sheets)
+    else:
+        write_sheets(path, sheets)
     os.utime(path, (arrived.timestamp(), arrived.timestamp()))
+
+
+def _plan(event: str, folder: Path, period: str, info: dict, tables: dict, drops: dict) -> None:
+    """The files a scenario event puts in the unit's folder, by the day they arrive: the 3rd
+    (before the intake of the 4th), the 5th (the usual due day) or the 9th (after it)."""
+    good = as_sheets(info, tables)
+    if event == "late":
+        drops[9].append((folder / f"{period}.xlsx", good))
+        return
+    if event in ("faulty_date_then_corrected", "extra_column_then_corrected", "xls_then_corrected"):
+        drops[3].append(_faulty(event, folder, period, info, tables))
+        drops[5].append((folder / f"{period}-更正.xlsx", good))
+        return
+    if event == "with_warnings":
+        tables = json.loads(json.dumps(tables, default=str))
+        tables["执法人员"][0]["证件状态"] = "暂扣"  # an enforcer without a valid card: a warning, not an error
+        good = as_sheets(info, tables)
+    drops[3].append((folder / f"{period}.xlsx", good))
+    if event == "duplicate":
+        drops[3].append((folder / f"{period}（副本）.xlsx", good))
+    if event == "hostile":
+        drops[3].append((folder / f"{period}-附件.xlsx", _bomb()))
+    if event == "corrected_after_acceptance":
+        drops[5].append((folder / f"{period}-更正.xlsx", good))
+
+
+def _faulty(event: str, folder: Path, period: str, info: dict, tables: dict) -> tuple[Path, object]:
+    if event == "xls_then_corrected":  # saved in the old format: refused by its kind alone
+        return folder / f"{period}.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512
+    if event == "faulty_date_then_corrected":
+        broken = json.loads(json.dumps(tables, default=str))
+        broken["执法决定"][0]["决定日期"] = "某月某日"
+        return folder / f"{period}-有误.xlsx", as_sheets(info, broken)
+    # A column the clerk added to 心理健康活动.
+    return folder / f"{period}-有误.xlsx", [
+        (title, [[*row, "备注" if n == 0 else ""] for n, row in enumerate(rows)] if title == "心理健康活动" else rows)
+        for title, rows in as_sheets(info, tables)]
 
 
 def _bomb() -> bytes:
@@ -105,40 +147,19 @@ def run_demo(out: Path, echo=print) -> str:
         for month in range(1, 13):
             period = f"{YEAR}-{month:02d}"
             first = next_period_start(period)
-            late = []
+            drops: dict[int, list[tuple[Path, list]]] = {3: [], 5: [], 9: []}  # day of next month → files
             for unit in registry.reporting:
                 event = events.get((unit.code, month), "on_time")
-                if event == "missing":
-                    continue
-                info, tables = submission(unit, period, assignment)
-                folder = inbox / unit.code
-                if event == "late":
-                    late.append((folder / f"{period}.xlsx", as_sheets(info, tables)))
-                    continue
-                if event == "faulty_then_corrected":
-                    broken = json.loads(json.dumps(tables, default=str))
-                    broken["执法决定"][0]["决定日期"] = "某月某日"
-                    _drop(folder / f"{period}-有误.xlsx", as_sheets(info, broken), _moment(first.replace(day=3), 9))
-                    late.insert(0, (folder / f"{period}-更正.xlsx", as_sheets(info, tables)))
-                    continue
-                _drop(folder / f"{period}.xlsx", as_sheets(info, tables), _moment(first.replace(day=3), 9))
-                if event == "duplicate":
-                    shutil.copy2(folder / f"{period}.xlsx", folder / f"{period}（副本）.xlsx")
-                if event == "hostile":
-                    bomb = folder / f"{period}-附件.xlsx"
-                    bomb.write_bytes(_bomb())
-                    arrived = _moment(first.replace(day=3), 9).timestamp()
-                    os.utime(bomb, (arrived, arrived))
-                if event == "corrected_after_acceptance":
-                    late.insert(0, (folder / f"{period}-更正.xlsx", as_sheets(info, tables)))
+                if event != "missing":
+                    _plan(event, inbox / unit.code, period, *submission(unit, period, assignment), drops)
+            for path, sheets in drops[3]:
+                _drop(path, sheets, _moment(first.replace(day=3), 9))
             intake(as_of=_moment(first.replace(day=4), 12), **options)
-            corrections = [item for item in late if "更正" in item[0].name]
-            for path, sheets in corrections:
-                _drop(path, sheets, _moment(first.replace(day=5), 9))
+            for day in (5, 9):
+                for path, sheets in drops[day]:
+                    _drop(path, sheets, _moment(first.replace(day=day), 9))
             report = json.loads(Path(monthly(period=period, as_of=first.replace(day=10), **options))
                                 .read_text(encoding="utf-8"))
-            for path, sheets in [item for item in late if item not in corrections]:
-                _drop(path, sheets, _moment(first.replace(day=12), 9))
             echo(f"{period}：{len(report['files'])} 个文件，" + "，".join(
                 f"{UnitStatus.label_of(k)} {v}" for k, v in sorted(Counter(report["units"].values()).items())))
         intake(as_of=_moment(dt.date(YEAR + 1, 1, 13), 12), **options)

@@ -9,7 +9,7 @@ import datetime as dt
 import json
 import logging
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from connectors.archive import Archive
 from connectors.inbox import Inbox, InboxFile, folder_of, sha256
@@ -18,7 +18,7 @@ from connectors.worker_pool import Raised, WorkerLost, run_isolated
 from connectors.xlsx_reader import ContainerLimits, ReadFailure, check_container, ends_early, read_workbook
 from xzzf.catalog import assign, load_catalog
 from xzzf.intake import FileEntry, SubmissionFact, arrival_time, unit_status
-from xzzf.periods import due_day
+from xzzf.periods import COUNTED, counted_period, due_day
 from xzzf.problems import Problem
 from xzzf.settings import Settings
 from xzzf.units import Registry
@@ -45,13 +45,18 @@ class Examined:
     arrival_at: dt.datetime
     parsed: ParsedWorkbook
     readable: bool = False  # opened and parsed: a highlighted copy can be made
+    counted: tuple[str, str] | None = None  # no readable 报送期间: the period it counts for, and why
+
+    @property
+    def period(self) -> str | None:
+        return self.parsed.period or (self.counted[0] if self.counted else None)
 
     @property
     def accepted(self) -> bool:
         return not self.parsed.errors
 
     def entry(self) -> FileEntry:
-        return FileEntry(self.file.path, self.sha256, self.unit, self.parsed.period,
+        return FileEntry(self.file.path, self.sha256, self.unit, self.period,
                          FileStatus.ACCEPTED if self.accepted else FileStatus.REJECTED, *self.parsed.listed())
 
 
@@ -139,8 +144,13 @@ def read_new(scan: Scan, settings: Settings, registry: Registry, as_of: dt.datet
 
 
 def conclude(scan: Scan) -> None:
-    """Each new file's entry shows its outcome; each copy shows the file it duplicates."""
+    """Each new file's entry shows its outcome; each copy shows the file it duplicates. A
+    unit's file whose period cannot be read (a .xls, a corrupt file) counts for the period
+    its name states or the one being collected when it arrived: its unit has sent something
+    (退回 with the reason), not nothing (未报送)."""
     for item in scan.new:
+        if item.unit and not item.parsed.period:
+            item.counted = counted_period(PurePosixPath(item.file.path).name, item.arrival_at)
         scan.files[item.file.path] = item.entry()
     for path, primary in scan.duplicates.items():
         original = scan.files[primary]
@@ -239,8 +249,9 @@ def _new_submission(item: Examined) -> NewSubmission:
     return NewSubmission(
         folder=item.file.folder or "", sha256=item.sha256, path=item.file.path,
         size=item.file.size, mtime=item.file.mtime, arrival_at=item.arrival_at,
-        unit_code=item.unit, period=parsed.period, fill_date=parsed.info.get("fill_date"),
-        accepted=item.accepted, readable=item.readable, info={k: str(v) for k, v in parsed.info.items()},
+        unit_code=item.unit, period=item.period, fill_date=parsed.info.get("fill_date"),
+        accepted=item.accepted, readable=item.readable,
+        info={**{k: str(v) for k, v in parsed.info.items()}, **({COUNTED: item.counted[1]} if item.counted else {})},
         errors=errors, warnings=warnings,
         rows={name: [_stored(record) for record in records] for name, records in parsed.tables.items()},
     )

@@ -43,7 +43,7 @@ def queued(settings: Settings, key: str, email: Email, now: dt.datetime) -> dict
     """The ledger line of a mail that is owed: the message is built once and kept as .eml
     under <out>/outbox, so what is sent later is exactly what was built."""
     sender = settings.mail_from or settings.smtp_user or "xzzf@localhost"
-    message = build_message(email, sender)
+    message = build_message(email, sender, settings.mail_from_name)
     eml = write_eml(message, settings.out / "outbox" / f"{_safe(key)}-{now:%Y%m%dT%H%M%S}.eml")
     return {"key": key, "subject": email.subject, "recipients": list(email.to), "eml_path": str(eml),
             "status": "unsent", "attempts": 0, "last_error": None, "updated_at": now,

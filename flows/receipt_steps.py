@@ -21,6 +21,7 @@ from connectors.store import Store, StoredSubmission
 from connectors.worker_pool import Raised, WorkerLost, run_isolated
 from flows.mail_steps import queued
 from xzzf.intake import FileEntry
+from xzzf.periods import COUNTED
 from xzzf.receipt import FILES_PER_MAIL, receipt_lines, receipt_mail, receipt_name
 from xzzf.settings import Settings
 from xzzf.units import Registry
@@ -81,7 +82,7 @@ def _write(stored: StoredSubmission, registry: Registry, receipts: Path, copy: b
     entry = _entry(stored)
     unit = registry.get(stored.unit_code) if stored.unit_code else None
     lines = receipt_lines(entry, unit.name if unit else None, stored.arrival_at,
-                          copy if isinstance(copy, str) else None)
+                          copy if isinstance(copy, str) else None, stored.info.get(COUNTED))
     files = [write_receipt(receipts / receipt_name(entry, "回执"), lines)]
     if isinstance(copy, bytes):
         files.append(write_bytes(receipts / receipt_name(entry, "标注"), copy))

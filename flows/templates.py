@@ -11,6 +11,7 @@ from connectors.store import Store
 from connectors.template_writer import write_template
 from flows.parameters import TemplatePeriod, Units
 from xzzf.catalog import assign, load_catalog
+from xzzf.periods import due_day
 from xzzf.settings import load_settings
 from xzzf.template import build_template, prefill
 from xzzf.units import load_registry
@@ -28,10 +29,11 @@ def templates(period: TemplatePeriod, out: str, only_units: Units = None, units:
     store.migrate()
     assignment = assign(load_catalog(), registry)
     stored = {table: store.rows(table) for table in PREFILLED}
+    due = due_day(period, settings.due_day, settings.calendar())
     written = []
     for unit in registry.reporting:
         mine = {table: [r for r in rows if r["unit_code"] == unit.code] for table, rows in stored.items()}
-        template = build_template(unit, period, assignment, *prefill(mine, period))
+        template = build_template(unit, period, due, assignment, *prefill(mine, period))
         written.append(write_template(Path(out) / unit.code / f"{unit.name}{period}月报.xlsx", template))
     create_table_artifact(key=f"templates-{period}", description=f"{period} 月报模板",
                           table=[{"单位": p.parent.name, "文件": str(p)} for p in written])

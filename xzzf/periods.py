@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 from xzzf.workdays import WorkCalendar
@@ -70,3 +71,24 @@ def as_of_time(value: dt.date | dt.datetime | str | None, now: dt.datetime) -> d
     if not isinstance(value, dt.datetime):
         return end_of_day(value)
     return value.replace(tzinfo=BEIJING) if value.tzinfo is None else value.astimezone(BEIJING)
+
+
+_NAMED_PERIOD = re.compile(r"(?<!\d)(20\d{2})\s*[-_.年/]\s*(1[0-2]|0?[1-9])(?!\d)")
+_NAMED_MONTH = re.compile(r"(?<!\d)(1[0-2]|0?[1-9])\s*月")
+BY_NAME, BY_ARRIVAL = "按文件名", "按收到时间"
+COUNTED = "counted_period"  # in a file's stored info: why it counts for its period (none readable)
+
+
+def counted_period(name: str, arrived: dt.datetime) -> tuple[str, str]:
+    """The period a file whose own 报送期间 cannot be read counts for, and why: the one its
+    name states (`2026-10`, `2026年10月`; `10月` alone is the latest October up to its
+    arrival; a named month after the arrival's is ignored), else the month being collected
+    when it arrived (the month before)."""
+    day = arrived.astimezone(BEIJING).date()
+    found = _NAMED_PERIOD.search(name)
+    if found and (named := f"{int(found[1]):04d}-{int(found[2]):02d}") <= period_of(day):
+        return named, BY_NAME
+    if found := _NAMED_MONTH.search(name):
+        month = int(found[1])
+        return f"{day.year - (month > day.month):04d}-{month:02d}", BY_NAME
+    return previous_period(day), BY_ARRIVAL

@@ -43,9 +43,10 @@ def row_text(row: int | None) -> str:
 
 
 def receipt_lines(entry: FileEntry, unit_name: str | None, arrival: dt.datetime,
-                  note: str | None = None) -> list[list]:
+                  note: str | None = None, counted: str | None = None) -> list[list]:
     """The rows of the 回执 sheet: the decision first, then every error and warning; `note`
-    says why a rejected file's annotated copy could not be made."""
+    says why a rejected file's annotated copy could not be made, `counted` how a file whose
+    报送期间 could not be read was given its period."""
     verdict = FileStatus.label_of(entry.status)
     if entry.status == FileStatus.ACCEPTED:
         advice = "已受理，数据已入库。" + ("请注意以下提醒，下月报送时一并核对。" if entry.warnings else "")
@@ -57,7 +58,8 @@ def receipt_lines(entry: FileEntry, unit_name: str | None, arrival: dt.datetime,
         ["单位", f"{unit_name or ''}（{entry.unit or '未识别'}）"],
         ["文件", entry.path],
         ["SHA-256", entry.sha256],
-        ["报送期间", entry.period or "未能识别"],
+        ["报送期间", f"{entry.period}（文件中的报送期间无法读取，{counted}计入该月：本月视为已报送但被退回）"
+                     if counted else entry.period or "未能识别"],
         ["收到时间", arrival.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")],
         ["处理结果", verdict],
         ["说明", advice],

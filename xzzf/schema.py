@@ -50,10 +50,19 @@ class Sheet:
     role: SheetRole
     columns: tuple[Column, ...]
     key: tuple[str, ...]  # internal column names
+    # Columns the template shows for reading only (filled by us, locked), right after the
+    # first column. Not data: the reader skips them, so a workbook with or without them is read
+    # alike (older templates have none).
+    display: tuple[Column, ...] = ()
 
     @property
     def headers(self) -> tuple[str, ...]:
         return tuple(c.header for c in self.columns)
+
+    @property
+    def template_columns(self) -> tuple[Column, ...]:
+        """The template's columns, in order: the display columns after the first one."""
+        return (self.columns[0], *self.display, *self.columns[1:])
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -156,7 +165,7 @@ SHEETS: tuple[Sheet, ...] = (
         _col("完成日期", "completed_on", D),
         _col("佐证材料", "evidence", T),
         _col("备注", "remark", T),
-    ), key=("task_no",)),
+    ), key=("task_no",), display=(_col("任务内容", "task_title", T), _col("完成时限", "task_deadline", T))),
 )
 
 SHEETS_BY_TITLE = {s.title: s for s in SHEETS}

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     smtp_user: str | None = None
     smtp_password: str | None = None
     mail_from: str | None = None
+    mail_from_name: str = "红寺堡区司法局 行政执法数据"  # the sender's name a mail client shows
     smtp_ca_file: Path | None = None  # a private CA to trust besides the system's (a local relay)
     smtp_timeout_s: float = Field(30, gt=0)
     mail_attempts: int = Field(3, ge=1, le=10)

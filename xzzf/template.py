@@ -1,20 +1,26 @@
 """What a unit's blank workbook for a period contains: 基本信息 filled, last month's roster,
-open complaints and task statuses pre-filled, the tasks it owes, and 填报说明 written
-from the schema and the rule table."""
+open complaints and task statuses pre-filled, the tasks it owes with their titles, and
+填报说明: the due day, where to put the file and how to save it, then every sheet's columns
+and rules, written from the schema and the rule table."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from xzzf.catalog import Assignment, load_catalog
 from xzzf.rules import CELL_RULES, OWED_TASKS, RULES
-from xzzf.schema import BASIC_INFO, SHEETS, TEMPLATE_VERSIONS, Column, Kind
+from xzzf.schema import BASIC_INFO, BASIC_INFO_SHEET, SHEETS, TEMPLATE_VERSIONS, Column, Kind
 from xzzf.units import Unit
 
 INSTRUCTIONS_SHEET = "填报说明"
 _KIND_TEXT = {Kind.TEXT: "文本", Kind.IDENT: "文本（编号按原样填写）", Kind.ENUM: "从下拉列表选择",
               Kind.YESNO: "是 / 否", Kind.DATE: "日期，如 2026-03-05", Kind.NUMBER: "数字",
               Kind.INTEGER: "整数", Kind.MONEY: "金额（元），数字"}
+_PREFILLED = "已由司法局填好，不能修改"
+_WEEKDAYS = "一二三四五六日"
+_SHEET_NOTES = {"task_progress": ("本表已列出本单位牵头、负责或配合的全部任务：请逐项选择“进展状态”，"
+                                  "不要删除任务行。",)}
 
 
 @dataclass
@@ -24,7 +30,7 @@ class Template:
     info: list[tuple[str, object]]
     rows: dict[str, list[dict]] = field(default_factory=dict)  # sheet name → rows by internal column name
     instructions: list[list[str]] = field(default_factory=list)
-    task_titles: dict[int, str] = field(default_factory=dict)  # shown as a note on 任务序号
+    task_titles: dict[int, str] = field(default_factory=dict)  # also shown as a note on 任务序号
 
 
 def choices(column: Column) -> tuple[str, ...]:
@@ -32,33 +38,51 @@ def choices(column: Column) -> tuple[str, ...]:
     return column.choices if column.kind is Kind.ENUM else ("是", "否") if column.kind is Kind.YESNO else ()
 
 
-def build_template(unit: Unit, period: str, assignment: Assignment, roster: list[dict],
+def build_template(unit: Unit, period: str, due: dt.date, assignment: Assignment, roster: list[dict],
                    open_complaints: list[dict], task_states: dict[int, dict]) -> Template:
-    """The template of `unit` for `period`, pre-filled from its last accepted data."""
+    """The template of `unit` for `period` (due on `due`), pre-filled from its last accepted data."""
     values = {"unit_code": unit.code, "unit_name": unit.name, "period": period,
               "template_version": TEMPLATE_VERSIONS[-1]}
     info = [(c.header, values.get(c.name)) for c in BASIC_INFO]
     owed = assignment.tasks_of(unit.code)
-    progress = [{**task_states.get(no, {}), "task_no": no} for no in owed]
+    tasks = {task.no: task for task in load_catalog() if task.no in owed}
+    progress = [{**task_states.get(no, {}), "task_no": no, "task_title": tasks[no].title,
+                 "task_deadline": tasks[no].deadline.phrase} for no in owed]
     rows = {"roster": roster, "complaints": open_complaints, "task_progress": progress}
-    titles = {task.no: f"任务 {task.no}：{task.title}（完成时限：{task.deadline.phrase}）"
-              for task in load_catalog() if task.no in owed}
-    return Template(unit, period, info, rows, instructions(), titles)
+    titles = {no: f"任务 {no}：{task.title}（完成时限：{task.deadline.phrase}）" for no, task in tasks.items()}
+    return Template(unit, period, info, rows, instructions(unit, period, due, info), titles)
 
 
-def instructions() -> list[list[str]]:
-    """填报说明: for each sheet its columns, then every rule with its severity."""
-    lines = [["行政执法月报填报说明（模板版本 " + TEMPLATE_VERSIONS[-1] + "）"],
-             ["请勿删除、改名或增加工作表和列；第 1 行为列名，数据从第 2 行开始；每月报送本单位上月数据。"],
-             ["“错误”会导致整个文件被退回，“提醒”不影响采用。"], []]
+def instructions(unit: Unit, period: str, due: dt.date, info: list[tuple[str, object]]) -> list[list[str]]:
+    """填报说明: when and where to put the file and in what format, then for 基本信息 and each
+    sheet its columns and every rule with its severity. Each line is short enough to print on
+    one line of an A4 landscape page."""
+    year, month = period.split("-")
+    lines = [[f"行政执法月报填报说明（{unit.name}，{year}年{int(month)}月，模板版本 {TEMPLATE_VERSIONS[-1]}）"],
+             [f"报送期限：请于 {due.year}年{due.month}月{due.day}日（星期{_WEEKDAYS[due.weekday()]}）前"
+              f"报送本单位 {year}年{int(month)}月 的数据（遇节假日已顺延至工作日）。"],
+             [f"报送位置：将填好的文件放入共享文件夹中本单位的文件夹“{unit.code}”（以单位编码命名），"
+              "文件名可自取。"],
+             ["更正：把改好的文件再放入同一文件夹即可，以最后收到的文件为准。"],
+             ["文件格式：请保持 .xlsx 格式，直接保存即可；不要另存为 .xls、.et、.ods 或 .csv，否则会被退回。"],
+             ["请勿删除、改名或增加工作表和列；第 1 行为列名，数据从第 2 行开始；灰色单元格由司法局填写。"],
+             ["“错误”会导致整个文件被退回，“提醒”不影响采用；每个文件都有回执，请按回执逐条修改。"], [],
+             [f"【{BASIC_INFO_SHEET}】"], ["项目", "填写要求"]]
+    lines += [[c.header, _requirement(c, value is not None)] for c, (_, value) in zip(BASIC_INFO, info, strict=True)]
+    lines.append([])
     for sheet in SHEETS:
-        lines += [[f"【{sheet.title}】"], ["列名", "填写要求", "可选值"]]
-        lines += [[c.header, _KIND_TEXT[c.kind] + ("，必填" if c.required else ""), "、".join(choices(c))]
-                  for c in sheet.columns]
+        lines += [[f"【{sheet.title}】"], *([note] for note in _SHEET_NOTES.get(sheet.name, ())),
+                  ["列名", "填写要求", "可选值"]]
+        lines += [[c.header, _requirement(c, c in sheet.display), "、".join(choices(c))]
+                  for c in sheet.template_columns]
         lines += [[_severity(r.severity), r.message] for r in RULES if _sheet_of(r) == sheet.name
                   and not r.id.endswith((".required", ".choice"))]
         lines.append([])
     return [*lines, ["【所有工作表】"], *([_severity(r.severity), r.message] for r in CELL_RULES)]
+
+
+def _requirement(column: Column, prefilled: bool) -> str:
+    return _PREFILLED if prefilled else _KIND_TEXT[column.kind] + ("，必填" if column.required else "")
 
 
 def _sheet_of(rule) -> str:

@@ -165,8 +165,11 @@ def read_table(sheet: Sheet, grid: list[list]) -> tuple[list[dict], list[Problem
     problems: list[Problem] = []
     header = grid[0] if grid else []
     expected = {cells.normalise_header(c.header): c for c in sheet.columns}
+    shown_only = {cells.normalise_header(c.header) for c in sheet.display}
     positions: dict[str, int] = {}
     for index, text in enumerate(header):
+        if isinstance(text, str) and cells.normalise_header(text) in shown_only:
+            continue  # the template's reading aid (e.g. 任务内容), not data
         if cells.is_blank(text) or isinstance(text, cells.CellProblem):
             if any(len(line) > index and not cells.is_blank(line[index]) for line in grid[1:]):
                 problems.append(Problem(f"第 {_letter(index)} 列没有列名却填有数据：模板不允许增加列",

@@ -79,6 +79,12 @@ SEVERITY = {
     # 决定状态 ≠ 有效 that is still 已公开 (应下撤未下撤)."
     "published after 7 working days": case(WARNING, "执法决定", "公开日期", {"公开日期": D(2026, 10, 20)}),
     "published on the 7th working day": case(CLEAN, "执法决定", "公开日期", {"公开日期": D(2026, 10, 19)}),
+    # 行政检查: 20 working days. From Friday 9 October 2026: Saturday the 10th (调休) is the
+    # 1st, then weekdays; the 20th is Thursday 5 November.
+    "inspection published on the 20th working day": case(CLEAN, "执法决定", "公开日期",
+                                                          {**INSPECTION, "公开日期": D(2026, 11, 5)}),
+    "inspection published on the 21st working day": case(WARNING, "执法决定", "公开日期",
+                                                          {**INSPECTION, "公开日期": D(2026, 11, 6)}),
     "published after 20 working days, calendar not yet known": case(
         WARNING, "执法决定", "公开日期",
         {**INSPECTION, "决定日期": D(2026, 12, 21), "公开日期": D(2027, 1, 20)}, period="2026-12",
@@ -239,6 +245,14 @@ def test_the_row_of_a_row_rule_is_the_excel_row(validated):
     assert [(p.sheet, p.row) for p in withdrawal] == [("执法决定", 2)]
 
 
+def test_the_value_is_shown_as_the_clerk_sees_the_cell(validated):
+    """A blank cell is shown blank (not "None"), a whole number without ".0"."""
+    blank = [p for p in validated["complaint closed without a result"].errors if p.column == "办理结果"]
+    assert [p.value for p in blank] == [""]
+    zero = [p for p in validated["training of 0 hours"].errors if p.column == "学时"]
+    assert [p.value for p in zero] == ["0"]
+
+
 def test_it_rejects_a_training_whose_trainee_is_only_on_another_pooled_files_roster(validated):
     """It checks 培训记录.执法证号 against this workbook's own 执法人员 sheet, even when
     another file of the same run lists that person."""
@@ -259,3 +273,16 @@ def test_it_rejects_a_training_when_no_file_of_the_run_has_a_roster_row(tmp_path
     validate_rows({0: ("SFJ", parsed)}, REGISTRY, load_settings())
     assert [(p.sheet, p.row, p.column) for p in parsed.errors] == [("培训记录", 2, "执法证号")]
     assert parsed.warnings == []
+
+
+def test_it_warns_of_every_owed_task_when_no_file_of_the_run_reports_progress(tmp_path):
+    """An empty 任务进展 sheet is accepted; each owed task it omits is a warning (indicators.md),
+    also when no file of the run has a progress row at all."""
+    rows = base_rows()
+    rows["任务进展"] = []
+    path = write_workbook(tmp_path / "no-progress.xlsx", info=basic_info(), rows=rows)
+    parsed = parse_workbook(read_workbook(path.read_bytes()).grids, "SFJ", REGISTRY, AS_OF)
+    validate_rows({0: ("SFJ", parsed)}, REGISTRY, load_settings())
+    assert parsed.errors == []
+    omitted = [p for p in parsed.warnings if (p.sheet, p.column) == ("任务进展", "任务序号")]
+    assert sorted(int(p.value) for p in omitted) == list(OWED)

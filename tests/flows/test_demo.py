@@ -23,6 +23,21 @@ def test_the_demo_year_gives_the_checked_in_statuses_and_figures(tmp_path):
     actual = {"statuses": statuses, "district": figures["district"]}
     assert actual == json.loads(EXPECTED.read_text(encoding="utf-8"))
     assert len(months) == 12 and "演示完成" in tour
+    # What the scenario table (flows/demo_scenario.csv) says of each event.
+    final = {f["path"]: f for f in json.loads((results / "runs" / f"{YEAR}-12" / "run-report.json")
+                                              .read_text(encoding="utf-8"))["files"]}
+    assert statuses[f"{YEAR}-09"].get("WSJK") is None  # the 9th, after a holiday-moved due day: on time
+    assert statuses[f"{YEAR}-02"]["ZJ"] == "late"
+    assert "多出的列" in final[f"NYNC/{YEAR}-07-有误.xlsx"]["errors"][0]["message"]
+    assert final[f"SW/{YEAR}-08.xlsx"]["status"] == "accepted" and final[f"SW/{YEAR}-08.xlsx"]["warnings"]
+    assert final[f"RSJ/{YEAR}-10.xls"]["status"] == "rejected"
+    assert final[f"RSJ/{YEAR}-10.xls"]["period"] == f"{YEAR}-10"  # counted for the month it was sent for
+    from connectors.store import Store
+
+    store = Store(f"sqlite:///{results / 'xzzf.db'}")
+    hostile = next(f for f in store.facts() if f.unit_code == "SCJG" and f.period == f"{YEAR}-04"
+                   and f.status == "rejected")
+    assert hostile.arrival_at.year == YEAR  # inside the demo year
     subjects = [BytesParser(policy=policy.default).parsebytes(m.read_bytes())["Subject"]
                 for m in (tmp_path / "demo" / "mail").glob("*.eml")]
     assert sum("报送情况汇总" in s for s in subjects) == 12

@@ -2,6 +2,7 @@
 one; red wins; the workbook's reading order with rows as “第 N 行”; an accepted file says so."""
 
 import copy
+import datetime as dt
 
 import openpyxl
 
@@ -54,3 +55,43 @@ def test_an_accepted_file_says_it_has_no_problem(env):
         assert all(p[0] == "提醒" for p in problems) and len(problems) == len(entry["warnings"])
     else:
         assert problems == [["无问题", None, None, None, None, "本文件未发现错误或提醒。"]]
+
+
+def test_a_unit_whose_only_file_cannot_be_read_has_sent_something_not_nothing(env):
+    """A .xls or .ods has no readable 报送期间: it counts for the period its name states, or
+    the one being collected when it arrived, so its unit is 退回 with the reason, not 未报送."""
+    from tests import hostile
+
+    (env.inbox / "SFJ").mkdir()
+    hostile.legacy_xls(env.inbox / "SFJ" / "十月月报.xls")
+    (env.inbox / "ZRZY").mkdir()
+    (env.inbox / "ZRZY" / "2026-09.ods").write_bytes(b"PK\x03\x04 an OpenDocument file")
+    for path in env.inbox.rglob("*.*"):
+        set_mtime(path, at("2026-11-03"))
+    report = env.monthly("2026-10", dt.date(2026, 11, 6), only_units=["SFJ", "ZRZY"])
+    files = by_path(report)
+    assert files["SFJ/十月月报.xls"]["period"] == "2026-10"  # the month being collected when it arrived
+    assert files["ZRZY/2026-09.ods"]["period"] == "2026-09"  # the month its name states
+    assert "另存为" in files["ZRZY/2026-09.ods"]["errors"][0]["message"]
+    assert report["units"] == {"SFJ": "rejected", "ZRZY": "missing"}  # ZRZY's file counts for September
+    lines = {r[0]: r[1] for r in feedback(env, "SFJ", "回执")["回执"].iter_rows(values_only=True)}
+    assert lines["报送期间"].startswith("2026-10（文件中的报送期间无法读取，按收到时间计入该月")
+
+
+def test_a_receipt_mail_has_a_sender_name_and_no_double_space(env, monkeypatch):
+    from tests.smtp import Server
+
+    for name, value in (("XZZF_SMTP_HOST", "127.0.0.1"), ("XZZF_SMTP_SECURITY", "none"),
+                        ("XZZF_MAIL_FROM", "xzzf@hsb.example.gov.cn")):
+        monkeypatch.setenv(name, value)
+    (env.inbox / "SCJG").mkdir()
+    (env.inbox / "SCJG" / "报表.csv").write_text("a,b\n", encoding="utf-8")
+    set_mtime(env.inbox / "SCJG" / "报表.csv", at("2026-11-03"))
+    with Server() as server:
+        monkeypatch.setenv("XZZF_SMTP_PORT", str(server.port))
+        env.intake(AS_OF)
+    [(_, message)] = server.inbox.messages
+    assert message["Subject"] == "【回执】市场监督管理分局 2026-10 月报：退回"
+    assert message["From"].addresses[0].display_name == "红寺堡区司法局 行政执法数据"
+    html = message.get_body(("html",)).get_content()
+    assert html.count("<li>") == html.count("</li>") == 1 and html.index("<ul>") < html.index("<li>")

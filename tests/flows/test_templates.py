@@ -1,19 +1,32 @@
-"""Templates: drop-downs, pre-filled data from last month, and the round trip."""
+"""Templates: drop-downs, pre-filled data from last month, 填报说明, task titles, print
+setup, and the round trip."""
 
 import copy
 import datetime as dt
+import shutil
 
 import openpyxl
 import pytest
 
+from connectors.xlsx_writer import text_width
 from tests.builders import VALID_ROWS, basic_info, write_workbook
+from tests.filling import every_task, make_template
 from tests.flows.conftest import at, by_path, set_mtime
+from tests.printing import assert_prints_on_a4_landscape
 from xzzf.catalog import assign, load_catalog
-from xzzf.schema import SHEETS, Kind
+from xzzf.schema import SHEETS, SHEETS_BY_NAME, Kind
 from xzzf.units import SAMPLE_REGISTRY, load_registry
 
 REGISTRY = load_registry(SAMPLE_REGISTRY)
 UNITS = ("SFJ", "XMJD", "HSBZ")  # 部门, 街道, 乡镇
+OWED = assign(load_catalog(), REGISTRY)
+DISPLAY = [c.header for c in SHEETS_BY_NAME["task_progress"].display]  # 任务内容, 完成时限
+
+
+def by_header(sheet) -> list[dict]:
+    """A sheet's rows below its header, as dicts by header."""
+    header = [c.value for c in sheet[1]]
+    return [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)]
 
 
 @pytest.fixture
@@ -41,7 +54,7 @@ def test_every_enumerated_column_has_a_drop_down(made):
     for sheet in SHEETS:
         ws = book[sheet.title]
         covered = {str(rng).split(":")[0][:-1] for dv in ws.data_validations.dataValidation for rng in dv.sqref.ranges}
-        for index, column in enumerate(sheet.columns, start=1):
+        for index, column in enumerate(sheet.template_columns, start=1):
             letter = ws.cell(row=1, column=index).column_letter
             assert (letter in covered) == (column.kind in (Kind.ENUM, Kind.YESNO)), (sheet.title, column.header)
         assert ws.freeze_panes == "A2" and ws.protection.sheet
@@ -56,8 +69,8 @@ def test_last_months_roster_open_complaints_and_task_statuses_are_prefilled(made
     assert roster[0][4] == "是"
     complaints = [row[0].value for row in book["投诉举报"].iter_rows(min_row=2)]
     assert complaints == ["TS-OPEN"]
-    progress = {row[0].value: row[1].value for row in book["任务进展"].iter_rows(min_row=2)}
-    assert set(progress) == set(assign(load_catalog(), REGISTRY).tasks_of("SFJ"))
+    progress = {row["任务序号"].value: row["进展状态"].value for row in by_header(book["任务进展"])}
+    assert set(progress) == set(OWED.tasks_of("SFJ"))
     assert progress[11] == "已完成" and progress[3] == "长期坚持" and progress[1] is None
     assert "任务 1" in book["任务进展"]["A2"].comment.text
 
@@ -66,9 +79,9 @@ def test_a_filled_template_is_accepted_with_no_error_and_no_warning(made, env):
     for code, path in made.items():
         book = openpyxl.load_workbook(path)
         book["基本信息"]["B5"], book["基本信息"]["B7"] = "赵六", dt.date(2026, 11, 28)
-        for row in book["任务进展"].iter_rows(min_row=2):
-            if row[1].value is None:
-                row[1].value = "推进中"
+        for row in by_header(book["任务进展"]):
+            if row["进展状态"].value is None:
+                row["进展状态"].value = "推进中"
         book["投诉举报"]["F2"], book["投诉举报"]["G2"] = dt.date(2026, 11, 10), "不属实"
         book.save(env.inbox / code / "11.xlsx")
         set_mtime(env.inbox / code / "11.xlsx", at("2026-11-28"))
@@ -89,3 +102,87 @@ def test_the_command_writes_templates_for_every_reporting_unit(env, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == sorted(u.code for u in REGISTRY.reporting)
     bad = CliRunner().invoke(app, ["templates", "--period", "2026-13", "--out", str(out), "--db", env.db])
     assert bad.exit_code == 2 and "period" in bad.output
+
+
+@pytest.fixture
+def blank(env, tmp_path):
+    """SFJ's November template from an empty store: nothing carried over from earlier months."""
+    return openpyxl.load_workbook(make_template(env.db, "SFJ", "2026-11", tmp_path / "blank"))
+
+
+def section(sheet, title: str) -> dict[str, str]:
+    """The lines of one 【section】 of 填报说明 (after its column names), first cell → second."""
+    lines = [[v for v in row if v is not None] for row in sheet.iter_rows(values_only=True)]
+    start = lines.index([title]) + 2
+    return {line[0]: line[1] for line in lines[start:lines.index([], start)]}
+
+
+def test_the_instructions_say_when_where_and_how_to_save_and_what_基本信息_needs(blank):
+    sheet = blank["填报说明"]
+    text = "\n".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None)
+    assert "请于 2026年12月7日（星期一）前报送" in text  # 5 December is a Saturday: the next working day
+    assert "共享文件夹中本单位的文件夹“SFJ”（以单位编码命名）" in text
+    assert "请保持 .xlsx 格式" in text and "不要另存为 .xls、.et、.ods 或 .csv" in text
+    info = section(sheet, "【基本信息】")
+    assert info["单位编码"] == info["报送期间"] == "已由司法局填好，不能修改"
+    assert (info["填报人"], info["联系电话"], info["填报日期"]) == ("文本，必填", "文本", "日期，如 2026-03-05，必填")
+    assert section(sheet, "【任务进展】")["任务内容"] == "已由司法局填好，不能修改"
+
+
+def test_every_owed_task_shows_its_title_and_deadline_in_locked_shaded_cells(blank):
+    sheet = blank["任务进展"]
+    assert [c.value for c in sheet[1]] == ["任务序号", *DISPLAY, "进展状态", "完成日期", "佐证材料", "备注"]
+    tasks = {task.no: task for task in load_catalog()}
+    rows = by_header(sheet)
+    assert [row["任务序号"].value for row in rows] == list(OWED.tasks_of("SFJ"))
+    for row in rows:
+        task = tasks[row["任务序号"].value]
+        assert (row["任务内容"].value, row["完成时限"].value) == (task.title, task.deadline.phrase)
+        for header in DISPLAY:
+            assert row[header].protection.locked and row[header].fill.fgColor.rgb.endswith("E7E6E6")
+            assert text_width(row[header].value) < sheet.column_dimensions[row[header].column_letter].width
+        assert not row["进展状态"].protection.locked
+        assert task.title in row["任务序号"].comment.text  # the note stays, for the screen
+    assert sheet.protection.sheet
+
+
+def test_every_sheet_prints_on_a4_landscape_and_long_text_wraps(blank):
+    for sheet in blank.worksheets:
+        assert_prints_on_a4_landscape(sheet)
+    assert blank["填报说明"].row_dimensions[1].height >= 20  # the 14-pt title is not clipped
+
+    def column(title: str, header: str):
+        sheet = blank[title]
+        return sheet.column_dimensions[next(c.column_letter for c in sheet[1] if c.value == header)]
+
+    assert column("培训记录", "学时").number_format == "General"  # "0.##" shows 8 as "8."
+    for title, header in (("柔性执法案例", "简要情况"), ("任务进展", "备注"), ("任务进展", "任务内容"),
+                          ("任务进展", "佐证材料")):
+        assert column(title, header).alignment.wrap_text, (title, header)
+
+
+def test_an_untouched_template_is_rejected_for_exactly_填报人_and_填报日期(env, tmp_path):
+    """SFJ reported September (every task it owes), so its October template comes with every
+    task's status; XMJD has no history, so each task there still waits for its 进展状态."""
+    september = {title: [] for title in (s.title for s in SHEETS)}
+    september["执法人员"] = VALID_ROWS["执法人员"]
+    september["任务进展"] = every_task("SFJ")
+    path = write_workbook(env.inbox / "SFJ" / "9.xlsx", period="2026-09", rows=september,
+                          info=basic_info(period="2026-09", 填报日期=dt.date(2026, 10, 3)))
+    set_mtime(path, at("2026-10-03"))
+    assert by_path(env.intake(dt.date(2026, 10, 8)))["SFJ/9.xlsx"]["status"] == "accepted"
+    for code in ("SFJ", "XMJD"):
+        (env.inbox / code).mkdir(exist_ok=True)
+        untouched = shutil.copy(make_template(env.db, code, "2026-10", tmp_path / "t"), env.inbox / code / "10.xlsx")
+        set_mtime(untouched, at("2026-11-03"))
+    files = by_path(env.intake(dt.date(2026, 11, 6)))
+
+    def cells(entry):
+        return [(p["sheet"], p["row"], p["column"]) for p in entry["errors"]]
+
+    blank_info = [("基本信息", 5, "填报人"), ("基本信息", 7, "填报日期")]
+    sfj = files["SFJ/10.xlsx"]
+    assert (sfj["status"], cells(sfj), sfj["warnings"]) == ("rejected", blank_info, [])
+    xmjd = files["XMJD/10.xlsx"]
+    assert cells(xmjd) == [*blank_info, *(("任务进展", row, "进展状态")
+                                          for row in range(2, 2 + len(OWED.tasks_of("XMJD"))))]

@@ -1,0 +1,12 @@
+"""What every sheet we hand a clerk must carry to print well (issue 11): A4 landscape, one page
+wide however many long, its header row on every page."""
+
+from __future__ import annotations
+
+
+def assert_prints_on_a4_landscape(sheet, title_rows: str = "1:1") -> None:
+    setup = sheet.page_setup
+    assert (setup.orientation, int(setup.paperSize)) == ("landscape", 9), sheet.title  # 9: A4
+    assert (int(setup.fitToWidth), int(setup.fitToHeight)) == (1, 0), sheet.title
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title  # without it Excel ignores the two above
+    assert (sheet.print_title_rows or "").replace("$", "") == title_rows, sheet.title  # read back as $1:$1
