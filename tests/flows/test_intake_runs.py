@@ -167,3 +167,20 @@ def test_the_command_runs_the_flow_and_prints_the_report_path(env):
     assert result.exit_code == 0, result.output
     report = json.loads(Path(result.stdout.strip().splitlines()[-1]).read_text(encoding="utf-8"))
     assert report["units"] == {"SFJ": "on_time"} and (env.out / "xzzf.db").exists()
+
+
+def test_a_defect_inside_a_run_is_not_a_user_error(env, monkeypatch):
+    """A ValueError raised by our own code inside a flow is a defect: exit code 1 with its
+    traceback, not exit code 2 with a message that blames the settings."""
+    from typer.testing import CliRunner
+
+    from flows import intake_steps
+    from xzzf.cli import app
+
+    def broken(*args, **kwargs):
+        raise ValueError("a bug of ours")
+
+    monkeypatch.setattr(intake_steps, "examine", broken)
+    result = CliRunner().invoke(app, ["intake", "--inbox", str(env.inbox), "--out", str(env.out),
+                                      "--db", env.db, "--as-of", "2026-11-06"])
+    assert result.exit_code == 1 and isinstance(result.exception, ValueError)
