@@ -80,6 +80,11 @@ class Task:
     deadline: Deadline
     note: str = ""
 
+    @property
+    def label(self) -> str:
+        """How a person reads a task anywhere: its number in the plan and its short title."""
+        return f"第 {self.no} 项 {self.title}"
+
 
 @functools.cache
 def load_catalog(path: Path = CATALOG_FILE) -> tuple[Task, ...]:
@@ -139,3 +144,8 @@ def assign(tasks: tuple[Task, ...], registry: Registry) -> Assignment:
         if missing:
             unassigned[task.no] = tuple(missing)
     return Assignment(roles, unassigned)
+
+
+def task_label(no: int) -> str:
+    """第 N 项 + short title of the plan's task number `no`."""
+    return next(task.label for task in load_catalog() if task.no == no)

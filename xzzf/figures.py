@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from xzzf.catalog import task_label
 from xzzf.intake import on_time
 from xzzf.periods import due_day, end_of_day, period_end
 from xzzf.schema import QUALIFYING_TRAINING
@@ -72,6 +73,8 @@ def shown(key: str, value) -> str:
         return f"{value:.1f}"
     if isinstance(value, dict):
         return "，".join(f"{k} {v}" for k, v in value.items() if v)
+    if key == "tasks_overdue":
+        return "、".join(task_label(no) for no in value)
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     return str(value)

@@ -35,7 +35,7 @@ def upcoming_deadlines(tasks: tuple[Task, ...], assignment: Assignment, registry
         for day in days:
             if as_of <= day <= until:
                 owners = [registry.get(code).name for code in assignment.roles.get(task.no, {})]
-                rows.append([day.isoformat(), f"任务 {task.no}：{task.title}", "、".join(owners)])
+                rows.append([day.isoformat(), task.label, "、".join(owners)])
     return [["截止日期", "事项", "责任单位"], *sorted(rows)]
 
 
@@ -54,7 +54,7 @@ def figure_rows(report: dict, as_of: dt.date) -> list[list]:
 
 
 def overdue_rows(report: dict) -> list[list]:
-    rows = [["单位", "逾期任务（任务序号）"]]
+    rows = [["单位", "逾期任务"]]
     rows += [[u["name"], shown("tasks_overdue", u["indicators"]["tasks_overdue"])]
              for u in report["units"].values() if u["indicators"]["tasks_overdue"]]
     return rows

@@ -49,7 +49,7 @@ def build_template(unit: Unit, period: str, due: dt.date, assignment: Assignment
     progress = [{**task_states.get(no, {}), "task_no": no, "task_title": tasks[no].title,
                  "task_deadline": tasks[no].deadline.phrase} for no in owed]
     rows = {"roster": roster, "complaints": open_complaints, "task_progress": progress}
-    titles = {no: f"任务 {no}：{task.title}（完成时限：{task.deadline.phrase}）" for no, task in tasks.items()}
+    titles = {no: f"{task.label}（完成时限：{task.deadline.phrase}）" for no, task in tasks.items()}
     return Template(unit, period, info, rows, instructions(unit, period, due, info), titles)
 
 

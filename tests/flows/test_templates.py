@@ -72,7 +72,7 @@ def test_last_months_roster_open_complaints_and_task_statuses_are_prefilled(made
     progress = {row["任务序号"].value: row["进展状态"].value for row in by_header(book["任务进展"])}
     assert set(progress) == set(OWED.tasks_of("SFJ"))
     assert progress[11] == "已完成" and progress[3] == "长期坚持" and progress[1] is None
-    assert "任务 1" in book["任务进展"]["A2"].comment.text
+    assert "第 1 项" in book["任务进展"]["A2"].comment.text
 
 
 def test_a_filled_template_is_accepted_with_no_error_and_no_warning(made, env):
