@@ -14,6 +14,8 @@ import mimetypes
 import smtplib
 import ssl
 from dataclasses import dataclass, field
+from email import policy
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -42,8 +44,13 @@ class Email:
     attachments: tuple[Path, ...] = field(default=())
 
 
+# Headers we set ourselves are folded as usual; a header written out as built (the 2047
+# `name=` below) is kept as it is, when the .eml is written and when it is read back to send.
+MAIL_POLICY = policy.SMTP.clone(refold_source="none")
+
+
 def build_message(email: Email, sender: str, sender_name: str = "") -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=MAIL_POLICY)
     message["From"] = Address(sender_name, addr_spec=sender) if sender_name else sender
     message["To"] = ", ".join(email.to)
     message["Subject"] = " ".join(email.subject.split())  # a newline would end the header block
@@ -55,7 +62,17 @@ def build_message(email: Email, sender: str, sender_name: str = "") -> EmailMess
         kind, _ = mimetypes.guess_type(path.name)
         main, sub = (kind or "application/octet-stream").split("/")
         message.add_attachment(path.read_bytes(), maintype=main, subtype=sub, filename=path.name)
+        _name_for_older_clients(message.get_payload()[-1], path.name)
     return message
+
+
+def _name_for_older_clients(part: EmailMessage, name: str) -> None:
+    """Content-Disposition carries the name the standard way (RFC 2231 `filename*=`); Foxmail
+    and older Outlook read only Content-Type's `name=` as RFC 2047 encoded-words, so it is
+    given that way too."""
+    content_type = part.get_content_type()
+    del part["Content-Type"]
+    part.set_raw("Content-Type", f'{content_type};\n name="{Header(name, "utf-8").encode()}"')
 
 
 class SmtpMailer:

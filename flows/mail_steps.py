@@ -8,11 +8,10 @@ import datetime as dt
 import logging
 import re
 import time
-from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
-from connectors.mail import Email, MailError, MailSettingError, SmtpMailer, build_message, write_eml
+from connectors.mail import MAIL_POLICY, Email, MailError, MailSettingError, SmtpMailer, build_message, write_eml
 from connectors.store import Store
 from xzzf.notices import refusal_notice
 from xzzf.settings import Settings
@@ -88,7 +87,7 @@ def _send(store: Store, settings: Settings, row: dict, now: dt.datetime) -> str:
         store.save_email(key, status="written", updated_at=now)
         return "written"
     waiting = tuple(r for r in row["recipients"] if r not in row["delivered_to"] and r not in row["refused"])
-    message = BytesParser(policy=policy.SMTP).parsebytes(eml.read_bytes())
+    message = BytesParser(policy=MAIL_POLICY).parsebytes(eml.read_bytes())
     error, attempts = None, row["attempts"]
     for attempt in range(settings.mail_attempts):
         attempts += 1

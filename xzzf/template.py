@@ -12,6 +12,7 @@ from xzzf.catalog import Assignment, load_catalog
 from xzzf.rules import CELL_RULES, OWED_TASKS, RULES
 from xzzf.schema import BASIC_INFO, BASIC_INFO_SHEET, SHEETS, TEMPLATE_VERSIONS, Column, Kind
 from xzzf.units import Unit
+from xzzf.vocabulary import Progress
 
 INSTRUCTIONS_SHEET = "填报说明"
 _KIND_TEXT = {Kind.TEXT: "文本", Kind.IDENT: "文本（编号按原样填写）", Kind.ENUM: "从下拉列表选择",
@@ -46,8 +47,10 @@ def build_template(unit: Unit, period: str, due: dt.date, assignment: Assignment
     info = [(c.header, values.get(c.name)) for c in BASIC_INFO]
     owed = assignment.tasks_of(unit.code)
     tasks = {task.no: task for task in load_catalog() if task.no in owed}
-    progress = [{**task_states.get(no, {}), "task_no": no, "task_title": tasks[no].title,
-                 "task_deadline": tasks[no].deadline.phrase} for no in owed]
+    # A task the unit has never reported on starts as 未启动: an untouched template then lacks
+    # only what the clerk must write (填报人, 填报日期), and a status is there to change.
+    progress = [{"state": Progress.NOT_STARTED, **task_states.get(no, {}), "task_no": no,
+                 "task_title": tasks[no].title, "task_deadline": tasks[no].deadline.phrase} for no in owed]
     rows = {"roster": roster, "complaints": open_complaints, "task_progress": progress}
     titles = {no: f"{task.label}（完成时限：{task.deadline.phrase}）" for no, task in tasks.items()}
     return Template(unit, period, info, rows, instructions(unit, period, due, info), titles)

@@ -1,9 +1,12 @@
 import io
+from email import policy
+from email.header import Header
+from email.parser import BytesParser
 
 import openpyxl
 import pytest
 
-from connectors.mail import Email, MailError, MailSettingError, SmtpMailer, build_message
+from connectors.mail import MAIL_POLICY, Email, MailError, MailSettingError, SmtpMailer, build_message
 from connectors.xlsx_writer import write_sheets
 from tests.smtp import PASSWORD, USER, Misbehaving, Server
 from xzzf.settings import load_settings
@@ -38,6 +41,18 @@ def test_chinese_subject_parts_and_attachment_names_arrive_intact(tmp_path):
     assert attachment.get_filename() == "红寺堡区-汇总 2026年10月.xlsx"
     sheet = openpyxl.load_workbook(io.BytesIO(attachment.get_content()))["报送情况"]
     assert [c.value for c in sheet[2]] == ["司法局", "按时"]
+
+
+def test_an_attachment_is_named_both_ways_mainstream_clients_read(tmp_path):
+    """RFC 2231 filename* in Content-Disposition, and an RFC 2047 name= in Content-Type for
+    Foxmail and older Outlook; kept byte for byte when the .eml is read back to be sent."""
+    raw = bytes(build_message(email(tmp_path), "xzzf@hsb.example.gov.cn", "红寺堡区司法局"))
+    encoded = Header("红寺堡区-汇总 2026年10月.xlsx", "utf-8").encode(linesep="\r\n")
+    assert f'name="{encoded}"'.encode() in raw
+    assert b"filename*0*=utf-8''" in raw
+    assert bytes(BytesParser(policy=MAIL_POLICY).parsebytes(raw)) == raw
+    [attachment] = list(BytesParser(policy=policy.default).parsebytes(raw).iter_attachments())
+    assert attachment.get_param("name") == attachment.get_filename() == "红寺堡区-汇总 2026年10月.xlsx"
 
 
 def test_starttls_with_login_checks_the_certificate(tmp_path):

@@ -63,11 +63,13 @@ def test_only_a_missing_secret_block_means_no_password(monkeypatch):
     """An API that cannot be reached is not "password not set": its error reaches the log."""
     from prefect.blocks.system import Secret
 
+    from flows import mail_steps
     from flows.mail_steps import smtp_password
     from xzzf.settings import load_settings
 
     settings = load_settings(smtp_user="xzzf@hsb.example.gov.cn")
-    assert smtp_password(settings) is None  # no block in the test API
+    monkeypatch.setattr(mail_steps, "SECRET_BLOCK", "xzzf-no-such-block")
+    assert smtp_password(settings) is None  # no such block in the test API
 
     def unreachable(*args, **kwargs):
         raise ConnectionError("API unreachable")
