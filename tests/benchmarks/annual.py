@@ -63,8 +63,9 @@ def main() -> None:
             registry_file, store = fill_store(root, units)
             print(f"\n{units} units × 12 months: store filled in {time.perf_counter() - began:.1f}s")
             settings = load_settings(units=registry_file, out=root / "out", inbox=root)
+            as_of = dt.datetime(YEAR + 1, 1, 10, 9, tzinfo=BEIJING)
             run = Run(settings, load_registry(registry_file), store, Inbox(root), Archive(root / "a"),
-                      dt.datetime(YEAR + 1, 1, 10, 9, tzinfo=BEIJING), False)
+                      as_of, False, as_of)
             began = time.perf_counter()
             report, previous = annual_steps.reports(run, YEAR)
             figures = time.perf_counter() - began
