@@ -62,7 +62,7 @@ def _store(settings):
 def _hold(store, settings, command: str):
     """The store held for this command (`with`); a run that holds it for longer than
     XZZF_LOCK_WAIT_S ends the command with one line naming that run, exit code 3."""
-    from connectors.store import StoreBusy
+    from connectors.store_lock import StoreBusy
 
     try:
         return store.lock(command, settings.lock_wait_s, dt.datetime.now(dt.UTC))
@@ -104,7 +104,7 @@ def _run(call):
     """Run a flow on a temporary Prefect server tied to this command. A wrong setting the flow
     still meets (changed since the checks) exits with code 2, a run that took the store since
     the checks with code 3; anything else is a defect: its traceback and exit code 1."""
-    from connectors.store import StoreBusy
+    from connectors.store_lock import StoreBusy
     from flows.runtime import start_local_server
     from xzzf.settings import SettingsError
     from xzzf.units import RegistryError

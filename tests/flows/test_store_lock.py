@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from connectors.store import Store, StoreBusy
+from connectors.store import Store
+from connectors.store_lock import StoreBusy
 from tests.builders import write_workbook
 from tests.flows.conftest import at, by_path
 
@@ -36,7 +37,8 @@ with store.lock("intake", 0, dt.datetime.now(dt.UTC)):
 # Whether the store can be taken at once from another process: exit code 3 and the message if not.
 PROBE = """
 import datetime as dt, sys
-from connectors.store import Store, StoreBusy
+from connectors.store import Store
+from connectors.store_lock import StoreBusy
 try:
     Store(sys.argv[1]).lock("probe", 0, dt.datetime.now(dt.UTC)).release()
 except StoreBusy as error:
