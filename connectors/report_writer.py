@@ -1,5 +1,6 @@
 """Writing the annual report: the workbook (with native charts and 未达标 cells marked), the
-public data file, and the Word draft laid out like an official document."""
+public data file, and the Word draft laid out like an official document; a preview's each
+marked as one. Copying them to the share staff PCs open."""
 
 from __future__ import annotations
 
@@ -9,22 +10,35 @@ import docx
 import openpyxl
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Pt, RGBColor
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font, PatternFill
 
+from connectors.files import write_bytes
 from connectors.xlsx_writer import keep_as_text
 from xzzf.annual_report import UNIT_KEYS, Sheet
 
 _FAILING = PatternFill("solid", fgColor="FFC7CE")
 _HEADER = Font(bold=True)
+_NOTICE = RGBColor(0xC0, 0x00, 0x00)
+PREVIEW_TAB = "（预览）"
 
 
-def write_workbook(path: Path, sheets: list[Sheet]) -> Path:
+def _tab(ws, title: str, notice: str | None) -> None:
+    """A preview's tab says 预览 (what one sees on screen), and so does each printed page."""
+    ws.title = f"{title}{PREVIEW_TAB}" if notice else title
+    if notice:
+        ws.oddHeader.center.text = notice
+
+
+def write_workbook(path: Path, sheets: list[Sheet], notice: str | None = None) -> Path:
+    """`notice`: a preview's words; its sheets are then marked 预览."""
     book = openpyxl.Workbook()
     book.remove(book.active)
+    tabs = {}
     for sheet in sheets:
-        ws = book.create_sheet(sheet.title)
+        ws = tabs[sheet.title] = book.create_sheet()
+        _tab(ws, sheet.title, notice)
         for row in sheet.rows:
             ws.append(row)
         keep_as_text(ws)
@@ -35,12 +49,12 @@ def write_workbook(path: Path, sheets: list[Sheet]) -> Path:
         ws.freeze_panes = "A2"
         for index in range(1, ws.max_column + 1):
             ws.column_dimensions[ws.cell(row=1, column=index).column_letter].width = 14
-    units = book["分单位指标"]
+    units = tabs["分单位指标"]
     for index, key in enumerate(UNIT_KEYS, start=3):
         if key.endswith(("_rate", "_ratio")):
             for (cell,) in units.iter_rows(min_row=2, min_col=index, max_col=index):
                 cell.number_format = "0.0%"
-    _charts(book)
+    _charts(tabs)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
@@ -54,9 +68,10 @@ def _bar(title: str, categories: Reference, values: Reference, *, rows: bool = F
     return chart
 
 
-def _charts(book) -> None:
-    """Native charts: 公开率 by unit, decisions by category, on-time reporting by unit."""
-    units, public, overview = book["分单位指标"], book["公开数据"], book["总体情况"]
+def _charts(tabs: dict) -> None:
+    """Native charts: 公开率 by unit, decisions by category, on-time reporting by unit. `tabs`:
+    each sheet by its own title (a preview's tab names differ)."""
+    units, public, overview = tabs["分单位指标"], tabs["公开数据"], tabs["总体情况"]
     last = units.max_row
     names = Reference(units, min_col=2, min_row=2, max_row=last)
 
@@ -72,10 +87,10 @@ def _charts(book) -> None:
     overview.add_chart(_bar("各单位按时报送率", names, timeliness), "G42")
 
 
-def write_public_data(path: Path, sheet: Sheet) -> Path:
+def write_public_data(path: Path, sheet: Sheet, notice: str | None = None) -> Path:
     book = openpyxl.Workbook()
     ws = book.active
-    ws.title = sheet.title
+    _tab(ws, sheet.title, notice)
     for row in sheet.rows:
         ws.append(row)
     keep_as_text(ws)
@@ -84,12 +99,21 @@ def write_public_data(path: Path, sheet: Sheet) -> Path:
     return path
 
 
-def write_draft(path: Path, title: str, sections: list[tuple[str, list[str]]]) -> Path:
-    """Centred 小标宋/黑体-style title, 黑体 section headings 一、二、三、四、, 仿宋 body."""
+def write_draft(path: Path, title: str, sections: list[tuple[str, list[str]]], notice: str | None = None) -> Path:
+    """Centred 小标宋/黑体-style title, 黑体 section headings 一、二、三、四、, 仿宋 body. A
+    preview (`notice`) says so in red under the title and at the top of every page: a
+    printed page must not pass for the report."""
     document = docx.Document()
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _run(heading, title, "方正小标宋简体", 22, bold=True)
+    if notice:
+        marked = document.add_paragraph()
+        marked.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _run(marked, notice, "黑体", 14, bold=True).font.color.rgb = _NOTICE
+        page_top = document.sections[0].header.paragraphs[0]
+        page_top.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _run(page_top, notice, "黑体", 10).font.color.rgb = _NOTICE
     for section, paragraphs in sections:
         _run(document.add_paragraph(), section, "黑体", 16)
         for text in paragraphs:
@@ -101,8 +125,16 @@ def write_draft(path: Path, title: str, sections: list[tuple[str, list[str]]]) -
     return path
 
 
-def _run(paragraph, text: str, east_asian_font: str, size: int, bold: bool = False) -> None:
+def _run(paragraph, text: str, east_asian_font: str, size: int, bold: bool = False):
     run = paragraph.add_run(text)
     run.font.size, run.font.bold = Pt(size), bold
     run.font.name = "Times New Roman"  # Latin fallback; Word falls back for a missing CJK font too
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), east_asian_font)
+    return run
+
+
+def copy_to(files: dict[str, Path], folder: Path) -> dict[str, Path]:
+    """Each file copied into `folder` under its own name, written under a temporary name and
+    renamed (connectors.files): a staff PC that opens the share mid-copy finds the old file
+    or the new one, never a cut one. The files are a report's few hundred KB."""
+    return {key: write_bytes(folder / path.name, path.read_bytes()) for key, path in files.items()}

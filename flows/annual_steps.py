@@ -1,24 +1,50 @@
 """The annual report's steps: the figures (and the year before, for 同比), the files under
-reports/<Y>/, and the mail to the 司法局."""
+reports/<Y>/ (a preview's under reports/<Y>/预览/), their copy on the staff share, what the
+run's page shows, and the mail to the 司法局."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+import re
 from html import escape
 from pathlib import Path
 
 from connectors.mail import Email
-from connectors.report_writer import write_draft, write_public_data, write_workbook
+from connectors.report_writer import copy_to, write_draft, write_public_data, write_workbook
 from flows.setup import Run
 from flows.summary_steps import year_figures
 from xzzf.annual import figures_json
 from xzzf.annual_report import Sheet, amendments, draft_sections, public_data, workbook_sheets
 from xzzf.catalog import assign, load_catalog
-from xzzf.figures import NAMES
+from xzzf.figures import NAMES, TARGETS, judged, shown, target_text
 from xzzf.intake import as_of_view
+from xzzf.periods import BEIJING
+from xzzf.settings import SettingsError
 
 DISTRICT = "吴忠市红寺堡区"
+PREVIEW = "预览"
+
+
+def year_ended(year: int, moment: dt.datetime) -> bool:
+    """The report is about a whole year: its as-of day (Beijing) must be 31 December or later."""
+    return moment.astimezone(BEIJING).date() >= dt.date(year, 12, 31)
+
+
+def refuse_unfinished(year: int, moment: dt.datetime, preview: str = "preview") -> None:
+    """A report of a year not ended would be issued and mailed with a part-year's figures as
+    the year's; only a preview (`preview`: how to ask for one) may look at them."""
+    if not year_ended(year, moment):
+        raise SettingsError(f"{year} 年度尚未结束（数据截至 {moment.astimezone(BEIJING):%Y-%m-%d}）："
+                            f"年度报告的数据截至日期不能早于 {year}-12-31（{year + 1}-01-01 起可生成）；"
+                            f"要先看看当前数据，请勾选“{PREVIEW}”（{preview}）")
+
+
+def preview_notice(report: dict) -> str:
+    """What every preview file and page says, so none is taken for the issued report."""
+    return (f"{PREVIEW}：数据截至 {report['as_of']}，仅供查看，不是正式报告"
+            "（未记为已报送，未发送）")
 
 
 def reports(run: Run, year: int) -> tuple[dict, dict | None]:
@@ -42,23 +68,48 @@ def record_issued(run: Run, year: int, report: dict, files: dict[str, Path], cha
     return True
 
 
-def write_files(run: Run, year: int, report: dict, previous: dict | None, changes: list[list]) -> dict[str, Path]:
-    folder = run.settings.out / "reports" / str(year)
+def report_folder(root: Path, year: int, preview: bool) -> Path:
+    """<root>/<Y>/, and for a preview <root>/<Y>/预览/: a preview never sits beside, or
+    replaces, the issued files staff look for."""
+    return root / str(year) / PREVIEW if preview else root / str(year)
+
+
+def write_files(run: Run, year: int, report: dict, previous: dict | None, changes: list[list],
+                preview: bool = False) -> dict[str, Path]:
+    """The four files; a preview's names, titles and sheets say 预览 (a file copied or sent on
+    elsewhere still says what it is)."""
+    folder = report_folder(run.settings.out / "reports", year, preview)
+    mark, suffix = (f"（{PREVIEW}）", f"-{PREVIEW}") if preview else ("", "")
+    notice = preview_notice(report) if preview else None
     tasks = load_catalog()
     assignment = assign(tasks, run.registry)
-    figures_file = folder / f"figures-{year}.json"
+    figures_file = folder / f"figures-{year}{suffix}.json"
     folder.mkdir(parents=True, exist_ok=True)
     figures_file.write_text(json.dumps(figures_json(report), ensure_ascii=False, indent=1), encoding="utf-8")
     sheets = workbook_sheets(report, previous, tasks, assignment, assignment.unassigned)
     if changes:
         sheets.append(Sheet("更正说明", changes))
     title, sections = draft_sections(report, DISTRICT)
+    title += mark
     return {
         "figures": figures_file,
-        "workbook": write_workbook(folder / f"{year}年度行政执法工作报告-数据.xlsx", sheets),
-        "draft": write_draft(folder / f"{title}（草稿）.docx", title, sections),
-        "public": write_public_data(folder / f"公开数据-{year}.xlsx", public_data(report)),
+        "workbook": write_workbook(folder / f"{year}年度行政执法工作报告{mark}-数据.xlsx", sheets, notice),
+        "draft": write_draft(folder / f"{title}（草稿）.docx", title, sections, notice),
+        "public": write_public_data(folder / f"公开数据-{year}{suffix}.xlsx", public_data(report), notice),
     }
+
+
+def share(run: Run, year: int, files: dict[str, Path], preview: bool) -> tuple[dict[str, Path], str | None]:
+    """The files copied to XZZF_REPORTS (the share staff PCs open), each written under a
+    temporary name and renamed, so a PC never opens a cut file. A share that cannot be
+    written is reported, not raised here: the report is still recorded and mailed."""
+    if run.settings.reports is None:
+        return {}, None
+    folder = report_folder(run.settings.reports, year, preview)
+    try:
+        return copy_to(files, folder), None
+    except OSError as error:
+        return {}, f"未能复制到 XZZF_REPORTS（{folder}）：{error}"
 
 
 def as_email(run: Run, year: int, report: dict, files: dict[str, Path], changes: list[list]) -> Email:
@@ -73,3 +124,84 @@ def as_email(run: Run, year: int, report: dict, files: dict[str, Path], changes:
     html = "".join(f"<p>{escape(line)}</p>" for line in text.splitlines())
     return Email(tuple(run.settings.sfj_recipients), subject, html, text,
                  (files["draft"], files["workbook"], files["public"]))
+
+
+def figure_rows(report: dict) -> list[dict[str, str]]:
+    """The district's figures against their targets, as the run's page shows them."""
+    year, as_of = report["year"], dt.date.fromisoformat(report["as_of"])
+    failing = report["district"]["failing"]
+    rows = []
+    for key, value in report["district"]["indicators"].items():
+        if key not in TARGETS:
+            verdict = ""
+        elif value is None:
+            verdict = "不适用"
+        elif not TARGETS[key][2]:
+            verdict = "按单位考核（见未达标单位）"
+        else:
+            verdict = "未达标" if key in failing else "达标"
+            # A cumulative target is progress until its deadline: say so, rather than let a
+            # preview's mid-year count read as the year's verdict.
+            verdict += "" if judged(key, year, as_of) else "（进度，截止后评判）"
+        rows.append({"指标": NAMES[key], "全区": shown(key, value), "目标": target_text(key), "是否达标": verdict})
+    return rows
+
+
+def failing_rows(report: dict) -> list[dict[str, str]]:
+    """The 通报 list in short: the district's failing figures, then each unit's, by name; a
+    cumulative target before its deadline (a preview's) is marked as progress."""
+    year, as_of = report["year"], dt.date.fromisoformat(report["as_of"])
+
+    def named(key: str, indicators: dict) -> str:
+        if key == "tasks_overdue":
+            return f"{NAMES[key]}（{shown(key, indicators[key])}）"
+        return NAMES[key] + ("" if judged(key, year, as_of) else "（进度）")
+
+    district = report["district"]
+    scopes = [("全区", district["failing"], district["indicators"])]
+    scopes += [(u["name"], u["failing"], u["indicators"]) for u in report["units"].values()]
+    return [{"范围": name, "未达标指标": "、".join(named(k, indicators) for k in failing)}
+            for name, failing, indicators in scopes if failing]
+
+
+def report_page(run: Run, year: int, report: dict, files: dict[str, Path], shared: dict[str, Path],
+                share_error: str | None, preview: bool) -> str:
+    """The run's page: where to open the files, the figures and what missed its target. Paths
+    are text to copy, never file:// links: a browser will not open a server's path, and the
+    server's path is not where a staff PC finds the file anyway."""
+    lines = [f"## {DISTRICT}{year}年度行政执法工作报告{f'（{PREVIEW}）' if preview else ''}", "",
+             f"数据截至 {report['as_of']}。"]
+    if preview:
+        lines += ["", f"> **{preview_notice(report)}**"]
+    lines += ["", "### 文件", ""]
+    if shared:
+        lines += ["在办公电脑上打开共享文件夹（XZZF_REPORTS）中的文件，复制路径到文件资源管理器的地址栏：", ""]
+        lines += [f"- {_code(str(path))}" for path in shared.values()]
+    else:
+        if share_error:
+            lines += [f"**{share_error}**", ""]
+        elif run.settings.reports is None:
+            lines += ["未设置 XZZF_REPORTS（办公电脑可以打开的共享文件夹）：文件只在服务器上，请管理员设置"
+                      f"{'' if preview else '；在此之前请用邮件附件'}。", ""]
+        lines += ["服务器上的位置：", ""]
+        lines += [f"- {_code(str(path.resolve()))}" for path in files.values()]
+    failing = failing_rows(report)
+    lines += ["", "### 全区指标", "", *_table(figure_rows(report)), "", "### 未达标", ""]
+    lines += _table(failing) if failing else ["没有未达标的指标。"]
+    return "\n".join(lines) + "\n"
+
+
+def _code(text: str) -> str:
+    """`text` as a code span: shown and copied as it is, whatever backticks it holds."""
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}" if "`" in text else f"{fence}{text}{fence}"
+
+
+def _table(rows: list[dict[str, str]]) -> list[str]:
+    """A markdown table; a `|` or a line break in a cell (a unit's name) cannot break it."""
+    def cell(value: str) -> str:
+        return " ".join(str(value).split()).replace("|", "\\|")
+
+    head = list(rows[0])
+    return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head),
+            *("| " + " | ".join(cell(row[h]) for h in head) + " |" for row in rows)]

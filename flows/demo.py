@@ -14,6 +14,8 @@ import shutil
 import socket
 import zipfile
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -58,23 +60,32 @@ class _MailKeeper:
 
     def __enter__(self):
         self.controller.start()
-        self.saved = {name: os.environ.get(name) for name in self.settings()}
-        os.environ.update(self.settings())
         return self
 
     def __exit__(self, *exc):
         self.controller.stop()
-        for name, value in self.saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
     def settings(self) -> dict[str, str]:
         """The demo's mail settings, as an administrator would put them in the environment."""
         return {"XZZF_SMTP_HOST": "127.0.0.1", "XZZF_SMTP_PORT": str(self.port), "XZZF_SMTP_SECURITY": "none",
                 "XZZF_MAIL_FROM": "xzzf@hsb.example.gov.cn", "XZZF_SFJ_RECIPIENTS": "sfj@hsb.example.gov.cn",
                 "XZZF_MAIL_BACKOFF_S": "0"}
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    """The demo's settings, as an administrator would put them in the environment, for the
+    demo's runs only."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _drop(path: Path, sheets, arrived: dt.datetime) -> None:
@@ -142,8 +153,8 @@ def run_demo(out: Path, echo=print) -> str:
     assignment = assign(load_catalog(), registry)
     events = {(row["unit"], int(row["month"])): row["event"]
               for row in csv.DictReader(SCENARIO.open(encoding="utf-8"))}
-    options = {"inbox": str(inbox), "out": str(results), "units": str(SAMPLE_REGISTRY)}
-    with _MailKeeper(out / "mail"):
+    where = {"XZZF_INBOX": str(inbox), "XZZF_OUT": str(results), "XZZF_UNITS": str(SAMPLE_REGISTRY)}
+    with _MailKeeper(out / "mail") as mail, _environment({**mail.settings(), **where}):
         for month in range(1, 13):
             period = f"{YEAR}-{month:02d}"
             first = next_period_start(period)
@@ -154,16 +165,16 @@ def run_demo(out: Path, echo=print) -> str:
                     _plan(event, inbox / unit.code, period, *submission(unit, period, assignment), drops)
             for path, sheets in drops[3]:
                 _drop(path, sheets, _moment(first.replace(day=3), 9))
-            intake(as_of=_moment(first.replace(day=4), 12), **options)
+            intake(as_of=_moment(first.replace(day=4), 12))
             for day in (5, 9):
                 for path, sheets in drops[day]:
                     _drop(path, sheets, _moment(first.replace(day=day), 9))
-            report = json.loads(Path(monthly(period=period, as_of=first.replace(day=10), **options))
+            report = json.loads(Path(monthly(period=period, as_of=first.replace(day=10)))
                                 .read_text(encoding="utf-8"))
             echo(f"{period}：{len(report['files'])} 个文件，" + "，".join(
                 f"{UnitStatus.label_of(k)} {v}" for k, v in sorted(Counter(report["units"].values()).items())))
-        intake(as_of=_moment(dt.date(YEAR + 1, 1, 13), 12), **options)
-        folder = Path(annual(year=YEAR, as_of=dt.date(YEAR + 1, 1, 20), out=options["out"], units=options["units"]))
+        intake(as_of=_moment(dt.date(YEAR + 1, 1, 13), 12))
+        folder = Path(annual(year=YEAR, as_of=dt.date(YEAR + 1, 1, 20)))
     return _tour(out, inbox, results, folder)
 
 

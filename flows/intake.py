@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from collections import Counter
 
 from prefect import flow, task
-from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from flows import intake_steps as steps
 from flows import mail_steps, receipt_steps
+from flows.artifacts import period_artifacts, run_log
+from flows.parameters import AS_OF_MOMENT, DRY_RUN, AsOfMoment
 from flows.setup import Run, prepare
 from xzzf.intake import as_of_view
 from xzzf.periods import previous_period
+from xzzf.vocabulary import FileStatus
 
 
 @task(cache_policy=NO_CACHE)
 def send_owed_mail(run: Run) -> dict[str, str]:
     """Every mail owed — this run's and any a previous run could not send — after the work."""
-    return {} if run.dry_run else mail_steps.send_owed(run.store, run.settings, run.as_of)
+    if run.dry_run:
+        return {}
+    outcome = mail_steps.send_owed(run.store, run.settings, run.as_of)
+    counts = Counter(outcome.values())
+    run_log().info("邮件：发送 %d 封，写入文件 %d 封（未设置邮件服务器或没有收件人），"
+                   "未能发送 %d 封（下次运行重发），部分收件人暂时拒收 %d 封",
+                   counts["sent"], counts["written"], counts["unsent"], counts["deferred"])
+    return outcome
 
 
 @task(cache_policy=NO_CACHE)
@@ -42,17 +51,21 @@ def write_receipts(run: Run) -> int:
 
 @task(cache_policy=NO_CACHE)
 def report_run(run: Run, scan: steps.Scan, period: str, name: str) -> str:
-    units = steps.unit_statuses(as_of_view(run.store.facts(), run.as_of), run.registry, period, run.as_of,
-                                run.settings)
+    view = as_of_view(run.store.facts(), run.as_of)
+    units = steps.unit_statuses(view, run.registry, period, run.as_of, run.settings)
     path = steps.write_run_report(run.runs_dir(name) / "run-report.json", run.as_of, scan,
                                   period, units)
-    create_table_artifact(
-        key=f"submissions-{period}", description=f"报送文件（{period}，as-of {run.as_of:%Y-%m-%d %H:%M}）",
-        table=[{"文件": e.path, "单位": e.unit, "期间": e.period, "状态": e.status,
-                "错误数": len(e.errors), "警告数": len(e.warnings)} for e in scan.entries])
-    create_table_artifact(
-        key=f"units-{period}", description=f"各单位报送状态（{period}）",
-        table=[{"单位": code, "状态": status} for code, status in units.items()])
+    period_artifacts(scan.entries, units, steps.rejection_reasons(run.store, view, period), run.registry,
+                     period, f"{run.as_of:%Y-%m-%d %H:%M}", run.dry_run)
+    log = run_log()
+    log.info("%s扫描收件文件夹：共 %d 个文件，新文件 %d 个（已受理 %d 个，退回 %d 个），"
+             "重复 %d 个，忽略 %d 个，待处理 %d 个",
+             "【试运行】" if run.dry_run else "", len(scan.entries), len(scan.new),
+             sum(1 for item in scan.new if item.accepted), sum(1 for item in scan.new if not item.accepted),
+             *(sum(1 for e in scan.entries if e.status == status)
+               for status in (FileStatus.DUPLICATE, FileStatus.IGNORED, FileStatus.PENDING)))
+    log.info("%s 各单位报送状态：%s", period, "，".join(
+        f"{status.label} {count}" for status, count in Counter(units.values()).most_common()) or "没有报送单位")
     return str(path)
 
 
@@ -66,10 +79,9 @@ def intake_run(run: Run, period: str, name: str) -> str:
 
 
 @flow(name="intake", log_prints=True)
-def intake(as_of: dt.date | dt.datetime | None = None, dry_run: bool = False, inbox: str | None = None,
-           units: str | None = None, db: str | None = None, out: str | None = None) -> str:
+def intake(as_of: AsOfMoment = AS_OF_MOMENT, dry_run: bool = DRY_RUN) -> str:
     """Take every new file in the inbox; report on every file and on the month being collected."""
-    with prepare(as_of=as_of, dry_run=dry_run, inbox=inbox, units=units, db=db, out=out) as run:
+    with prepare(as_of=as_of, dry_run=dry_run) as run:
         name = f"intake/{run.as_of:%Y-%m-%dT%H-%M-%S}"
         report = intake_run(run, previous_period(run.as_of.date()), name)
         send_owed_mail(quote(run))

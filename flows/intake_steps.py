@@ -20,6 +20,7 @@ from xzzf.catalog import assign, load_catalog
 from xzzf.intake import FileEntry, SubmissionFact, arrival_time, unit_status
 from xzzf.periods import COUNTED, counted_period, due_day
 from xzzf.problems import Problem
+from xzzf.receipt import first_problem
 from xzzf.settings import Settings
 from xzzf.units import Registry
 from xzzf.vocabulary import EVER_ACCEPTED, FileStatus, UnitStatus
@@ -271,6 +272,16 @@ def unit_statuses(view: list[SubmissionFact], registry: Registry, period: str, a
             facts.setdefault(fact.unit_code, []).append(fact)
     return {unit.code: unit_status(facts.get(unit.code, []), due, as_of)
             for unit in registry.reporting}
+
+
+def rejection_reasons(store: Store, view: list[SubmissionFact], period: str) -> dict[str, str]:
+    """Why each unit's latest rejected file of `period` (as of the view) was refused."""
+    seen = {fact.id for fact in view}
+    reasons = {}
+    for stored in sorted(store.submissions_for(period), key=lambda s: s.arrival_at):
+        if stored.id in seen and stored.status == FileStatus.REJECTED and stored.errors:
+            reasons[stored.unit_code] = first_problem(stored.errors)
+    return reasons
 
 
 def write_run_report(path: Path, as_of: dt.datetime, scan: Scan, period: str,

@@ -5,7 +5,6 @@ when the server was down. Loaded data never depends on mail."""
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 import time
 from email.parser import BytesParser
@@ -13,10 +12,11 @@ from pathlib import Path
 
 from connectors.mail import MAIL_POLICY, Email, MailError, MailSettingError, SmtpMailer, build_message, write_eml
 from connectors.store import Store
+from flows.artifacts import run_log as log
 from xzzf.notices import refusal_notice
 from xzzf.settings import Settings
+from xzzf.vocabulary import MailStatus
 
-log = logging.getLogger("xzzf.mail")
 SECRET_BLOCK = "xzzf-smtp-password"
 REFUSAL = "refused/"  # the key prefix of a notice that a mail was refused for good
 
@@ -45,7 +45,7 @@ def queued(settings: Settings, key: str, email: Email, now: dt.datetime) -> dict
     message = build_message(email, sender, settings.mail_from_name)
     eml = write_eml(message, settings.out / "outbox" / f"{_safe(key)}-{now:%Y%m%dT%H%M%S}.eml")
     return {"key": key, "subject": email.subject, "recipients": list(email.to), "eml_path": str(eml),
-            "status": "unsent", "attempts": 0, "last_error": None, "updated_at": now,
+            "status": MailStatus.UNSENT, "attempts": 0, "last_error": None, "updated_at": now,
             "delivered_to": [], "refused": {}}
 
 
@@ -55,9 +55,9 @@ def deliver(store: Store, settings: Settings, key: str, email: Email, now: dt.da
     already owed stays as it was built: some of its recipients may have had it already."""
     known = store.email(key)
     if known and not resend:
-        return "already-sent" if known["status"] in ("sent", "written") else known["status"]
+        return MailStatus.ALREADY_SENT if known["status"] in (MailStatus.SENT, MailStatus.WRITTEN) else known["status"]
     store.save_email(**queued(settings, key, email, now))
-    return "unsent"
+    return MailStatus.UNSENT
 
 
 def send_owed(store: Store, settings: Settings, now: dt.datetime) -> dict[str, str]:
@@ -67,8 +67,8 @@ def send_owed(store: Store, settings: Settings, now: dt.datetime) -> dict[str, s
     outcome: dict[str, str] = {}
     for row in store.unsent_emails()[:settings.mail_per_run]:
         outcome[row["key"]] = status = _send(store, settings, row, now)
-        if status == "unsent":
-            log.warning("上一封邮件未能发送：本次运行不再发送，其余 %d 封留待下次运行",
+        if status == MailStatus.UNSENT:
+            log().warning("上一封邮件未能发送：本次运行不再发送，其余 %d 封留待下次运行",
                         len(store.unsent_emails()) - 1)
             break
     return outcome
@@ -79,13 +79,13 @@ def _send(store: Store, settings: Settings, row: dict, now: dt.datetime) -> str:
     "deferred" (some recipients refused for now: they get it next run) or "unsent"."""
     key, eml = row["key"], Path(row["eml_path"])
     if not settings.smtp_host:
-        log.warning("未设置 XZZF_SMTP_HOST：邮件未发送，已写入 %s", eml)
-        store.save_email(key, status="written", updated_at=now)
-        return "written"
+        log().warning("未设置 XZZF_SMTP_HOST：邮件未发送，已写入 %s", eml)
+        store.save_email(key, status=MailStatus.WRITTEN, updated_at=now)
+        return MailStatus.WRITTEN
     if not row["recipients"]:
-        log.warning("邮件 %s 没有收件人（XZZF_SFJ_RECIPIENTS 或单位 email）：已写入 %s", key, eml)
-        store.save_email(key, status="written", updated_at=now)
-        return "written"
+        log().warning("邮件 %s 没有收件人（XZZF_SFJ_RECIPIENTS 或单位 email）：已写入 %s", key, eml)
+        store.save_email(key, status=MailStatus.WRITTEN, updated_at=now)
+        return MailStatus.WRITTEN
     waiting = tuple(r for r in row["recipients"] if r not in row["delivered_to"] and r not in row["refused"])
     message = BytesParser(policy=MAIL_POLICY).parsebytes(eml.read_bytes())
     error, attempts = None, row["attempts"]
@@ -95,16 +95,16 @@ def _send(store: Store, settings: Settings, row: dict, now: dt.datetime) -> str:
             refused = SmtpMailer(settings, smtp_password(settings)).send(message, waiting)
         except MailError as failure:
             error = str(failure)
-            log.warning("邮件 %s 第 %d 次发送失败：%s", key, attempt + 1, error)
+            log().warning("邮件 %s 第 %d 次发送失败：%s", key, attempt + 1, error)
             if isinstance(failure, MailSettingError):
                 break  # a wrong setting does not get better by waiting
             if attempt + 1 < settings.mail_attempts:
                 time.sleep(settings.mail_backoff_s * 2**attempt)
         else:
             return _answered(store, settings, row, waiting, refused, attempts, now)
-    store.save_email(key, status="unsent", attempts=attempts, last_error=error, updated_at=now)
-    log.error("邮件 %s 未能发送，将在下次运行时重发：%s", key, error)
-    return "unsent"
+    store.save_email(key, status=MailStatus.UNSENT, attempts=attempts, last_error=error, updated_at=now)
+    log().error("邮件 %s 未能发送，将在下次运行时重发：%s", key, error)
+    return MailStatus.UNSENT
 
 
 def _answered(store: Store, settings: Settings, row: dict, tried: tuple[str, ...],
@@ -115,21 +115,39 @@ def _answered(store: Store, settings: Settings, row: dict, tried: tuple[str, ...
     final = {address: f"{code} {reply}" for address, (code, reply) in refused.items() if code >= 500}
     later = {address: f"{code} {reply}" for address, (code, reply) in refused.items() if code < 500}
     delivered = [*row["delivered_to"], *(r for r in tried if r not in refused)]
-    status = "unsent" if later else "sent"
+    status = MailStatus.UNSENT if later else MailStatus.SENT
     store.save_email(key, status=status, attempts=attempts, delivered_to=delivered,
                      refused={**row["refused"], **final}, updated_at=now,
                      last_error="；".join(f"{a}：{r}" for a, r in later.items()) or None)
     if final:
-        log.warning("邮件 %s 被永久拒收：%s", key, "；".join(f"{a}：{r}" for a, r in final.items()))
+        log().warning("邮件 %s 被永久拒收：%s", key, "；".join(f"{a}：{r}" for a, r in final.items()))
         if not key.startswith(REFUSAL) and settings.sfj_recipients:
             subject, html, text = refusal_notice(row["subject"], final)
             deliver(store, settings, f"{REFUSAL}{key}"[:128], Email(tuple(settings.sfj_recipients), subject,
                                                                   html, text), now)
     if later:
-        log.warning("邮件 %s 部分收件人暂时拒收，下次运行重发给他们：%s", key, "；".join(later))
-        return "deferred"
+        log().warning("邮件 %s 部分收件人暂时拒收，下次运行重发给他们：%s", key, "；".join(later))
+        return MailStatus.DEFERRED
     return status
 
 
 def _safe(key: str) -> str:
     return re.sub(r"[^\w.-]+", "-", key)
+
+
+def undelivered(what: str, key: str, status: str, store: Store):
+    """A run whose own summary or report could not be sent ends as 邮件未发送, not Completed:
+    the administrator sees it among the runs. Its data stay committed and the mail stays
+    owed, so the message says both. None when it went out, even to only some recipients
+    (the others get it on the next run), or was not to be sent."""
+    if status != MailStatus.UNSENT:
+        return None
+    from prefect.states import Failed
+
+    reason = (store.email(key) or {}).get("last_error")
+    if not reason:  # not tried: an earlier mail of the run failed, and sending stopped there
+        failed = [row for row in store.unsent_emails() if row["last_error"]]
+        reason = (f"本次运行中前一封邮件发送失败（{max(failed, key=lambda row: row['updated_at'])['last_error']}），"
+                  "未再尝试" if failed else MailStatus.UNSENT.label)
+    return Failed(name="邮件未发送", message=f"{what}未能发送：{reason}。本次运行的数据已保存，不受影响；"
+                  "邮件已保存在待发送记录中，下次运行时自动重发（也可修正邮件设置后重新运行）。")

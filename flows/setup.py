@@ -35,16 +35,17 @@ class Run:
 
 
 @contextmanager
-def prepare(*, as_of=None, dry_run=False, only_units=None, inbox=None, units=None, db=None,
-            out=None, needs_inbox=True) -> Iterator[Run]:
+def prepare(*, as_of=None, dry_run=False, only_units=None, needs_inbox=True) -> Iterator[Run]:
     """Build a run for a `with` block; a wrong setting or registry raises here, before any
-    work. A run that writes holds the store until the block ends, however it ends: a second
-    run waits for it, then stops with StoreBusy. A dry run writes nothing and holds nothing."""
+    work. Where it runs (inbox, registry, database, output) is the deployment's setting, from
+    the environment (the command line puts its flags there). A run that writes holds the
+    store until the block ends, however it ends: a second run waits for it, then stops with
+    StoreBusy. A dry run writes nothing and holds nothing."""
     # Here, not at the top: the command line's checks import this module and must answer at
     # once, without Prefect's seconds of import.
     from prefect.runtime import flow_run
 
-    settings = load_settings(inbox=inbox, units=units, database_url=db, out=out)
+    settings = load_settings()
     registry = load_registry(settings.units).only(only_units)
     now = dt.datetime.now(dt.UTC)  # the one place a run reads the clock
     moment = as_of_time(as_of, now)

@@ -17,7 +17,6 @@ from xzzf.intake import SubmissionFact, as_of_view, first_accepted, in_force
 from xzzf.periods import due_day, end_of_day, next_period_start, period_of
 from xzzf.schema import SHEETS
 from xzzf.summary import Summary, build_summary, upcoming_deadlines
-from xzzf.vocabulary import FileStatus
 
 
 def summary_is_due(run: Run, period: str) -> bool:
@@ -28,14 +27,7 @@ def summary_is_due(run: Run, period: str) -> bool:
 def build(run: Run, period: str) -> tuple[Summary, Path]:
     view = as_of_view(run.store.facts(), run.as_of)
     statuses = intake_steps.unit_statuses(view, run.registry, period, run.as_of, run.settings)
-    seen = {fact.id for fact in view}
-    reasons = {}
-    for stored in sorted(run.store.submissions_for(period), key=lambda s: s.arrival_at):
-        if stored.id in seen and stored.status == FileStatus.REJECTED and stored.errors:
-            first = stored.errors[0]
-            where = "，".join(str(x) for x in (first["sheet"], first["row"] and f"第 {first['row']} 行",
-                                               first["column"]) if x)
-            reasons[stored.unit_code] = f"{where}：{first['message']}" if where else first["message"]
+    reasons = intake_steps.rejection_reasons(run.store, view, period)
     next_month = period_of(next_period_start(period))
     deadlines = upcoming_deadlines(load_catalog(), assign(load_catalog(), run.registry), run.registry,
                                    run.as_of.date(), due_day(next_month, run.settings.due_day, run.settings.calendar()))

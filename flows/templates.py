@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from prefect import flow
 from prefect.artifacts import create_table_artifact
 
-from connectors.store import Store
 from connectors.template_writer import write_template
-from flows.parameters import TemplatePeriod, Units
+from flows.parameters import ONLY_UNITS, TEMPLATE_PERIOD, TemplatePeriod, Units
+from flows.runtime import open_store
 from xzzf.catalog import assign, load_catalog
 from xzzf.periods import due_day
 from xzzf.settings import load_settings
@@ -20,12 +18,12 @@ PREFILLED = ("roster", "complaints", "task_progress")
 
 
 @flow(name="templates", log_prints=True)
-def templates(period: TemplatePeriod, out: str, only_units: Units = None, units: str | None = None,
-              db: str | None = None) -> str:
-    """Write every reporting unit's template for `period` (YYYY-MM) into `out`."""
-    settings = load_settings(units=units, database_url=db)
+def templates(period: TemplatePeriod = TEMPLATE_PERIOD, only_units: Units = ONLY_UNITS) -> str:
+    """Write every reporting unit's template for `period` (YYYY-MM) into XZZF_TEMPLATES."""
+    settings = load_settings()
     registry = load_registry(settings.units).only(only_units)
-    store = Store(settings.database)
+    out = settings.templates_dir
+    store = open_store(settings)
     store.migrate()
     assignment = assign(load_catalog(), registry)
     stored = {table: store.rows(table) for table in PREFILLED}
@@ -34,7 +32,7 @@ def templates(period: TemplatePeriod, out: str, only_units: Units = None, units:
     for unit in registry.reporting:
         mine = {table: [r for r in rows if r["unit_code"] == unit.code] for table, rows in stored.items()}
         template = build_template(unit, period, due, assignment, *prefill(mine, period))
-        written.append(write_template(Path(out) / unit.code / f"{unit.name}{period}月报.xlsx", template))
+        written.append(write_template(out / unit.code / f"{unit.name}{period}月报.xlsx", template))
     create_table_artifact(key=f"templates-{period}", description=f"{period} 月报模板",
                           table=[{"单位": p.parent.name, "文件": str(p)} for p in written])
     print(f"已生成 {len(written)} 个单位的 {period} 月报模板：{out}")

@@ -9,12 +9,22 @@ import pytest
 
 os.environ.update({"GX_ANALYTICS_ENABLED": "False", "DO_NOT_TRACK": "1",
                    "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_LOGGING_LEVEL": "WARNING"})
-for name in [n for n in os.environ if n.startswith("XZZF_")]:
-    del os.environ[name]  # a developer's own settings must not leak into tests
+# A developer's own settings must not leak into tests; the tests' own switches stay.
+for name in [n for n in os.environ if n.startswith("XZZF_") and not n.startswith(("XZZF_TEST_", "XZZF_UPDATE_"))]:
+    del os.environ[name]
 # Tests write a file and run at once: no settle time, except where a test sets one to check it.
 os.environ["XZZF_SETTLE_S"] = "0"
 
 POSTGRES_ADMIN = os.environ.get("XZZF_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture(autouse=True)
+def _environment():
+    """The environment as it was before each test: the command line puts its flags there."""
+    from unittest import mock
+
+    with mock.patch.dict(os.environ):
+        yield
 
 
 @pytest.fixture(scope="session")

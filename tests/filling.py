@@ -3,7 +3,9 @@ table rows by header, a task's progress on the row the template lists it on."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from unittest import mock
 
 import openpyxl
 
@@ -26,7 +28,8 @@ def make_template(db: str, unit: str, period: str, out: Path) -> Path:
     """`unit`'s template for `period`, as the templates flow writes it from the store `db`."""
     from flows.templates import templates
 
-    templates(period=period, out=str(out), only_units=[unit], db=db)
+    with mock.patch.dict(os.environ, {"XZZF_DATABASE_URL": db, "XZZF_TEMPLATES": str(out)}):
+        templates(period=period, only_units=[unit])
     return next((out / unit).glob("*.xlsx"))
 
 

@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from tests.builders import VALID_ROWS
 from tests.filling import every_task, fill_template, make_template
@@ -74,7 +75,7 @@ def main() -> None:
         os.chdir(root)  # and so does a .env file in the working folder
         work = root / "render"
         work.mkdir()
-        filled, receipt, annotated = rejected_feedback(Env(root), root / "templates")
+        filled, receipt, annotated = rejected_feedback(Env(root, pytest.MonkeyPatch()), root / "templates")
         for png, workbook, sheet in (("receipt.png", receipt, None), ("annotated.png", annotated, "执法人员"),
                                      ("template-instructions.png", filled, "填报说明"),
                                      ("template-tasks.png", filled, "任务进展")):

@@ -2,6 +2,7 @@
 worker on the pool, and a monthly run with custom parameters started through the API — what
 the UI's Custom Run does."""
 
+import contextlib
 import json
 import os
 import subprocess
@@ -20,24 +21,28 @@ ROOT = Path(__file__).parents[1]
 PREFECT = str(Path(sys.executable).parent / "prefect")
 
 
-@pytest.fixture
-def server(tmp_path):
+@contextlib.contextmanager
+def prefect_server(home: Path, *, ui: bool = False):
+    """A `prefect server` on a free port, with the UI or without, its state and the inbox and
+    output folders under `home`; yields its environment and the processes to stop afterwards
+    (add a worker there)."""
     port = free_port()
-    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect-home"), "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false", "DO_NOT_TRACK": "1",
-           "GX_ANALYTICS_ENABLED": "False", "XZZF_HOME": str(ROOT), "XZZF_INBOX": str(tmp_path / "inbox"),
-           "XZZF_OUT": str(tmp_path / "out"), "PREFECT_LOGGING_LEVEL": "INFO"}
+    env = {**os.environ, "PREFECT_HOME": str(home / "prefect-home"), "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "true" if ui else "false",
+           "DO_NOT_TRACK": "1", "GX_ANALYTICS_ENABLED": "False", "XZZF_HOME": str(ROOT),
+           "XZZF_INBOX": str(home / "inbox"), "XZZF_OUT": str(home / "out"), "XZZF_SETTLE_S": "0",
+           "PREFECT_LOGGING_LEVEL": "INFO"}
     processes = [subprocess.Popen([PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2)
-            break
-        except OSError:
-            assert time.monotonic() < deadline, "the Prefect server did not start"
-            time.sleep(0.5)
     try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2)
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the Prefect server did not start"
+                time.sleep(0.5)
         yield env, processes
     finally:
         for process in processes:
@@ -46,6 +51,12 @@ def server(tmp_path):
                 process.wait(20)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+@pytest.fixture
+def server(tmp_path):
+    with prefect_server(tmp_path) as started:
+        yield started
 
 
 def prefect(env, *args, timeout=300):

@@ -38,6 +38,16 @@ def problem_lines(errors: list[dict], warnings: list[dict]) -> list[list]:
             for p in in_reading_order(marked, SHEET_ORDER, COLUMN_ORDER)]
 
 
+def first_problem(errors: list[dict]) -> str:
+    """The first error a clerk meets, as one line — where, then what; "" when there is none
+    (the summary's and the artifacts' reason of a rejection)."""
+    if not errors:
+        return ""
+    first = in_reading_order(errors, SHEET_ORDER, COLUMN_ORDER)[0]
+    where = "，".join(str(x) for x in (first["sheet"], row_text(first["row"]), first["column"]) if x)
+    return f"{where}：{first['message']}" if where else first["message"]
+
+
 def row_text(row: int | None) -> str:
     return f"第 {row} 行" if row else ""
 

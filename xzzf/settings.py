@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     database_url: str | None = None  # default: SQLite file under the output folder
     out: Path = Path("out")
     receipts: Path | None = None  # default: <out>/feedback
+    templates: Path | None = None  # default: <out>/templates
+    reports: Path | None = None  # a share staff PCs open: report files are also copied there
     due_day: int = Field(5, ge=1, le=28)
     extra_holidays: Annotated[list[dt.date], NoDecode] = []  # for years chinesecalendar lacks
     smtp_host: str | None = None
@@ -78,6 +80,10 @@ class Settings(BaseSettings):
     @property
     def receipts_dir(self) -> Path:
         return self.receipts or self.out / "feedback"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.templates or self.out / "templates"
 
 
 def load_settings(**overrides) -> Settings:

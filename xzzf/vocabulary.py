@@ -42,6 +42,17 @@ class UnitStatus(Labelled):
     NOT_DUE = "not_due", "未到期"
 
 
+class MailStatus(Labelled):
+    """What became of a mail: the ledger's status, or what a run did with it."""
+
+    SENT = "sent", "已发送"
+    WRITTEN = "written", "已写入文件，未发送（未设置邮件服务器或没有收件人）"
+    UNSENT = "unsent", "未能发送（已保存，下次运行重发）"
+    DEFERRED = "deferred", "部分收件人暂时拒收（下次运行重发）"
+    ALREADY_SENT = "already-sent", "此前已发送，未重发"
+    DRY_RUN = "dry-run", "试运行，不发送"
+
+
 class TaskStatus(Labelled):
     DONE = "done", "已完成"
     DONE_LATE = "done_late", "逾期完成"

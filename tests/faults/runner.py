@@ -64,7 +64,8 @@ MOMENTS = {
 if __name__ == "__main__":
     moment, inbox, out, database, as_of = sys.argv[1:]
     MOMENTS[moment]()
+    os.environ.update(XZZF_INBOX=inbox, XZZF_OUT=out, XZZF_DATABASE_URL=database)
     from flows.intake import intake
 
-    intake(as_of=as_of, inbox=inbox, out=out, db=database)
+    intake(as_of=as_of)
     sys.exit(3)  # the fault never fired: the test fails on this exit code

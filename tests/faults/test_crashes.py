@@ -76,10 +76,12 @@ def killed_then_rerun(moment: str, database_url: str, tmp_path: Path, monkeypatc
     unit_files(inbox)
     with Server() as server:
         killed_run(moment, inbox, out, database_url, server.port)
-        for name, value in mail_settings(server.port).items():
+        settings = {**mail_settings(server.port), "XZZF_INBOX": str(inbox), "XZZF_OUT": str(out),
+                    "XZZF_DATABASE_URL": database_url}
+        for name, value in settings.items():
             monkeypatch.setenv(name, value)
         from flows.intake import intake
 
-        intake(as_of=AS_OF, inbox=str(inbox), out=str(out), db=database_url)
-        intake(as_of=AS_OF, inbox=str(inbox), out=str(out), db=database_url)  # and a third: nothing more
+        intake(as_of=AS_OF)
+        intake(as_of=AS_OF)  # and a third: nothing more
     assert_exactly_once(out, database_url, server)

@@ -100,6 +100,7 @@ def test_receipts_on_a_full_share_are_written_and_mailed_once_when_space_is_free
 def test_a_full_output_disk_fails_the_run_before_its_commit_and_the_next_run_does_it_all(env, disk, mail):
     env.out = disk.folder / "out"
     env.out.mkdir()
+    env.use(out=env.out)
     disk.fill()
     with pytest.raises(OSError):
         env.intake(AS_OF)

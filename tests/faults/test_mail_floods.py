@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from prefect.exceptions import FailedRun
 
 from connectors.mail import SmtpMailer
 from connectors.store import Store
@@ -76,7 +77,8 @@ def test_a_server_that_is_down_is_tried_once_per_run_then_gets_each_mail_once(en
     mail.setattr(SmtpMailer, "send", counted)
     port = free_port()
     mail.setenv("XZZF_SMTP_PORT", str(port))
-    env.monthly("2026-10", AS_OF)  # nobody listens: the summary and two 回执 mails are owed
+    with pytest.raises(FailedRun, match="汇总邮件未能发送"):  # nobody listens: the summary and two 回执 mails
+        env.monthly("2026-10", AS_OF)                       # are owed, and the run says so
     assert len(tries) == 3  # one mail's XZZF_MAIL_ATTEMPTS, then the rest is left for the next run
     assert {row["status"] for row in Store(env.db).unsent_emails()} == {"unsent"}
     assert len(Store(env.db).unsent_emails()) == 3

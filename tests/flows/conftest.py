@@ -22,30 +22,50 @@ def at(day: str, time: str = "10:00") -> dt.datetime:
 
 
 class Env:
-    """An inbox, an output folder and a SQLite store for one test."""
+    """An inbox, an output folder and a SQLite store for one test, set as a deployment sets
+    them: XZZF_* in the environment."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch):
         self.inbox, self.out = root / "inbox", root / "out"
         self.inbox.mkdir()
         self.db = f"sqlite:///{root / 'xzzf.db'}"
+        self.monkeypatch = monkeypatch
+        self.use(inbox=self.inbox, out=self.out, database_url=self.db)
+
+    def use(self, **settings) -> None:
+        """Change settings for the runs that follow (None: back to the default)."""
+        for name, value in settings.items():
+            if value is None:
+                self.monkeypatch.delenv(f"XZZF_{name.upper()}", raising=False)
+            else:
+                self.monkeypatch.setenv(f"XZZF_{name.upper()}", str(value))
 
     def intake(self, as_of, **options) -> dict:
         from flows.intake import intake
 
-        path = intake(as_of=as_of, inbox=str(self.inbox), out=str(self.out), db=self.db, **options)
+        path = intake(as_of=as_of, **options)
         return json.loads(Path(path).read_text(encoding="utf-8"))
 
     def monthly(self, period, as_of, **options) -> dict:
         from flows.monthly import monthly
 
-        path = monthly(period=period, as_of=as_of, inbox=str(self.inbox), out=str(self.out),
-                       db=self.db, **options)
+        path = monthly(period=period or "", as_of=as_of, **options)
         return json.loads(Path(path).read_text(encoding="utf-8"))
+
+    def monthly_state(self, period, as_of, **options):
+        """The monthly run's final state, as the API has it."""
+        from prefect.client.orchestration import get_client
+
+        from flows.monthly import monthly
+
+        state = monthly(period=period, as_of=as_of, return_state=True, **options)
+        with get_client(sync_client=True) as client:
+            return client.read_flow_run(state.state_details.flow_run_id).state
 
 
 @pytest.fixture
-def env(tmp_path):
-    return Env(tmp_path)
+def env(tmp_path, monkeypatch):
+    return Env(tmp_path, monkeypatch)
 
 
 def by_path(report: dict) -> dict[str, dict]:

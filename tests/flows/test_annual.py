@@ -30,7 +30,11 @@ def year(tmp_path_factory, prefect_harness):
     from tests.flows.conftest import Env
 
     root = tmp_path_factory.mktemp("annual")
-    env = Env(root)
+    with pytest.MonkeyPatch.context() as settings:
+        yield made_year(Env(root, settings), root)
+
+
+def made_year(env, root):
     (root / "units.yaml").write_text(yaml.safe_dump({"units": UNITS}, allow_unicode=True), encoding="utf-8")
     registry = load_registry(root / "units.yaml")
     assignment = assign(load_catalog(), registry)
@@ -49,13 +53,12 @@ def year(tmp_path_factory, prefect_harness):
              ("ZRZY/2025-12.xlsx", zdec, at("2026-01-07"))]
     for name, (info, tables), arrived in files:
         set_mtime(write_sheets(env.inbox / name, as_sheets(info, tables)), arrived)
-    options = {"units": str(root / "units.yaml"), "db": env.db, "out": str(env.out)}
+    env.use(units=root / "units.yaml")
     from flows.intake import intake
 
-    report = json.loads(Path(intake(as_of=dt.datetime(2026, 1, 9, 12), inbox=str(env.inbox), **options))
-                        .read_text(encoding="utf-8"))
+    report = json.loads(Path(intake(as_of=dt.datetime(2026, 1, 9, 12))).read_text(encoding="utf-8"))
     assert [e["status"] for e in report["files"]] == ["accepted", "accepted", "rejected", "accepted", "accepted"]
-    return env, options, {"SFJ": [nov, dec, jan], "ZRZY": [zdec]}, late_published
+    return env, {"SFJ": [nov, dec, jan], "ZRZY": [zdec]}, late_published
 
 
 def expected(tables_by_unit, late_published):
@@ -78,15 +81,15 @@ def expected(tables_by_unit, late_published):
 def test_figures_json_matches_the_hand_count(year, monkeypatch):
     from flows.annual import annual
 
-    env, options, sent, late_published = year
+    env, sent, late_published = year
     with Server() as server:
         for name, value in (("XZZF_SMTP_HOST", "127.0.0.1"), ("XZZF_SMTP_PORT", server.port),
                             ("XZZF_SMTP_SECURITY", "none"), ("XZZF_MAIL_FROM", "xzzf@hsb.example.gov.cn"),
                             ("XZZF_SFJ_RECIPIENTS", "sfj@hsb.example.gov.cn")):
             monkeypatch.setenv(name, str(value))
-        folder = annual(year=2025, as_of=dt.date(2026, 1, 10), **options)
+        folder = annual(year=2025, as_of=dt.date(2026, 1, 10))
         first = (Path(folder) / "figures-2025.json").read_text(encoding="utf-8")
-        again = annual(year=2025, as_of=dt.date(2026, 1, 10), **options)
+        again = annual(year=2025, as_of=dt.date(2026, 1, 10))
     assert folder == again and (Path(again) / "figures-2025.json").read_text(encoding="utf-8") == first
     assert folder == again
     figures = json.loads(first)
@@ -137,7 +140,7 @@ def test_a_late_correction_after_issuing_is_listed_as_an_amendment(year, monkeyp
     from flows.annual import annual
     from flows.monthly import monthly
 
-    env, options, sent, _ = year
+    env, sent, _ = year
     corrected_info, corrected = copy.deepcopy(sent["ZRZY"][0])
     corrected["执法决定"].append({**corrected["执法决定"][0], "决定文书号": "红ZRZY补〔2025〕1号"})
     set_mtime(write_sheets(env.inbox / "ZRZY" / "2025-12-补充.xlsx", as_sheets(corrected_info, corrected)),
@@ -145,11 +148,11 @@ def test_a_late_correction_after_issuing_is_listed_as_an_amendment(year, monkeyp
     monkeypatch.setenv("XZZF_SFJ_RECIPIENTS", "sfj@hsb.example.gov.cn")
     before = json.loads((env.out / "reports" / "2025" / "figures-2025.json").read_text(encoding="utf-8"))
     old = before["district"]["indicators"]["decisions_total"]
-    monthly(period="2026-01", as_of=dt.date(2026, 2, 8), inbox=str(env.inbox), **options)
+    monthly(period="2026-01", as_of=dt.date(2026, 2, 8))
     book = openpyxl.load_workbook(env.out / "runs" / "2026-01" / "summary-2026-01.xlsx")
     amended = book["2025年度报告更正（报送后数据有变化）"]
     assert ["全区", "行政执法决定数", str(old), str(old + 1)] in [[c.value for c in r] for r in amended.iter_rows()]
-    folder = annual(year=2025, as_of=dt.date(2026, 2, 8), **options)
+    folder = annual(year=2025, as_of=dt.date(2026, 2, 8))
     sheet = openpyxl.load_workbook(next(Path(folder).glob("*工作报告-数据.xlsx")))["更正说明"]
     rows = [[c.value for c in r] for r in sheet.iter_rows()]
     assert ["自然资源局", "行政执法决定数", str(before["units"]["ZRZY"]["indicators"]["decisions_total"]),

@@ -35,6 +35,6 @@ def test_a_later_period_that_updates_a_decision_does_not_change_the_year_as_of_b
     set_mtime(update, at("2026-04-02"))
     report = env.intake(at("2026-04-05"))
     assert {f["status"] for f in report["files"]} == {"accepted"}
-    folder = Path(annual(year=2025, as_of=dt.date(2026, 1, 10), out=str(env.out), db=env.db))
+    folder = Path(annual(year=2025, as_of=dt.date(2026, 1, 10)))
     figures = json.loads((folder / "figures-2025.json").read_text(encoding="utf-8"))
     assert figures["units"]["SFJ"]["indicators"]["publication_rate"] == 0.0  # as it stood on 10 January

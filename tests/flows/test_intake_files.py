@@ -102,9 +102,10 @@ def build_inbox(env: Env):
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory, prefect_harness):
-    env = Env(tmp_path_factory.mktemp("intake"))
-    build_inbox(env)
-    return env, env.intake(AS_OF)
+    with pytest.MonkeyPatch.context() as settings:
+        env = Env(tmp_path_factory.mktemp("intake"), settings)
+        build_inbox(env)
+        yield env, env.intake(AS_OF)
 
 
 ACCEPTED = ["SFJ/月报.xlsx", "SCJG/2026/10月/deep.xlsx", "ZRZY/headers.xlsx", "NYNC/blank-rows.xlsx",

@@ -84,9 +84,9 @@ def test_the_monthly_run_reports_the_period_for_only_the_units_asked(env):
     assert report["units"] == {"SFJ": "on_time", "SCJG": "not_due"}
     assert [e["path"] for e in report["files"]] == ["SFJ/a.xlsx"]
     assert (env.out / "runs" / "2026-10" / "run-report.json").exists()
-    tables = {key: latest_artifact(key).data for key in ("units-2026-10", "submissions-2026-10")}
-    assert "SCJG" in tables["units-2026-10"] and "not_due" in tables["units-2026-10"]
-    assert "SFJ/a.xlsx" in tables["submissions-2026-10"]
+    tables = {key: json.loads(latest_artifact(key).data) for key in ("units-2026-10", "submissions-2026-10")}
+    assert [(row["单位编码"], row["状态"]) for row in tables["units-2026-10"]] == [("SFJ", "按时"), ("SCJG", "未到期")]
+    assert [row["文件"] for row in tables["submissions-2026-10"]] == ["SFJ/a.xlsx"]
 
 
 def latest_artifact(key):
@@ -115,7 +115,7 @@ elif stage == "inside-load":
     connectors.store.Store._insert_rows = staticmethod(insert_then_die)
 elif stage == "before-report":
     flows.intake_steps.write_run_report = die
-from xzzf.cli import app
+from cli import app
 app(["intake", *sys.argv[2:]])
 """
 
@@ -143,7 +143,7 @@ def test_a_run_killed_at_any_stage_leaves_no_half_loaded_submission(env, tmp_pat
 def test_a_wrong_setting_stops_the_command_naming_it(env, monkeypatch):
     from typer.testing import CliRunner
 
-    from xzzf.cli import app
+    from cli import app
 
     monkeypatch.setenv("XZZF_DUE_DAY", "35")
     result = CliRunner().invoke(app, ["intake", "--inbox", str(env.inbox), "--out", str(env.out)])
@@ -159,9 +159,10 @@ def test_a_wrong_setting_stops_the_command_naming_it(env, monkeypatch):
 def test_the_command_runs_the_flow_and_prints_the_report_path(env):
     from typer.testing import CliRunner
 
-    from xzzf.cli import app
+    from cli import app
 
     set_mtime(write_workbook(env.inbox / "SFJ" / "a.xlsx"), at("2026-11-03"))
+    env.use(inbox=None, out=None, database_url=None)  # the flags alone: the store is the default under --out
     result = CliRunner().invoke(app, ["monthly", "--period", "2026-10", "--inbox", str(env.inbox),
                                       "--out", str(env.out), "--as-of", "2026-11-04", "--only", "SFJ"])
     assert result.exit_code == 0, result.output
@@ -174,8 +175,8 @@ def test_a_defect_inside_a_run_is_not_a_user_error(env, monkeypatch):
     traceback, not exit code 2 with a message that blames the settings."""
     from typer.testing import CliRunner
 
+    from cli import app
     from flows import intake_steps
-    from xzzf.cli import app
 
     def broken(*args, **kwargs):
         raise ValueError("a bug of ours")

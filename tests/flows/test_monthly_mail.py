@@ -3,10 +3,13 @@ request, sent on the next run after the server was down, never rolling back data
 
 import datetime as dt
 import io
+import json
 
 import openpyxl
 import pytest
 import yaml
+from prefect.client.schemas.objects import StateType
+from prefect.exceptions import FailedRun
 
 from connectors.store import Store
 from tests.builders import basic_info, write_workbook
@@ -104,8 +107,13 @@ def test_a_server_that_is_down_gets_the_mail_on_the_next_run_exactly_once(mail_e
     env, monkeypatch = mail_env
     port = free_port()
     monkeypatch.setenv("XZZF_SMTP_PORT", str(port))
-    report = env.monthly("2026-10", AFTER_DUE)  # nobody listens on the port
+    state = env.monthly_state("2026-10", AFTER_DUE)  # nobody listens on the port
+    # Not green: the administrator sees the run among the failed ones, and why.
+    assert (state.type, state.name) == (StateType.FAILED, "邮件未发送")
+    assert state.message.startswith("2026-10 汇总邮件未能发送：") and "Connection refused" in state.message
+    assert "数据已保存" in state.message and "下次运行时自动重发" in state.message
     assert Store(env.db).email("summary/2026-10")["status"] == "unsent"
+    report = json.loads((env.out / "runs" / "2026-10" / "run-report.json").read_text(encoding="utf-8"))
     assert {e["status"] for e in report["files"]} == {"accepted", "rejected"}  # data kept
     with Server(port=port) as server:
         env.intake(AFTER_DUE)
@@ -121,7 +129,8 @@ def test_a_refused_login_names_the_setting_and_keeps_the_data(mail_env, tmp_path
                             ("XZZF_SMTP_USER", USER), ("XZZF_SMTP_PASSWORD", PASSWORD + "x"),
                             ("XZZF_SMTP_CA_FILE", server.cert)):
             monkeypatch.setenv(name, str(value))
-        env.monthly("2026-10", AFTER_DUE)
+        with pytest.raises(FailedRun, match="汇总邮件未能发送"):  # the command's exit code 4
+            env.monthly("2026-10", AFTER_DUE)
         owed = Store(env.db).unsent_emails()  # the summary and ZRZY's 回执
         assert len(owed) == 2
         [tried] = [row for row in owed if row["attempts"]]  # the rest waits: the first failure ends sending

@@ -16,9 +16,8 @@ def test_a_bad_parameter_fails_at_once_naming_it(env, call, parameter):
     from flows.monthly import monthly
     from flows.templates import templates
 
-    runs = {"monthly": lambda: monthly(period="2025-13", inbox=str(env.inbox), out=str(env.out), db=env.db),
-            "annual": lambda: annual(year=1900, out=str(env.out), db=env.db),
-            "templates": lambda: templates(period="2025-13", out=str(env.out), db=env.db)}
+    runs = {"monthly": lambda: monthly(period="2025-13"), "annual": lambda: annual(year=1900),
+            "templates": lambda: templates(period="2025-13")}
     with pytest.raises(ParameterTypeError, match=parameter):
         runs[call]()
     assert not (env.inbox.parent / "xzzf.db").exists()  # the store was never opened

@@ -5,6 +5,7 @@ lets go of it when the holder dies, even by kill -9. Two real processes, both st
 
 import datetime as dt
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -12,6 +13,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -67,8 +69,10 @@ def probe(database: str) -> subprocess.CompletedProcess:
 def intake(tmp_path: Path, database: str, **options) -> dict:
     from flows.intake import intake as flow
 
-    path = flow(as_of=at("2026-11-06"), inbox=str(tmp_path / "inbox"), out=str(tmp_path / "out"), db=database,
-                **options)
+    settings = {"XZZF_INBOX": str(tmp_path / "inbox"), "XZZF_OUT": str(tmp_path / "out"),
+                "XZZF_DATABASE_URL": database}
+    with mock.patch.dict(os.environ, settings):
+        path = flow(as_of=at("2026-11-06"), **options)
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 

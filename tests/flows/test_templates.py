@@ -45,7 +45,8 @@ def made(env, tmp_path):
     report = env.intake(dt.date(2026, 11, 6))
     assert {e["status"] for e in report["files"]} == {"accepted"}
     out = tmp_path / "templates"
-    templates(period="2026-11", out=str(out), only_units=list(UNITS), db=env.db)
+    env.use(templates=out)
+    templates(period="2026-11", only_units=list(UNITS))
     return {code: next((out / code).glob("*.xlsx")) for code in UNITS}
 
 
@@ -94,7 +95,7 @@ def test_a_filled_template_is_accepted_with_no_error_and_no_warning(made, env):
 def test_the_command_writes_templates_for_every_reporting_unit(env, tmp_path):
     from typer.testing import CliRunner
 
-    from xzzf.cli import app
+    from cli import app
 
     out = tmp_path / "t"
     result = CliRunner().invoke(app, ["templates", "--period", "2026-11", "--out", str(out), "--db", env.db])

@@ -1,4 +1,7 @@
-"""The `xzzf` command: runs the flows locally (Prefect's ephemeral API, no server needed)."""
+"""The `xzzf` command: runs the flows locally (Prefect's ephemeral API, no server needed).
+
+The top of the house: it imports flows/ and connectors/, which import the domain (xzzf/).
+Its flags are settings (XZZF_*), put in the environment where the flows read them."""
 
 from __future__ import annotations
 
@@ -38,12 +41,20 @@ def _refuse(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _settings(**flags):
-    """Settings with the flags on top; a wrong one ends the command (exit code 2)."""
+def _use(**flags) -> None:
+    """The flags given, as the settings they override: a flow takes where it runs from the
+    environment (a deployed run from the deployment's), never from its parameters."""
+    for name, value in flags.items():
+        if value is not None:
+            os.environ[f"XZZF_{name.upper()}"] = str(value)
+
+
+def _settings():
+    """The settings, flags included; a wrong one ends the command (exit code 2)."""
     from xzzf.settings import SettingsError, load_settings
 
     try:
-        return load_settings(**flags)
+        return load_settings()
     except SettingsError as error:
         _refuse(str(error))
 
@@ -70,16 +81,14 @@ def _hold(store, settings, command: str):
         _refuse(str(error), code=3)
 
 
-def _check(*, inbox: Path | None = None, units: Path | None = None, db: str | None = None,
-           out: Path | None = None, only: list[str] | None = None, needs_inbox: bool = False,
-           writer: str | None = None) -> None:
+def _check(*, only: list[str] | None = None, needs_inbox: bool = False, writer: str | None = None) -> None:
     """What the flow's prepare() needs, checked before Prefect starts: a wrong value ends here
     as one line naming it, instead of a flow-run traceback, and before any file is read. A
     command that writes (`writer`, its name) first waits here for a run that holds the store."""
     from connectors.inbox import Inbox as InboxFolder
     from xzzf.units import RegistryError, load_registry
 
-    settings = _settings(inbox=inbox, units=units, database_url=db, out=out)
+    settings = _settings()
     try:
         registry = load_registry(settings.units)
     except RegistryError as error:
@@ -103,7 +112,11 @@ def _check(*, inbox: Path | None = None, units: Path | None = None, db: str | No
 def _run(call):
     """Run a flow on a temporary Prefect server tied to this command. A wrong setting the flow
     still meets (changed since the checks) exits with code 2, a run that took the store since
-    the checks with code 3; anything else is a defect: its traceback and exit code 1."""
+    the checks with code 3, a run that did its work but could not send its own mail with
+    code 4 (its message says the data are safe); anything else is a defect: its traceback
+    and exit code 1."""
+    from prefect.exceptions import FailedRun
+
     from connectors.store_lock import StoreBusy
     from flows.runtime import start_local_server
     from xzzf.settings import SettingsError
@@ -116,6 +129,8 @@ def _run(call):
         _refuse(str(error))
     except StoreBusy as error:
         _refuse(str(error), code=3)
+    except FailedRun as error:  # a state the flow chose to end in, with its reason
+        _refuse(str(error), code=4)
     typer.echo(result)
 
 
@@ -165,20 +180,17 @@ def _codes(only: str | None) -> list[str] | None:
     return [code.strip() for code in only.split(",") if code.strip()] if only else None
 
 
-def _s(path: Path | None) -> str | None:
-    return str(path) if path is not None else None
-
-
 @app.command()
 def intake(inbox: Inbox = None, units: Units = None, db: Db = None, out: Out = None,
            as_of: AsOf = None, dry_run: DryRun = False) -> None:
     """收取：扫描收件文件夹，读取、校验并入库新文件，写出运行报告。"""
     moment = _as_of(as_of, records=not dry_run)
-    _check(inbox=inbox, units=units, db=db, out=out, needs_inbox=True, writer=None if dry_run else "intake")
+    _use(inbox=inbox, units=units, database_url=db, out=out)
+    _check(needs_inbox=True, writer=None if dry_run else "intake")
     _local_prefect()
     from flows.intake import intake as flow
 
-    _run(lambda: flow(as_of=moment, dry_run=dry_run, inbox=_s(inbox), units=_s(units), db=db, out=_s(out)))
+    _run(lambda: flow(as_of=moment, dry_run=dry_run))
 
 
 @app.command()
@@ -192,13 +204,12 @@ def monthly(
 ) -> None:
     """月度收集：收取新文件，并给出该期间各单位的报送状态。"""
     period, moment, codes = _period(period), _as_of(as_of, date_only=True, records=not dry_run), _codes(only)
-    _check(inbox=inbox, units=units, db=db, out=out, only=codes, needs_inbox=True,
-           writer=None if dry_run else "monthly")
+    _use(inbox=inbox, units=units, database_url=db, out=out)
+    _check(only=codes, needs_inbox=True, writer=None if dry_run else "monthly")
     _local_prefect()
     from flows.monthly import monthly as flow
 
-    _run(lambda: flow(period=period, as_of=moment, only_units=codes, dry_run=dry_run, resend=resend,
-                      inbox=_s(inbox), units=_s(units), db=db, out=_s(out)))
+    _run(lambda: flow(period=period, as_of=moment, only_units=codes or [], dry_run=dry_run, resend=resend))
 
 
 @app.command()
@@ -220,26 +231,39 @@ def templates(
 ) -> None:
     """模板：为每个报送单位生成该期间的月报模板（预填上月人员、未办结投诉和任务进展）。"""
     period, codes = _period(period), _codes(only)
-    _check(units=units, db=db, only=codes)
+    _use(units=units, database_url=db, templates=out)
+    _check(only=codes)
     _local_prefect()
     from flows.templates import templates as flow
 
-    _run(lambda: flow(period=period, out=str(out), only_units=codes, units=_s(units), db=db))
+    _run(lambda: flow(period=period, only_units=codes or []))
 
 
 @app.command()
 def annual(
     year: Annotated[str, typer.Option("--year", metavar="YYYY", help="报告年度")],
     as_of: AsOf = None, units: Units = None, db: Db = None, out: Out = None,
+    preview: Annotated[bool, typer.Option(
+        "--preview", help="年度尚未结束时生成预览文件（标为“预览”，不记为已报送，不发送）")] = False,
     resend: Annotated[bool, typer.Option("--resend", help="重新发送已发送过的邮件")] = False,
 ) -> None:
     """年度报告：计算该年度指标，生成报告工作簿、Word 草稿、figures-<Y>.json 和公开数据，并发送给司法局。"""
     number, moment = _year(year), _as_of(as_of, date_only=True)
-    _check(units=units, db=db, out=out, writer="annual")
+    if not preview:  # a year not ended yet: refused here, before anything is opened, as the flow would
+        from flows.annual_steps import refuse_unfinished
+        from xzzf.periods import as_of_time
+        from xzzf.settings import SettingsError
+
+        try:
+            refuse_unfinished(number, as_of_time(moment, dt.datetime.now(dt.UTC)), preview="--preview")
+        except SettingsError as error:
+            _refuse(str(error))
+    _use(units=units, database_url=db, out=out)
+    _check(writer="annual")
     _local_prefect()
     from flows.annual import annual as flow
 
-    _run(lambda: flow(year=number, as_of=moment, resend=resend, units=_s(units), db=db, out=_s(out)))
+    _run(lambda: flow(year=number, as_of=moment, preview=preview, resend=resend))
 
 
 @app.command("repair-scans")
@@ -247,7 +271,8 @@ def repair_scans(db: Db = None, out: Out = None) -> None:
     """修复：把晚于今天的扫描记录改回合理的时间，重算被它推迟的文件收到时间，并重新确定有效文件。"""
     from flows.setup import latest_as_of
 
-    settings = _settings(database_url=db, out=out)
+    _use(database_url=db, out=out)
+    settings = _settings()
     store = _store(settings)
     with _hold(store, settings, "repair-scans"):
         store.migrate()

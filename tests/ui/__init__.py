@@ -1,0 +1,1 @@
+"""The Prefect UI driven by a real browser (headless Chromium through Playwright)."""
