@@ -1,26 +1,30 @@
-"""Writing the annual report: the workbook (with native charts and 未达标 cells marked), the
-public data file, and the Word draft laid out like an official document; a preview's each
-marked as one. Copying them to the share staff PCs open."""
+"""Writing the annual report: the workbook (with native charts and 未达标 cells marked) and the
+public data file, a preview's each marked as one (the Word draft is connectors.draft_writer's).
+Copying the report's files to the share staff PCs open."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
-import docx
 import openpyxl
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Font, PatternFill
+from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RichTextProperties
+from openpyxl.worksheet.pagebreak import Break
 
 from connectors.files import write_bytes
-from connectors.xlsx_writer import keep_as_text
-from xzzf.annual_report import UNIT_KEYS, Sheet
+from connectors.xlsx_writer import HEADER_ROW, write_table
+from xzzf.figures import NAMES
+from xzzf.tables import Sheet
+from xzzf.vocabulary import DecisionCategory
 
-_FAILING = PatternFill("solid", fgColor="FFC7CE")
-_HEADER = Font(bold=True)
-_NOTICE = RGBColor(0xC0, 0x00, 0x00)
+# Chart sizes (cm) for A4 portrait one page wide: the category chart fits under the 总体情况
+# table on the first page; a unit chart takes a page, tall enough for 25 or so units' names.
+_CHART_CM, _CATEGORY_CHART_CM, _UNIT_CHART_CM = 18, 7, 18
+_LABEL_PT = 800  # category names at 8 pt (hundredths of a point): 25 units' names one under another
+_ROW_CM = 15 / 72 * 2.54  # a row of the default 15 pt, to place charts by rows
 PREVIEW_TAB = "（预览）"
 
 
@@ -39,98 +43,78 @@ def write_workbook(path: Path, sheets: list[Sheet], notice: str | None = None) -
     for sheet in sheets:
         ws = tabs[sheet.title] = book.create_sheet()
         _tab(ws, sheet.title, notice)
-        for row in sheet.rows:
-            ws.append(row)
-        keep_as_text(ws)
-        for cell in ws[1]:
-            cell.font = _HEADER
-        for row, column in sheet.marked:
-            ws.cell(row=row, column=column).fill = _FAILING
-        ws.freeze_panes = "A2"
-        for index in range(1, ws.max_column + 1):
-            ws.column_dimensions[ws.cell(row=1, column=index).column_letter].width = 14
-    units = tabs["分单位指标"]
-    for index, key in enumerate(UNIT_KEYS, start=3):
-        if key.endswith(("_rate", "_ratio")):
-            for (cell,) in units.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = "0.0%"
+        write_table(ws, sheet)
     _charts(tabs)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
 
 
-def _bar(title: str, categories: Reference, values: Reference, *, rows: bool = False) -> BarChart:
+def _bar(title: str, categories: Reference, values: Reference, axes: tuple[str, str], height: float, *,
+         rate: bool = False, by_row: bool = False) -> BarChart:
+    """Horizontal bars, one per category named on the left in the sheet's order, both axes shown
+    and titled (`axes`: categories, values). A rate's axis is always 0–100 %: two units' bars,
+    or two years' charts, compare by eye; a count's bars carry their number."""
     chart = BarChart()
-    chart.title, chart.legend, chart.width, chart.height = title, None, 24, 9
-    chart.add_data(values, from_rows=rows, titles_from_data=False)
+    chart.type, chart.gapWidth = "bar", 40
+    chart.title, chart.legend, chart.width, chart.height = title, None, _CHART_CM, height
+    chart.add_data(values, from_rows=by_row, titles_from_data=False)
     chart.set_categories(categories)
+    chart.x_axis.title, chart.y_axis.title = axes
+    chart.x_axis.title.tx.rich.bodyPr = RichTextProperties(vert="wordArtVert")  # 单位 upright, read downwards
+    # openpyxl writes no <c:delete> for an axis unless told, and Excel and WPS then hide it.
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.x_axis.scaling.orientation = "maxMin"  # the first category on top, as in the sheet
+    chart.y_axis.axPos, chart.y_axis.crosses = "b", "max"  # which puts the value axis under the bars, not above
+    chart.x_axis.tickLblSkip = 1  # every name, never every other one
+    chart.x_axis.txPr = RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=CharacterProperties(sz=_LABEL_PT)),
+                                              endParaRPr=CharacterProperties())])
+    if rate:
+        chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 1
+        chart.y_axis.number_format = "0%"
+    else:
+        chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False)
     return chart
 
 
 def _charts(tabs: dict) -> None:
-    """Native charts: 公开率 by unit, decisions by category, on-time reporting by unit. `tabs`:
-    each sheet by its own title (a preview's tab names differ)."""
-    units, public, overview = tabs["分单位指标"], tabs["公开数据"], tabs["总体情况"]
-    last = units.max_row
-    names = Reference(units, min_col=2, min_row=2, max_row=last)
+    """Native charts on 总体情况, under its table: the district's decisions by category on the
+    first page, then 公开率 and 按时报送率 by unit. The unit charts read 公开数据 and 报送情况,
+    which list only the units that report: one that does not would be a gap. `tabs`: each sheet
+    by its own title (a preview's tab names differ)."""
+    overview, public, reporting = tabs["总体情况"], tabs["公开数据"], tabs["报送情况"]
+    categories = Reference(public, min_col=2, max_col=1 + len(DecisionCategory), min_row=HEADER_ROW)
+    district = Reference(public, min_col=2, max_col=1 + len(DecisionCategory), min_row=HEADER_ROW + 1)
+    charts = [_bar("全区行政执法决定分类", categories, district, ("执法类别", "决定数"), _CATEGORY_CHART_CM,
+                   by_row=True),
+              _by_unit("各单位行政执法决定公开率", public, HEADER_ROW + 2, NAMES["publication_rate"]),
+              _by_unit("各单位按时报送率", reporting, HEADER_ROW + 1, NAMES["submission_timeliness_rate"])]
+    row = overview.max_row + 2
+    for number, chart in enumerate(charts):
+        if number:  # a page of its own: no page's end cuts a chart
+            overview.row_breaks.append(Break(id=row))  # after `row`
+            row += 2  # a row clear of the break, whose line the chart's frame would show on both pages
+        overview.add_chart(chart, f"A{row}")
+        row += math.ceil(chart.height / _ROW_CM) + 1
 
-    def column_of(key: str) -> int:
-        return 3 + UNIT_KEYS.index(key)
 
-    publication = Reference(units, min_col=column_of("publication_rate"), min_row=2, max_row=last)
-    timeliness = Reference(units, min_col=column_of("submission_timeliness_rate"), min_row=2, max_row=last)
-    categories = Reference(public, min_col=2, max_col=8, min_row=1)
-    district = Reference(public, min_col=2, max_col=8, min_row=2)
-    overview.add_chart(_bar("各单位行政执法决定公开率", names, publication), "G2")
-    overview.add_chart(_bar("全区行政执法决定分类", categories, district, rows=True), "G22")
-    overview.add_chart(_bar("各单位按时报送率", names, timeliness), "G42")
+def _by_unit(title: str, sheet, first_row: int, header: str) -> BarChart:
+    """The rate under `header` of each unit listed on `sheet` from `first_row` down."""
+    column = next(cell.column for cell in sheet[HEADER_ROW] if cell.value == header)
+    last_row = max(sheet.max_row, first_row)
+    return _bar(title, Reference(sheet, min_col=1, min_row=first_row, max_row=last_row),
+                Reference(sheet, min_col=column, min_row=first_row, max_row=last_row), ("单位", header),
+                _UNIT_CHART_CM, rate=True)
 
 
 def write_public_data(path: Path, sheet: Sheet, notice: str | None = None) -> Path:
     book = openpyxl.Workbook()
     ws = book.active
     _tab(ws, sheet.title, notice)
-    for row in sheet.rows:
-        ws.append(row)
-    keep_as_text(ws)
+    write_table(ws, sheet)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
-
-
-def write_draft(path: Path, title: str, sections: list[tuple[str, list[str]]], notice: str | None = None) -> Path:
-    """Centred 小标宋/黑体-style title, 黑体 section headings 一、二、三、四、, 仿宋 body. A
-    preview (`notice`) says so in red under the title and at the top of every page: a
-    printed page must not pass for the report."""
-    document = docx.Document()
-    heading = document.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(heading, title, "方正小标宋简体", 22, bold=True)
-    if notice:
-        marked = document.add_paragraph()
-        marked.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(marked, notice, "黑体", 14, bold=True).font.color.rgb = _NOTICE
-        page_top = document.sections[0].header.paragraphs[0]
-        page_top.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(page_top, notice, "黑体", 10).font.color.rgb = _NOTICE
-    for section, paragraphs in sections:
-        _run(document.add_paragraph(), section, "黑体", 16)
-        for text in paragraphs:
-            paragraph = document.add_paragraph()
-            paragraph.paragraph_format.first_line_indent = Pt(32)
-            _run(paragraph, text, "仿宋_GB2312", 16)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    document.save(path)
-    return path
-
-
-def _run(paragraph, text: str, east_asian_font: str, size: int, bold: bool = False):
-    run = paragraph.add_run(text)
-    run.font.size, run.font.bold = Pt(size), bold
-    run.font.name = "Times New Roman"  # Latin fallback; Word falls back for a missing CJK font too
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), east_asian_font)
-    return run
 
 
 def copy_to(files: dict[str, Path], folder: Path) -> dict[str, Path]:

@@ -22,14 +22,14 @@ from xzzf.vocabulary import MailStatus
 
 
 @task(cache_policy=NO_CACHE)
-def compute_figures(run: Run, year: int) -> tuple[dict, dict | None]:
+def compute_figures(run: Run, year: int) -> tuple[dict, dict | None, dict[str, list[dict]]]:
     return annual_steps.reports(run, year)
 
 
 @task(cache_policy=NO_CACHE)
-def write_report(run: Run, year: int, report: dict, previous: dict | None, changes: list[list],
-                 preview: bool) -> dict:
-    files = annual_steps.write_files(run, year, report, previous, changes, preview)
+def write_report(run: Run, year: int, report: dict, previous: dict | None, rows: dict[str, list[dict]],
+                 changes: list[list], preview: bool) -> dict:
+    files = annual_steps.write_files(run, year, report, previous, rows, changes, preview)
     if not preview:  # a preview is never the issued report, nor what a later one amends
         annual_steps.record_issued(run, year, report, files, changes)
     return files
@@ -71,9 +71,9 @@ def annual(year: Year = YEAR, as_of: AsOf = AS_OF, preview: bool = PREVIEW, rese
         annual_steps.refuse_unfinished(year, as_of_time(as_of, dt.datetime.now(dt.UTC)))
     with prepare(as_of=as_of, needs_inbox=False) as run:
         year = year_or_default(year, run.as_of)  # the year before the as-of date: always ended
-        report, previous = compute_figures(quote(run), year)
+        report, previous, rows = compute_figures(quote(run), year)
         changes = [] if preview else annual_steps.changes_since_issued(run, year, report)
-        files = write_report(quote(run), year, quote(report), quote(previous), quote(changes), preview)
+        files = write_report(quote(run), year, quote(report), quote(previous), quote(rows), quote(changes), preview)
         shared, share_error = share_report(quote(run), year, quote(files), preview)
         show_report(quote(run), year, quote(report), quote(files), quote(shared), share_error, preview)
         if preview:

@@ -8,16 +8,19 @@ import datetime as dt
 import hashlib
 import json
 import re
+from dataclasses import replace
 from html import escape
 from pathlib import Path
 
+from connectors.draft_writer import write_draft
 from connectors.mail import Email
-from connectors.report_writer import copy_to, write_draft, write_public_data, write_workbook
+from connectors.report_writer import copy_to, write_public_data, write_workbook
 from flows.setup import Run
-from flows.summary_steps import year_figures
+from flows.summary_steps import in_force_rows, year_figures
 from xzzf.annual import figures_json
-from xzzf.annual_report import Sheet, amendments, draft_sections, public_data, workbook_sheets
+from xzzf.annual_report import amendments, public_data, workbook_sheets
 from xzzf.catalog import assign, load_catalog
+from xzzf.draft import annual_draft
 from xzzf.figures import NAMES, TARGETS, judged, shown, target_text
 from xzzf.intake import as_of_view
 from xzzf.periods import BEIJING
@@ -47,11 +50,14 @@ def preview_notice(report: dict) -> str:
             "（未记为已报送，未发送）")
 
 
-def reports(run: Run, year: int) -> tuple[dict, dict | None]:
-    """The year's figures, and the year before's where it has data."""
-    report, previous = year_figures(run, as_of_view(run.store.facts(), run.as_of), year, year - 1)
+def reports(run: Run, year: int) -> tuple[dict, dict | None, dict[str, list[dict]]]:
+    """The year's figures, the year before's where it has data, and the rows in force they come
+    from (the draft tells what the units did and said from them)."""
+    view = as_of_view(run.store.facts(), run.as_of)
+    rows = in_force_rows(run, view)
+    report, previous = year_figures(run, view, rows, year, year - 1)
     before = previous["district"]["indicators"]
-    return report, previous if before["staff_enforcement"] or before["decisions_total"] else None
+    return report, previous if before["staff_enforcement"] or before["decisions_total"] else None, rows
 
 
 def changes_since_issued(run: Run, year: int, report: dict) -> list[list]:
@@ -74,8 +80,8 @@ def report_folder(root: Path, year: int, preview: bool) -> Path:
     return root / str(year) / PREVIEW if preview else root / str(year)
 
 
-def write_files(run: Run, year: int, report: dict, previous: dict | None, changes: list[list],
-                preview: bool = False) -> dict[str, Path]:
+def write_files(run: Run, year: int, report: dict, previous: dict | None, rows: dict[str, list[dict]],
+                changes: list[list], preview: bool = False) -> dict[str, Path]:
     """The four files; a preview's names, titles and sheets say 预览 (a file copied or sent on
     elsewhere still says what it is)."""
     folder = report_folder(run.settings.out / "reports", year, preview)
@@ -86,15 +92,14 @@ def write_files(run: Run, year: int, report: dict, previous: dict | None, change
     figures_file = folder / f"figures-{year}{suffix}.json"
     folder.mkdir(parents=True, exist_ok=True)
     figures_file.write_text(json.dumps(figures_json(report), ensure_ascii=False, indent=1), encoding="utf-8")
-    sheets = workbook_sheets(report, previous, tasks, assignment, assignment.unassigned)
-    if changes:
-        sheets.append(Sheet("更正说明", changes))
-    title, sections = draft_sections(report, DISTRICT)
-    title += mark
+    sheets = workbook_sheets(report, previous, tasks, assignment, assignment.unassigned, changes)
+    draft = annual_draft(report, previous, rows, tasks, district=DISTRICT, addressee=run.settings.report_addressee,
+                         issuer=run.settings.issuer)
+    draft = replace(draft, title=draft.title + mark)
     return {
         "figures": figures_file,
         "workbook": write_workbook(folder / f"{year}年度行政执法工作报告{mark}-数据.xlsx", sheets, notice),
-        "draft": write_draft(folder / f"{title}（草稿）.docx", title, sections, notice),
+        "draft": write_draft(folder / f"{draft.title}（草稿）.docx", draft, run.as_of, notice),
         "public": write_public_data(folder / f"公开数据-{year}{suffix}.xlsx", public_data(report), notice),
     }
 
@@ -117,7 +122,7 @@ def as_email(run: Run, year: int, report: dict, files: dict[str, Path], changes:
     subject = f"【年度报告】{DISTRICT}{year}年度行政执法工作报告（截至 {report['as_of']}）"
     failing = "、".join(NAMES[key] for key in district["failing"]) or "无"
     text = (f"{subject}\n附件：工作报告草稿（Word）、数据工作簿、公开数据。\n全区未达标指标：{failing}\n"
-            "四、下一步工作为待填写的占位内容。")
+            "四、下一步工作列出了针对存在问题的工作要点，标有【待完善】，请补充后使用。")
     if changes:
         text += "\n自上次报送以来数据有更正，以下指标发生变化：\n" + "\n".join(
             f"{scope} {name}：{old} → {new}" for scope, name, old, new in changes[1:])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from connectors.mail import Email
-from connectors.xlsx_writer import write_sheets
+from connectors.xlsx_writer import write_tables
 from flows import intake_steps
 from flows.setup import Run
 from xzzf.annual import annual_figures, figures_json
@@ -34,21 +34,25 @@ def build(run: Run, period: str) -> tuple[Summary, Path]:
     year = int(period[:4])
     issued = {y: run.store.latest_issued(y) for y in (year - 1, year)}
     years = [year, *([year - 1] if issued[year - 1] else [])]
-    figures = dict(zip(years, year_figures(run, view, *years), strict=True))
+    figures = dict(zip(years, year_figures(run, view, in_force_rows(run, view), *years), strict=True))
     amended = {}
     for y, was in issued.items():
         if was and (changes := amendments(was["figures"], figures_json(figures[y]))):
             amended[f"{y}年度报告更正（报送后数据有变化）"] = changes
     report = figures[year]
     summary = build_summary(period, run.as_of.date(), run.registry, statuses, reasons, deadlines, report, amended)
-    workbook = write_sheets(run.runs_dir(period) / f"summary-{period}.xlsx", summary.tables.items())
+    workbook = write_tables(run.runs_dir(period) / f"summary-{period}.xlsx", summary.sheets)
     return summary, workbook
 
 
-def year_figures(run: Run, view: list[SubmissionFact], *years: int) -> list[dict]:
-    """Each year's figures as of the run (from the store's as-of view), from one read of the store."""
+def in_force_rows(run: Run, view: list[SubmissionFact]) -> dict[str, list[dict]]:
+    """Every sheet's rows of the submissions in force in the store's as-of view."""
     ids = in_force(view)
-    rows = {sheet.name: run.store.rows(sheet.name, ids) for sheet in SHEETS}
+    return {sheet.name: run.store.rows(sheet.name, ids) for sheet in SHEETS}
+
+
+def year_figures(run: Run, view: list[SubmissionFact], rows: dict[str, list[dict]], *years: int) -> list[dict]:
+    """Each year's figures as of the run, from the rows in force (one read of the store for all)."""
     tasks, arrivals = load_catalog(), first_accepted(view)
     assignment, rule = assign(tasks, run.registry), Timeliness(run.settings.due_day, run.settings.calendar())
     return [annual_figures(year, run.as_of, run.registry, assignment, tasks, rows, arrivals, rule) for year in years]

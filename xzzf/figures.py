@@ -13,6 +13,7 @@ from xzzf.catalog import task_label
 from xzzf.intake import on_time
 from xzzf.periods import due_day, end_of_day, period_end
 from xzzf.schema import QUALIFYING_TRAINING
+from xzzf.tables import Number
 from xzzf.vocabulary import DecisionCategory, Publication, UnitStatus
 from xzzf.workdays import WorkCalendar
 
@@ -86,6 +87,28 @@ def target_text(key: str) -> str:
     comparison, threshold, _ = TARGETS[key]
     value = f"{threshold:.0%}" if key.endswith(("_rate", "_ratio")) else str(threshold)
     return ("≥ " if comparison == ">=" else "≤ ") + value
+
+
+def number_format(key: str) -> str:
+    """How a figure's number reads in a workbook, as shown() writes it in text."""
+    if key.endswith(("_rate", "_ratio")):
+        return "0.0%"
+    return {"fines_total": "#,##0.00", "training_hours_per_capita": "0.0"}.get(key, "0")
+
+
+def numeric(key: str, value) -> int | float | Decimal | None:
+    """A figure's value as a number (money is kept as a decimal string in the figures), or None
+    when it is not one: null, a list, an object."""
+    if key == "fines_total" and value is not None:
+        return Decimal(value)
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def as_cell(key: str, value):
+    """A figure as a workbook cell: a Number; null stays the text 不适用 and a list or an object
+    its text, since neither is one number."""
+    number = numeric(key, value)
+    return shown(key, value) if number is None else Number(number, number_format(key), shown(key, value))
 
 
 def misses(key: str, value) -> bool:

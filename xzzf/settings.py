@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     mail_attempts: int = Field(3, ge=1, le=10)
     mail_backoff_s: float = Field(5, ge=0)  # doubled after each failed attempt
     sfj_recipients: Annotated[list[str], NoDecode] = []
+    # The annual report's Word draft: its 主送机关 and the 发文机关署名 that signs it.
+    report_addressee: str = Field("区委全面依法治区委员会办公室", min_length=1)
+    issuer: str = Field("吴忠市红寺堡区司法局", min_length=1)
     # Hostile-file limits (issue: a 1 MB zip can hold 1 GiB of XML).
     max_unzipped_mb: int = Field(50, ge=1)
     max_zip_ratio: float = Field(100, gt=1)
@@ -109,6 +112,7 @@ _REASONS = {
     "float_parsing": "应为数字",
     "bool_parsing": "应为 true 或 false",
     "string_pattern_mismatch": "应符合格式 {pattern}",
+    "string_too_short": "不能为空",
     "date_parsing": "应为日期 YYYY-MM-DD",
     "date_from_datetime_parsing": "应为日期 YYYY-MM-DD",
     "date_from_datetime_inexact": "应为日期 YYYY-MM-DD，不带时间",

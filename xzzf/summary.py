@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from html import escape
 
 from xzzf.catalog import Assignment, Task
-from xzzf.figures import NAMES, TARGETS, judged, shown, target_text
+from xzzf.figures import NAMES, TARGETS, as_cell, judged, shown, target_text
+from xzzf.tables import Sheet, captioned
 from xzzf.units import Registry
 from xzzf.vocabulary import UnitStatus
 
@@ -18,7 +19,7 @@ HORIZON_DAYS = 60
 @dataclass(frozen=True)
 class Summary:
     subject: str
-    tables: dict[str, list[list]]  # table title → rows, the first row the header
+    sheets: list[Sheet]  # the tables, as the mail shows them and the attached workbook holds them
     html: str
     text: str
 
@@ -49,7 +50,7 @@ def figure_rows(report: dict, as_of: dt.date) -> list[list]:
             continue
         failing = [u["name"] for u in report["units"].values() if key in u["failing"]]
         verdict = "、".join(failing) if judged(key, year, as_of) else "（进度，截止后评判）" if key in TARGETS else ""
-        rows.append([NAMES[key], shown(key, value), target_text(key), verdict])
+        rows.append([NAMES[key], as_cell(key, value), target_text(key), verdict])
     return rows
 
 
@@ -73,17 +74,18 @@ def build_summary(period: str, as_of: dt.date, registry: Registry, statuses: dic
     overview = "，".join(f"{text} {n} 个" for text, n in counts.items() if n)
     tables = {"报送情况": units, f"{report['year']}年累计指标": figure_rows(report, as_of),
               "逾期任务": overdue_rows(report), "近期截止事项": deadlines, **amended}
+    sheets = [captioned(f"{period} 行政执法月报汇总", as_of.isoformat(), title, rows) for title, rows in tables.items()]
     subject = f"【行政执法月报】{period} 报送情况汇总（截至 {as_of.isoformat()}）"
     html = "".join([
         f"<h2>{escape(subject)}</h2>",
         f"<p>{escape(registry_size(statuses))}：{escape(overview)}。</p>",
-        *(f"<h3>{escape(title)}</h3>{_html_table(rows)}" for title, rows in tables.items()),
+        *(f"<h3>{escape(sheet.title)}</h3>{_html_table(sheet.rows)}" for sheet in sheets),
         "<p>附件为同样内容的 Excel 表格。本邮件由 xzzf 自动发送。</p>",
     ])
     text = "\n".join([subject, f"{registry_size(statuses)}：{overview}。", "",
-                      *(f"{title}\n" + "\n".join("\t".join(_cell(c) for c in row) for row in rows) + "\n"
-                        for title, rows in tables.items())])
-    return Summary(subject, tables, html, text)
+                      *(f"{sheet.title}\n" + "\n".join("\t".join(_cell(c) for c in row) for row in sheet.rows) + "\n"
+                        for sheet in sheets)])
+    return Summary(subject, sheets, html, text)
 
 
 def registry_size(statuses: dict[str, str]) -> str:

@@ -67,15 +67,15 @@ def main() -> None:
             run = Run(settings, load_registry(registry_file), store, Inbox(root), Archive(root / "a"),
                       as_of, False, as_of)
             began = time.perf_counter()
-            report, previous = annual_steps.reports(run, YEAR)
+            report, previous, rows = annual_steps.reports(run, YEAR)
             figures = time.perf_counter() - began
             began = time.perf_counter()
-            annual_steps.write_files(run, YEAR, report, previous, [])
+            annual_steps.write_files(run, YEAR, report, previous, rows, [])
             files = time.perf_counter() - began
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            rows = sum(len(store.rows(name)) for name in ("roster", "trainings", "decisions", "task_progress"))
+            counted = sum(len(rows[name]) for name in ("roster", "trainings", "decisions", "task_progress"))
             print(f"figures {figures:6.2f}s  files {files:6.2f}s  | work {figures + files:6.2f}s  "
-                  f"rows (main tables) {rows:,}  peak memory {peak:,.0f} MB (whole process)")
+                  f"rows (main tables) {counted:,}  peak memory {peak:,.0f} MB (whole process)")
 
 
 if __name__ == "__main__":

@@ -71,7 +71,7 @@ def test_the_summary_goes_out_once_with_its_tables_and_is_resent_on_request(mail
     assert attachment.get_filename() == "summary-2026-10.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(attachment.get_content()))
     assert book.sheetnames == ["报送情况", "2026年累计指标", "逾期任务", "近期截止事项"]
-    rows = {r[0]: r for r in book["报送情况"].iter_rows(min_row=2, values_only=True)}
+    rows = {r[0]: r for r in book["报送情况"].iter_rows(min_row=3, values_only=True)}  # under the title and header
     assert rows["LQX"][2] == "未报送" and rows["ZRZY"][2] == "退回" and rows["SFJ"][2] == "按时"  # operations.md
     assert (env.out / "runs" / "2026-10" / "summary-2026-10.xlsx").exists()
     assert list((env.out / "outbox").glob("summary-2026-10-*.eml"))

@@ -83,3 +83,19 @@ def test_the_seed_reader_sees_each_task_in_its_own_block(seed):
     assert seed[3]["deadline"] == "2024 年 6 月 15 日前并长期坚持"
     assert seed[36]["lead"] == ("司法局",) and seed[36]["deadline"] == "长期坚持"
     assert seed[41]["lead"] == ("财政局", "人力资源和社会保障局")
+
+
+SECTION = re.compile(r"^[（(][一二三四五六七八九十][)）]\s*(\S.*)$")
+
+
+def test_every_task_carries_the_seed_section_it_sits_under():
+    """The Word draft's 二、主要做法及成效 groups the tasks as the plan does: each task's section
+    is the plan's （一）…（六） heading above it, as written."""
+    section, seed = None, {}
+    for line in SEED.read_text(encoding="utf-8").splitlines():
+        if match := SECTION.match(line.strip()):
+            section = match.group(1)
+        elif match := TASK_START.match(line.strip()):
+            seed[int(match.group(1))] = section
+    assert {t.no: t.section for t in load_catalog()} == seed
+    assert len(set(seed.values())) == 6

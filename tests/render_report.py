@@ -1,0 +1,97 @@
+"""The annual report's Word draft as printed, its first page rendered to PNG for the README
+(docs/report-draft.png).
+
+    .venv/bin/xzzf demo --out out/demo
+    .venv/bin/python -m tests.render_report [--report out/demo/results/reports/2025] [--out docs]
+
+Prints the draft the demo wrote to PDF with LibreOffice and keeps page 1 at 80 dpi. Needs
+LibreOffice (soffice) and poppler (pdftoppm). Two things of a clerk's PC are stood in for:
+
+- LibreOffice 7 sets a character wider than the character grid's pitch over two grid cells, and
+  3号 text at 28 characters a line is (Word and WPS squeeze it onto the grid): the printed copy
+  keeps the draft's line grid and leaves out its character grid, 27 characters a line for 28;
+- the offices' fonts are not free: fontconfig stands the nearest free faces in for them (Noto
+  Serif CJK for 方正小标宋简体, 仿宋_GB2312 and 宋体, Noto Sans CJK for 黑体, and for 楷体_GB2312
+  AR PL UKai where fonts-arphic-ukai is installed).
+
+The data workbook's first sheet (总体情况: title row, table and the first chart) is printed the
+same way to docs/report-workbook.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import docx
+import openpyxl
+from docx.oxml.ns import qn
+
+from flows.demo import YEAR
+from tests.libreoffice import PDFTOPPM, SOFFICE, convert, first_page_png
+
+SUBSTITUTES = {"方正小标宋简体": ("Noto Serif CJK SC",), "仿宋_GB2312": ("Noto Serif CJK SC",),
+               "宋体": ("Noto Serif CJK SC",), "黑体": ("Noto Sans CJK SC",),
+               "楷体_GB2312": ("AR PL UKai CN", "Noto Serif CJK SC")}
+
+
+def fonts_conf(folder: Path) -> Path:
+    """A fontconfig file: the system's, with the free faces that stand in for the offices'."""
+    aliases = "".join(f"<alias binding=\"same\"><family>{name}</family><prefer>"
+                      + "".join(f"<family>{face}</family>" for face in faces) + "</prefer></alias>"
+                      for name, faces in SUBSTITUTES.items())
+    path = folder / "fonts.conf"
+    path.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+                    f'<include ignore_missing="yes">/etc/fonts/fonts.conf</include>{aliases}</fontconfig>',
+                    encoding="utf-8")
+    return path
+
+
+def printable(draft: Path, folder: Path) -> Path:
+    """A copy of `draft` with its line grid and without its character grid (see above)."""
+    document = docx.Document(draft)
+    grid = document.sections[0]._sectPr.find(qn("w:docGrid"))
+    grid.set(qn("w:type"), "lines")
+    del grid.attrib[qn("w:charSpace")]
+    copy = folder / draft.name
+    document.save(copy)
+    return copy
+
+
+def first_sheet(workbook: Path, folder: Path) -> Path:
+    """A copy of `workbook` that prints its first sheet only: the others hidden, not removed,
+    since the first sheet's charts read their data from them."""
+    book = openpyxl.load_workbook(workbook)
+    for sheet in book.worksheets[1:]:
+        sheet.sheet_state = "hidden"
+    copy = folder / workbook.name
+    book.save(copy)
+    return copy
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--report", type=Path, default=Path("out/demo/results/reports") / str(YEAR),
+                        help="a folder the annual report wrote (default: the demo's)")
+    parser.add_argument("--out", type=Path, default=Path("docs"))
+    args = parser.parse_args()
+    if not (SOFFICE and PDFTOPPM):
+        sys.exit("需要 LibreOffice（soffice）和 poppler（pdftoppm）："
+                 "apt-get install libreoffice-writer libreoffice-calc poppler-utils")
+    draft = next(args.report.glob("*（草稿）.docx"), None)
+    if draft is None:
+        sys.exit(f"{args.report} 中没有年度报告草稿：请先运行 .venv/bin/xzzf demo --out out/demo")
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="xzzf-render-") as tmp:
+        work = Path(tmp)
+        os.environ["FONTCONFIG_FILE"] = str(fonts_conf(work))  # read by the soffice that convert() starts
+        print(first_page_png(convert(printable(draft, work), "pdf", work / "pdf"), args.out / "report-draft.png"))
+        workbook = first_sheet(next(args.report.glob("*工作报告-数据.xlsx")), work)  # written with the draft
+        print(first_page_png(convert(workbook, "pdf", work / "pdf"), args.out / "report-workbook.png"))
+
+
+if __name__ == "__main__":
+    main()

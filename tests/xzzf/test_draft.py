@@ -1,0 +1,191 @@
+"""The Word draft's text for a small year made by hand (issue 13): 一 with units, 万元 and 同比;
+二 grouped as the plan groups its tasks, with the units and their own words; 三 most serious
+first; 四 a line for each problem, marked for the writer to complete."""
+
+import datetime as dt
+
+import pytest
+
+from tests.xzzf.test_annual import decision, person, training
+from xzzf.annual import annual_figures
+from xzzf.catalog import assign, load_catalog, task_label
+from xzzf.draft import annual_draft
+from xzzf.figures import Timeliness
+from xzzf.periods import BEIJING
+from xzzf.units import Registry, Unit
+from xzzf.workdays import WorkCalendar
+
+D = dt.date
+# 大河乡 comes before 自然资源局 in the registry, and sorts after it by character code.
+REGISTRY = Registry((Unit("SFJ", "司法局", "部门", True), Unit("DHX", "大河乡", "乡镇", False),
+                     Unit("ZRZY", "自然资源局", "部门", True), Unit("CZJ", "财政局", "部门", False, reports=False)))
+AS_OF = dt.datetime(2027, 1, 10, 9, tzinfo=BEIJING)
+LONG_NOTE = ("结合本单位执法职责制定年度行政执法工作计划明确目标任务责任分工和时间节点经局党组会议研究通过"
+             "后印发执行并报司法局备案同时在门户网站公开")  # 68 characters, no full stop: cut with ……
+SENTENCES = ("组织全员轮训两期，覆盖全部在岗执法人员和辅助人员。邀请自治区司法厅专家授课，"
+             "围绕行政处罚法、行政许可法和行政强制法开展专题辅导，参训人员全部通过考试")  # cut after its first sentence
+
+
+def progress(unit, period, no, state, completed=None, remark=None, evidence=None):
+    return {"unit_code": unit, "period": period, "excel_row": 2, "task_no": no, "state": state,
+            "completed_on": completed, "evidence": evidence, "remark": remark}
+
+
+def case(unit, title, day):
+    return {"unit_code": unit, "period": f"{day:%Y-%m}", "excel_row": 2, "title": title, "method": "首违不罚",
+            "occurred_on": day, "summary": "说服教育，当场改正。"}
+
+
+def activity(unit, title, kind, day):
+    return {"unit_code": unit, "period": f"{day:%Y-%m}", "excel_row": 2, "held_on": day, "title": title,
+            "activity_type": kind, "participants": 10}
+
+
+ROWS = {
+    # 7 of 8 certified (SFJ's C2 expired); 2 reviewers of 8, none at 大河乡.
+    "roster": [person("SFJ", "2026-12", "C1", reviewer=True), person("SFJ", "2026-12", "C2", until=D(2026, 12, 1)),
+               person("SFJ", "2026-12", "C3"), person("SFJ", "2026-12", "C4"),
+               person("DHX", "2026-12", "X1"), person("DHX", "2026-12", "X2"),
+               person("ZRZY", "2026-12", "Z1", reviewer=True), person("ZRZY", "2026-12", "Z2")],
+    # Everyone trained 60 qualifying hours, in three sessions.
+    "trainings": [*(training("SFJ", "2026-03", c, D(2026, 3, 5), 60, "执法技能", "执法技能培训")
+                    for c in ("C1", "C2", "C3", "C4")),
+                  *(training("DHX", "2026-04", c, D(2026, 4, 8), 60, "业务知识", "综合执法业务培训")
+                    for c in ("X1", "X2")),
+                  *(training("ZRZY", "2026-05", c, D(2026, 5, 9), 60, "公共法律知识", "法律知识讲座")
+                    for c in ("Z1", "Z2"))],
+    # 3 of 4 published; fines 1,527,700.00 元.
+    "decisions": [decision("2026-03", "D1", "行政处罚", D(2026, 3, 1), fine=1000000),
+                  decision("2026-04", "D2", "行政处罚", D(2026, 4, 1), fine=527700),
+                  decision("2026-05", "D3", "行政许可", D(2026, 5, 1)),
+                  decision("2026-06", "D4", "行政检查", D(2026, 6, 1), publication="未公开")],
+    "complaints": [],
+    # 司法局 3 (met), 自然资源局 1, 大河乡 0 of the 3 each must have.
+    "flexible_cases": [case("SFJ", "某餐馆首次超范围经营不予处罚案", D(2026, 3, 3)),
+                       case("SFJ", "某超市标签不规范责令改正案", D(2026, 5, 6)),
+                       case("SFJ", "某药店首违不罚案", D(2026, 7, 7)),
+                       case("ZRZY", "农户轻微违法占地劝导整改案", D(2026, 6, 1))],
+    # 大河乡 has none that counts: a 心理咨询 is shown but not counted.
+    "psych_activities": [activity("SFJ", "执法人员心理健康讲座", "心理健康教育", D(2026, 5, 5)),
+                         activity("ZRZY", "执法人员减压训练", "心理训练", D(2026, 9, 9)),
+                         activity("DHX", "个别心理咨询", "心理咨询", D(2026, 9, 10))],
+    "task_progress": [
+        progress("SFJ", "2026-06", 13, "已完成", D(2026, 5, 30), remark="旧的说明：已完成自查评估"),
+        progress("SFJ", "2026-12", 13, "推进中"),  # the snapshot in force takes the completion back
+        progress("SFJ", "2026-12", 11, "已完成", D(2026, 3, 10), remark="制定本部门行政裁量权基准并向社会公布。"),
+        progress("ZRZY", "2026-12", 11, "已完成", D(2026, 4, 1), evidence="  制定本部门行政裁量权基准并向社会公布 "),
+        progress("SFJ", "2026-12", 19, "已完成", D(2026, 2, 20), remark=LONG_NOTE),
+        progress("DHX", "2026-12", 19, "已完成", D(2026, 2, 25), remark=SENTENCES),
+        progress("ZRZY", "2026-12", 19, "已完成", D(2025, 2, 10), remark="上一年度的计划"),  # not this year's
+    ],
+}
+ON_TIME = {(u, f"2026-{m:02d}"): dt.datetime(2026 + (m == 12), m % 12 + 1, 3, 10, tzinfo=BEIJING)
+           for u in ("SFJ", "DHX", "ZRZY") for m in range(1, 13)}
+LATE = {("DHX", "2026-02"): dt.datetime(2026, 3, 20, tzinfo=BEIJING),
+        ("DHX", "2026-12"): dt.datetime(2027, 1, 8, tzinfo=BEIJING),
+        ("ZRZY", "2026-12"): dt.datetime(2027, 1, 9, tzinfo=BEIJING)}
+ARRIVALS = {k: v for k, v in (ON_TIME | LATE).items()
+            if k not in {("ZRZY", "2026-03"), ("ZRZY", "2026-08"), ("ZRZY", "2026-11")}}
+# The year before, for 同比: as many staff, five decisions, 80 % published, 136 万元 of fines.
+PREVIOUS = {"district": {"indicators": {"staff_enforcement": 8, "decisions_total": 5, "publication_rate": 0.8,
+                                        "fines_total": "1360000.00", "certified_rate": None}}}
+
+
+def year_draft(previous=PREVIOUS):
+    tasks = load_catalog()
+    report = annual_figures(2026, AS_OF, REGISTRY, assign(tasks, REGISTRY), tasks, ROWS, ARRIVALS,
+                            Timeliness(5, WorkCalendar()))
+    return annual_draft(report, previous, ROWS, tasks, district="吴忠市红寺堡区",
+                        addressee="区委全面依法治区委员会办公室", issuer="吴忠市红寺堡区司法局")
+
+
+@pytest.fixture(scope="module")
+def draft():
+    return year_draft()
+
+
+def part(draft, heading):
+    return next(p for p in draft.parts if p.heading == heading)
+
+
+def test_the_draft_is_titled_addressed_signed_and_dated(draft):
+    assert draft.title == "吴忠市红寺堡区2026年度行政执法工作报告"
+    assert draft.addressee == "区委全面依法治区委员会办公室"
+    assert (draft.issuer, draft.date) == ("吴忠市红寺堡区司法局", "2027年1月10日")
+    assert "数据截至2027年1月10日" in draft.opening
+    assert [p.heading for p in draft.parts] == ["一、基本情况", "二、主要做法及成效", "三、存在问题", "四、下一步工作"]
+
+
+def test_basic_figures_carry_their_units_money_in_wan_yuan_and_year_on_year(draft):
+    text = "".join(part(draft, "一、基本情况").paragraphs)
+    assert "在岗行政执法人员8人，与上年持平" in text
+    assert "人均参加公共法律知识、业务知识和执法技能培训60.0学时" in text
+    assert "全年作出行政执法决定4件，同比下降 20.0%" in text
+    assert "其中行政处罚2件、行政许可1件、行政检查1件" in text
+    assert "罚没金额合计152.77万元，同比增长 12.3%" in text and "1527700" not in text
+    assert "行政执法决定公开率75.0%，同比下降 5.0 个百分点" in text
+    assert "持证率87.5%；" in text  # the year before had no rate: no 同比
+    assert "总结柔性执法典型案例4个" in text and "开展心理健康教育和心理训练活动2次" in text
+
+
+def test_without_the_year_before_there_is_no_year_on_year():
+    text = "".join(part(year_draft(None), "一、基本情况").paragraphs)
+    assert "同比" not in text and "上年" not in text
+
+
+def test_practice_groups_the_tasks_completed_in_the_year_under_the_plans_sections(draft):
+    practice = part(draft, "二、主要做法及成效")
+    assert [p.heading for p in practice.parts] == [
+        "（一）全面提升行政执法人员能力素质", "（二）全面推进严格规范公正文明执法", "（三）健全完善行政执法工作体系",
+        "（四）不断强化行政执法保障能力"]
+    strict, system = practice.parts[1].paragraphs, practice.parts[2].paragraphs
+    # The same words from two units are said once, with both names; 佐证材料 when no 备注.
+    assert strict[0] == (f"{task_label(11)}：司法局、自然资源局已完成。"
+                         "司法局、自然资源局：制定本部门行政裁量权基准并向社会公布。")
+    # 第 19 项: done this year by 司法局 and 大河乡 (in the registry's order), not by 自然资源局 (2025).
+    assert system[0].startswith(f"{task_label(19)}：司法局、大河乡已完成。")
+    assert f"司法局：{LONG_NOTE[:58]}……" in system[0] and LONG_NOTE not in system[0]
+    assert "大河乡：组织全员轮训两期，覆盖全部在岗执法人员和辅助人员。" in system[0]  # cut at the sentence's end
+    assert "邀请" not in system[0]
+    assert "上一年度的计划" not in system[0]
+    every = "".join(p for sub in practice.parts for p in sub.paragraphs)
+    assert task_label(13) not in every and "旧的说明" not in every  # taken back by the snapshot in force
+    assert "达到目标" not in every
+
+
+def test_practice_shows_trainings_cases_and_activities_from_the_records(draft):
+    people, strict, _, support = (p.paragraphs for p in part(draft, "二、主要做法及成效").parts)
+    assert people == ("各单位组织开展培训3期、8人次，累计480学时。",)
+    assert strict[-1] == ("各单位总结推广柔性执法典型案例4个：“某餐馆首次超范围经营不予处罚案”、"
+                          "“某超市标签不规范责令改正案”、“农户轻微违法占地劝导整改案”、“某药店首违不罚案”。")  # by date
+    assert "“执法人员心理健康讲座”、“执法人员减压训练”" in support[0] and "心理咨询" not in support[0]
+
+
+def test_problems_put_the_indicators_furthest_from_target_first(draft):
+    problems = part(draft, "三、存在问题").paragraphs
+    indicators = problems[:6]
+    assert indicators == (
+        # Counts judged per unit: 大河乡 has 0 of 3, 自然资源局 1 of 3.
+        "柔性执法典型案例数按单位考核（每个单位不低于3个），大河乡（0个）、自然资源局（1个）未达标。",
+        "心理健康教育和心理训练活动次数按单位考核（每个单位不低于1次），大河乡（0次）未达标。",
+        "全区行政执法决定公开率为75.0%，低于100%的目标；未达标单位：司法局（75.0%）。",
+        "全区按时报送率为83.3%，低于100%的目标；未达标单位：自然资源局（66.7%）、大河乡（83.3%）。",
+        "全区持证率为87.5%，低于100%的目标；未达标单位：司法局（75.0%）。",
+        "全区法制审核人员占比为25.0%，达到5%的目标，但大河乡（0.0%）未达标。",
+    )
+    overdue = problems[6:-1]
+    assert all(p.startswith("第 ") and "逾期未完成：" in p for p in overdue)
+    assert f"{task_label(11)}（完成时限：2024年3月底前）逾期未完成：大河乡。" in overdue
+    assert f"{task_label(19)}（完成时限：每年2月底前）逾期未完成：自然资源局。" in overdue
+    assert problems[-1] == ("月度数据报送方面，自然资源局未报送3个月（3月、8月、11月）、逾期报送1个月（12月）；"
+                            "大河乡逾期报送2个月（2月、12月）。")
+
+
+def test_next_steps_give_each_problem_a_line_for_the_writer_to_complete(draft):
+    problems = part(draft, "三、存在问题").paragraphs
+    steps = part(draft, "四、下一步工作").paragraphs
+    assert steps[0].startswith("【待完善】")
+    assert len(steps) == 1 + len(problems)
+    assert steps[1] == "1.督促大河乡、自然资源局提高柔性执法典型案例数，确保达到3个。"
+    assert f"督促大河乡加快推进{task_label(11)}" in "".join(steps)
+    assert steps[-1].endswith("督促自然资源局、大河乡按时报送月度数据。")

@@ -1,0 +1,301 @@
+"""The annual report's Word draft, written from the year's data: 一、基本情况 (every figure with
+its unit and its 同比), 二、主要做法及成效 (the tasks completed in the year, grouped as the plan
+groups them, in the units' own words), 三、存在问题 (most serious first) and 四、下一步工作 (a
+line for each problem, left for the writer to complete). Text only: connectors.draft_writer
+lays it out as a 公文."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+from xzzf.annual import as_frames
+from xzzf.catalog import Task
+from xzzf.figures import NAMES, TARGETS, judged, misses, shown, year_records
+from xzzf.task_status import latest_progress
+from xzzf.vocabulary import Progress, UnitStatus
+
+NUMERALS = "一二三四五六七八九十"
+UNITS = {  # what each count is counted in (rates carry their %, money its 万元)
+    "staff_enforcement": "人", "legal_review_staff": "人", "training_hours_per_capita": "学时",
+    "decisions_total": "件", "withdrawal_pending": "件", "transferred_to_judiciary": "件", "complaints_due": "件",
+    "flexible_cases": "个", "psych_activities": "次", "submissions_expected": "份", "submissions_on_time": "份",
+    "submissions_late": "份", "submissions_missing": "份",
+}
+# How a target reads: (the requirement, a miss, the action that closes it, its aim).
+WORDS = {">=": ("不低于", "低于", "提高", "达到"), "<=": ("不高于", "高于", "降低", "降至")}
+NOTE_LENGTH = 60  # a unit's 进展说明 is quoted up to about this many characters
+LISTED = 10  # case and activity names quoted at most; "等" stands for the rest
+TO_COMPLETE = "【待完善】"
+
+
+@dataclass(frozen=True)
+class Part:
+    """A numbered part: its heading, its paragraphs, then the parts of the next level."""
+
+    heading: str
+    paragraphs: tuple[str, ...] = ()
+    parts: tuple[Part, ...] = ()
+
+
+@dataclass(frozen=True)
+class Draft:
+    title: str
+    addressee: str  # 主送机关
+    opening: str
+    parts: tuple[Part, ...]
+    issuer: str  # 发文机关署名
+    date: str  # 成文日期, as written
+
+
+@dataclass(frozen=True)
+class Problem:
+    finding: str  # 三、存在问题's paragraph
+    action: str  # 四、下一步工作's line
+
+
+def annual_draft(report: dict, previous: dict | None, rows: dict[str, list[dict]], tasks: tuple[Task, ...], *,
+                 district: str, addressee: str, issuer: str) -> Draft:
+    """The draft of `report` (annual_figures), with `previous` (the year before, or None) for 同比
+    and `rows` (the rows in force the figures came from) for what the units did and said."""
+    year, as_of = report["year"], dt.date.fromisoformat(report["as_of"])
+    tables = as_frames(rows)
+    found = problems(report, tasks)
+    findings = [p.finding for p in found] or ["本年度各项指标均达到目标，没有逾期任务，各单位均按时报送月度数据。"]
+    actions = [f"{n}.{p.action}" for n, p in enumerate(found, start=1)]
+    return Draft(
+        title=f"{district}{year}年度行政执法工作报告", addressee=addressee,
+        opening=f"根据各单位报送的行政执法月度数据（数据截至{written(as_of)}），现将我区{year}年度行政执法工作情况报告如下：",
+        parts=(basic(report, previous),
+               practice(report, tasks, latest_progress(tables["task_progress"], as_of),
+                        year_records(tables, year, as_of)),
+               Part("三、存在问题", tuple(findings)),
+               Part("四、下一步工作", (f"{TO_COMPLETE}以下工作要点根据“三、存在问题”逐项列出，"
+                                       "请补充具体措施、责任单位和完成时限。", *actions))),
+        issuer=issuer, date=written(as_of))
+
+
+def written(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def amount(key: str, value) -> str:
+    """A figure as the text says it: with its unit, money in 万元 to two decimals."""
+    if value is None:
+        return shown(key, value)
+    if key == "fines_total":
+        return f"{(Decimal(value) / 10000).quantize(Decimal('0.01'), ROUND_HALF_UP)}万元"
+    return shown(key, value) + UNITS.get(key, "")
+
+
+def change(key: str, value, before) -> str:
+    """同比: a rate's change in percentage points, a count's (or money's) in per cent of the
+    year before; empty where either year has no number."""
+    if value is None or before is None:
+        return ""
+    if key.endswith(("_rate", "_ratio")):
+        points = round((value - before) * 100, 1)
+        return "与上年持平" if not points else f"同比{'提高' if points > 0 else '下降'} {abs(points):.1f} 个百分点"
+    value, before = Decimal(str(value)), Decimal(str(before))
+    if not before:
+        return "与上年持平" if not value else "上年为 0"
+    ratio = round((value - before) / before * 100, 1)
+    return "与上年持平" if not ratio else f"同比{'增长' if ratio > 0 else '下降'} {abs(ratio):.1f}%"
+
+
+def basic(report: dict, previous: dict | None) -> Part:
+    year, d = report["year"], report["district"]["indicators"]
+    before = previous["district"]["indicators"] if previous else {}
+
+    def v(key: str) -> str:
+        return amount(key, d[key])
+
+    def vc(key: str) -> str:
+        said = change(key, d[key], before.get(key))
+        return f"{v(key)}，{said}" if said else v(key)
+
+    categories = "、".join(f"{name}{count}件" for name, count in d["decisions_by_category"].items() if count)
+    return Part("一、基本情况", (
+        f"{year}年，全区在岗行政执法人员{vc('staff_enforcement')}；持证率{vc('certified_rate')}；"
+        f"法制审核人员{v('legal_review_staff')}，占执法人员的{vc('legal_review_staff_ratio')}。",
+        f"执法人员人均参加公共法律知识、业务知识和执法技能培训{vc('training_hours_per_capita')}；"
+        f"培训达标率{vc('training_compliance_rate')}。",
+        f"全年作出行政执法决定{vc('decisions_total')}" + (f"；其中{categories}" if categories else "")
+        + f"；罚没金额合计{vc('fines_total')}；移送司法机关{vc('transferred_to_judiciary')}。",
+        f"行政执法决定公开率{vc('publication_rate')}；应下撤未下撤{v('withdrawal_pending')}；"
+        f"当场处罚备案率{vc('on_spot_filing_rate')}；重大执法决定法制审核率{vc('major_review_rate')}；"
+        f"案件录入率{vc('platform_entry_rate')}。",
+        f"应办结投诉举报{vc('complaints_due')}，按时办结率{vc('complaint_ontime_rate')}；"
+        f"其中涉民营企业投诉按时办结率{vc('enterprise_complaint_ontime_rate')}。",
+        f"总结柔性执法典型案例{vc('flexible_cases')}；开展心理健康教育和心理训练活动{vc('psych_activities')}。",
+        f"各单位应报送月度数据{v('submissions_expected')}，按时报送{v('submissions_on_time')}、"
+        f"逾期报送{v('submissions_late')}、未报送{v('submissions_missing')}，"
+        f"按时报送率{vc('submission_timeliness_rate')}。",
+    ))
+
+
+def practice(report: dict, tasks: tuple[Task, ...], progress: dict[tuple[str, int], dict],
+             records: dict[str, pd.DataFrame]) -> Part:
+    """二: under each of the plan's sections, the tasks some unit completed in the year and the
+    year's records of the tasks they show (trainings, cases, activities)."""
+    year = report["year"]
+    by_section: dict[str, list[str]] = {}
+    for task in tasks:
+        done = [(unit["name"], progress_note(row)) for code, unit in report["units"].items()
+                if task.no in unit["tasks"] and (row := progress.get((code, task.no))) and completed_in(row, year)]
+        said = [done_paragraph(task, done)] if done else []
+        if task.no in SHOWN_BY_RECORDS and (text := SHOWN_BY_RECORDS[task.no](records)):
+            said.append(text)
+        by_section.setdefault(task.section, []).extend(said)
+    parts = [(title, said) for title, said in by_section.items() if said]
+    return Part("二、主要做法及成效", () if parts else ("本年度各单位未报送已完成的任务。",),
+                tuple(Part(f"（{NUMERALS[n]}）{title}", tuple(said)) for n, (title, said) in enumerate(parts)))
+
+
+def completed_in(row: dict, year: int) -> bool:
+    completed = row["completed_on"]
+    return row["state"] == Progress.DONE and isinstance(completed, dt.date) and completed.year == year
+
+
+def progress_note(row: dict) -> str:
+    """进展说明: the unit's 备注, or else its 佐证材料 (required for 已完成), on one line and cut
+    to about NOTE_LENGTH characters, at a sentence's end where one is near."""
+    text = next((t for t in (row.get("remark"), row.get("evidence")) if isinstance(t, str) and t.strip()), "")
+    text = " ".join(text.split()).rstrip("。；;，,. ")
+    if len(text) <= NOTE_LENGTH:
+        return text
+    head = text[:NOTE_LENGTH]
+    stop = max(head.rfind(mark) for mark in "。；;")
+    return head[:stop] if stop >= NOTE_LENGTH // 3 else head[:NOTE_LENGTH - 2] + "……"
+
+
+def done_paragraph(task: Task, done: list[tuple[str, str]]) -> str:
+    """第 N 项 …: the units that completed it, then what they said, each saying once with the
+    names of the units that said it."""
+    said: dict[str, list[str]] = {}
+    for name, note in done:
+        if note:
+            said.setdefault(note, []).append(name)
+    notes = "；".join(f"{'、'.join(names)}：{note}" for note, names in said.items())
+    return f"{task.label}：{'、'.join(name for name, _ in done)}已完成。" + (f"{notes}。" if notes else "")
+
+
+def quoted(titles: pd.Series) -> str:
+    names = list(dict.fromkeys(titles))
+    return "、".join(f"“{t}”" for t in names[:LISTED]) + ("等" if len(names) > LISTED else "")
+
+
+def trainings_text(records: dict[str, pd.DataFrame]) -> str:
+    rows = records["trainings"]
+    if rows.empty:
+        return ""
+    sessions = len(rows.drop_duplicates(["unit_code", "training_date", "title"]))
+    hours = f"{float(rows['hours'].sum()):.1f}".removesuffix(".0")
+    return f"各单位组织开展培训{sessions}期、{len(rows)}人次，累计{hours}学时。"
+
+
+def cases_text(records: dict[str, pd.DataFrame]) -> str:
+    rows = records["flexible_cases"].sort_values("occurred_on", kind="stable")
+    return f"各单位总结推广柔性执法典型案例{len(rows)}个：{quoted(rows['title'])}。" if len(rows) else ""
+
+
+def activities_text(records: dict[str, pd.DataFrame]) -> str:
+    rows = records["psych_activities"].sort_values("held_on", kind="stable")
+    return (f"开展心理健康教育和心理训练活动{len(rows)}次、{int(rows['participants'].sum())}人次参加，"
+            f"包括{quoted(rows['title'])}。") if len(rows) else ""
+
+
+# The tasks whose work the year's records show, besides what the units report of them.
+SHOWN_BY_RECORDS: dict[int, Callable[[dict[str, pd.DataFrame]], str]] = {
+    3: trainings_text, 17: cases_text, 42: activities_text}
+
+
+def problems(report: dict, tasks: tuple[Task, ...]) -> list[Problem]:
+    """三 and 四, most serious first: the indicators missed, then the tasks overdue, then the
+    months not reported on time."""
+    return [*indicator_problems(report), *task_problems(report, tasks), *reporting_problems(report)]
+
+
+def shortfall(key: str, value) -> float:
+    """How far `value` misses its target, as a share of the target, so that rates and counts
+    compare: a rate of 95 % against 100 % misses by 0.05, one case against three by 0.67. The only
+    ≤ target is 0 (应下撤未下撤数, a void decision still public): any excess misses it wholly."""
+    if not misses(key, value):
+        return 0.0
+    comparison, threshold, _ = TARGETS[key]
+    return 1.0 if comparison == "<=" else (threshold - value) / threshold
+
+
+def indicator_problems(report: dict) -> list[Problem]:
+    """One per indicator some unit (or the district) misses, ordered by how far: the district's
+    figure where the district is judged, else (the count targets, judged per unit) the mean of
+    the units' shortfalls; then by how many units miss it; then in indicators.md's order."""
+    year, as_of, district = report["year"], dt.date.fromisoformat(report["as_of"]), report["district"]
+    units = list(report["units"].values())
+    found = []
+    for order, key in enumerate(TARGETS):
+        failing = [u for u in units if key in u["failing"]]
+        if not failing or not judged(key, year, as_of):  # a cumulative target before its deadline is progress
+            continue
+        if TARGETS[key][2]:
+            distance = shortfall(key, district["indicators"][key])
+        else:
+            values = [v for u in units if (v := u["indicators"].get(key)) is not None]
+            distance = sum(shortfall(key, v) for v in values) / len(values)
+        found.append((-distance, -len(failing), order, indicator_problem(key, district, failing)))
+    return [problem for *_, problem in sorted(found, key=lambda f: f[:3])]
+
+
+def indicator_problem(key: str, district: dict, failing: list[dict]) -> Problem:
+    comparison, threshold, district_judged = TARGETS[key]
+    requirement, miss, act, aim = WORDS[comparison]
+    goal = f"{threshold:.0%}" if key.endswith(("_rate", "_ratio")) else f"{threshold}{UNITS[key]}"
+    worst_first = sorted(failing, key=lambda u: -shortfall(key, u["indicators"][key]))
+    below = "、".join(f"{u['name']}（{amount(key, u['indicators'][key])}）" for u in worst_first)
+    whole = f"全区{NAMES[key]}为{amount(key, district['indicators'].get(key))}"
+    if not district_judged:
+        finding = f"{NAMES[key]}按单位考核（每个单位{requirement}{goal}），{below}未达标。"
+    elif key in district["failing"]:
+        finding = f"{whole}，{miss}{goal}的目标；未达标单位：{below}。"
+    else:
+        finding = f"{whole}，达到{goal}的目标，但{below}未达标。"
+    names = "、".join(u["name"] for u in worst_first)
+    return Problem(finding, f"督促{names}{act}{NAMES[key]}，确保{aim}{goal}。")
+
+
+def task_problems(report: dict, tasks: tuple[Task, ...]) -> list[Problem]:
+    """One per overdue task, the longest overdue first (the earliest deadline), then the one
+    more units owe, then in the plan's order."""
+    year = report["year"]
+    found = []
+    for task in tasks:
+        names = [u["name"] for u in report["units"].values() if task.no in u["indicators"]["tasks_overdue"]]
+        if names:
+            due = task.deadline.due if task.deadline.kind == "dated" else task.deadline.due_in(year)
+            found.append((due, -len(names), task.no, task, "、".join(names)))
+    return [Problem(f"{task.label}（完成时限：{''.join(task.deadline.phrase.split())}）逾期未完成：{names}。",
+                    f"督促{names}加快推进{task.label}，尽快完成并报送佐证材料。")
+            for *_, task, names in sorted(found, key=lambda f: f[:3])]
+
+
+def reporting_problems(report: dict) -> list[Problem]:
+    """The units that reported a month late or not at all: the most months missing first, then
+    the most late."""
+    found = []  # (months missing, months late, name, what it did)
+    for unit in report["units"].values():
+        months = {status: [f"{int(m[5:])}月" for m, s in unit["months"].items() if s == status]
+                  for status in (UnitStatus.MISSING, UnitStatus.LATE)}
+        said = [f"{verb}{len(months[status])}个月（{'、'.join(months[status])}）"
+                for status, verb in ((UnitStatus.MISSING, "未报送"), (UnitStatus.LATE, "逾期报送")) if months[status]]
+        if said:
+            missing, late = len(months[UnitStatus.MISSING]), len(months[UnitStatus.LATE])
+            found.append((-missing, -late, unit["name"], "、".join(said)))
+    if not found:
+        return []
+    found.sort(key=lambda f: f[:2])  # stable: the registry's order among equals
+    return [Problem("月度数据报送方面，" + "；".join(name + said for _, _, name, said in found) + "。",
+                    f"督促{'、'.join(name for _, _, name, _ in found)}按时报送月度数据。")]
