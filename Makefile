@@ -10,11 +10,13 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
 setup: .venv/bin/xzzf
 
-# .venv is built from the lock file only (uv sync --frozen); uv itself is pinned.
+# .venv is built from the lock file only (uv sync --frozen); uv itself is pinned. Bytecode is
+# compiled once here: where it is not (uv's default) and PYTHONDONTWRITEBYTECODE is set, every
+# command compiles Prefect, GX and pandas again, ~8 s of CPU before it does anything.
 .venv/bin/xzzf: pyproject.toml uv.lock
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet uv==$(UV_VERSION)
-	.tools/bin/uv sync --frozen --python $(PYTHON)
+	.tools/bin/uv sync --frozen --compile-bytecode --python $(PYTHON)
 	touch $@
 
 lint: setup

@@ -6,8 +6,10 @@ scan → examine (read, check, parse) → record (archive, one store transaction
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import logging
+import threading
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -27,6 +29,7 @@ from xzzf.vocabulary import EVER_ACCEPTED, FileStatus, UnitStatus
 from xzzf.workbook import EXCEL_ROW, ParsedWorkbook, parse_workbook
 
 log = logging.getLogger("xzzf.intake")
+RULE_RUNNER = "expectations.runner"  # imports Great Expectations
 
 _LOST = {
     "crashed": "文件内容异常，读取时导致读取进程崩溃（可能含有超大范围的单元格），请只保留模板内容后重新保存",
@@ -137,6 +140,8 @@ def _still_arriving(item: InboxFile, data: bytes | None, settings: Settings, now
 def read_new(scan: Scan, settings: Settings, registry: Registry, as_of: dt.datetime) -> None:
     """Read and parse the new files that passed the container check, in worker processes."""
     to_read = {n: item.data for n, item in enumerate(scan.new) if not item.parsed.errors}
+    if to_read:  # Great Expectations takes seconds to import: it does so while the workers read
+        threading.Thread(target=importlib.import_module, args=(RULE_RUNNER,), daemon=True).start()
     grids = run_isolated(read_workbook, to_read.items(), workers=settings.reader_workers,
                          memory_bytes=settings.reader_memory_mb << 20, timeout=settings.reader_timeout_s)
     for index, result in grids.items():
@@ -178,12 +183,13 @@ def validate_rows(workbooks: dict[int, tuple[str, ParsedWorkbook]], registry: Re
     """Check every row rule over all the given workbooks at once; returns the GX calls made."""
     if not workbooks:
         return 0
-    # GX and pandas take seconds to import: only when there is something to validate.
-    from expectations.runner import SuiteRunner
+    # GX and pandas take seconds to import: only when there is something to validate (and
+    # read_new has started it already, in the background).
+    runner_module = importlib.import_module(RULE_RUNNER)
     from xzzf.validation import attribute, validation_frames
 
     frames = validation_frames(workbooks, assign(load_catalog(), registry), settings.calendar())
-    runner = SuiteRunner()
+    runner = runner_module.SuiteRunner()
     attribute(runner.failures(frames), workbooks)
     return runner.calls
 

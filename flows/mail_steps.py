@@ -49,13 +49,21 @@ def queued(settings: Settings, key: str, email: Email, now: dt.datetime) -> dict
             "delivered_to": [], "refused": {}}
 
 
+def known(store: Store, key: str) -> str | None:
+    """What became of the mail owed under `key`, if one was: sent (or written), or still owed
+    as it was built. None: never owed."""
+    row = store.email(key)
+    if row is None:
+        return None
+    return MailStatus.ALREADY_SENT if row["status"] in (MailStatus.SENT, MailStatus.WRITTEN) else row["status"]
+
+
 def deliver(store: Store, settings: Settings, key: str, email: Email, now: dt.datetime,
             resend: bool = False) -> str:
     """Owe `email` once per key (again only when `resend`); `send_owed` sends it. A mail
     already owed stays as it was built: some of its recipients may have had it already."""
-    known = store.email(key)
-    if known and not resend:
-        return MailStatus.ALREADY_SENT if known["status"] in (MailStatus.SENT, MailStatus.WRITTEN) else known["status"]
+    if not resend and (status := known(store, key)):
+        return status
     store.save_email(**queued(settings, key, email, now))
     return MailStatus.UNSENT
 

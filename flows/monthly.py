@@ -19,6 +19,10 @@ from xzzf.vocabulary import MailStatus
 
 @task(cache_policy=NO_CACHE)
 def queue_summary(run: Run, period: str, resend: bool) -> str:
+    """The summary built and owed once (again only when `resend`): a later run of the month,
+    one an hour after the due day, neither rebuilds nor rewrites it."""
+    if not run.dry_run and not resend and (status := mail_steps.known(run.store, summary_key(period))):
+        return status
     summary, workbook = summary_steps.build(run, period)
     if run.dry_run:
         return MailStatus.DRY_RUN

@@ -7,6 +7,7 @@ from __future__ import annotations
 def assert_prints_on_a4_landscape(sheet, title_rows: str = "1:1") -> None:
     setup = sheet.page_setup
     assert (setup.orientation, int(setup.paperSize)) == ("landscape", 9), sheet.title  # 9: A4
-    assert (int(setup.fitToWidth), int(setup.fitToHeight)) == (1, 0), sheet.title
+    # An absent fitToWidth is 1 (ECMA-376's default; XlsxWriter leaves it out, Excel and WPS read it so).
+    assert (int(setup.fitToWidth or 1), int(setup.fitToHeight)) == (1, 0), sheet.title
     assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title  # without it Excel ignores the two above
     assert (sheet.print_title_rows or "").replace("$", "") == title_rows, sheet.title  # read back as $1:$1

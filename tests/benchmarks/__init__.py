@@ -21,6 +21,6 @@ def synthetic_registry(root: Path, units: int) -> Path:
     return path
 
 
-def arrival(month: int) -> dt.datetime:
+def arrival(month: int, year: int = YEAR) -> dt.datetime:
     """A month's workbook arrives on the 3rd of the next month: on time."""
-    return dt.datetime(YEAR + (month == 12), month % 12 + 1, 3, 10, tzinfo=BEIJING)
+    return dt.datetime(year + (month == 12), month % 12 + 1, 3, 10, tzinfo=BEIJING)

@@ -74,13 +74,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from connectors.store_schema import data_tables
-from connectors.xlsx_writer import write_sheets
-from tests.benchmarks import synthetic_registry
-from tests.benchmarks.intake import STAFF
-from xzzf.catalog import assign, load_catalog
-from xzzf.periods import BEIJING
-from xzzf.sample import as_sheets, submission
-from xzzf.units import load_registry
+from tests.benchmarks.intake import make_inbox
 
 YEAR = 2025  # not tests.benchmarks.YEAR (2026): December 2026 is not over, and a recording run may not be dated later
 PERIOD = f"{YEAR}-12"
@@ -94,22 +88,6 @@ RERUN_TARGET_S = {40: 0.3}
 PEAK_TARGET_MB = {1000: 2048}
 ANNUAL_TARGET = {1000: (20.0, 800)}  # seconds, MB
 PER_ROW_TARGET = 1.0  # cost per row at 400 units ÷ at 40
-
-
-def make_inbox(root: Path, units: int) -> tuple[Path, Path]:
-    """intake.make_inbox for YEAR: the registry and N × 12 on-time workbooks."""
-    registry_file = synthetic_registry(root, units)
-    registry = load_registry(registry_file)
-    assignment = assign(load_catalog(), registry)
-    inbox = root / "inbox"
-    for unit in registry.units:
-        for month in range(1, 13):
-            period = f"{YEAR}-{month:02d}"
-            path = write_sheets(inbox / unit.code / f"{period}.xlsx",
-                                as_sheets(*submission(unit, period, assignment, staff=STAFF)))
-            arrived = dt.datetime(YEAR + (month == 12), month % 12 + 1, 3, 10, tzinfo=BEIJING).timestamp()
-            os.utime(path, (arrived, arrived))
-    return inbox, registry_file
 
 
 # --- one run of the command ---------------------------------------------------------------
@@ -336,7 +314,7 @@ def run_case(units: int, args, home: Path, warm: list[bool]) -> Result:
     with tempfile.TemporaryDirectory(prefix=f"xzzf-e2e-{units}-") as tmp:
         root = Path(tmp)
         began = time.perf_counter()
-        inbox, registry = make_inbox(root, units)
+        inbox, registry = make_inbox(root, units, YEAR)
         (empty := root / "empty").mkdir()
         print(f"\n{units} units × 12 months: {units * 12} workbooks generated in "
               f"{time.perf_counter() - began:.1f}s, {sum(p.stat().st_size for p in inbox.rglob('*.xlsx')) >> 20} MB",

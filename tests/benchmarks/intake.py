@@ -32,17 +32,18 @@ AS_OF = dt.datetime(YEAR + 1, 1, 10, 9, tzinfo=BEIJING)
 STAFF = 20  # people per unit: about 90 rows per workbook, 44k for a district-year
 
 
-def make_inbox(root: Path, units: int) -> tuple[Path, Path]:
+def make_inbox(root: Path, units: int, year: int = YEAR) -> tuple[Path, Path]:
+    """The registry of N units and their N × 12 on-time workbooks of `year`."""
     registry_file = synthetic_registry(root, units)
     registry = load_registry(registry_file)
     assignment = assign(load_catalog(), registry)
     inbox = root / "inbox"
     for unit in registry.units:
         for month in range(1, 13):
-            period = f"{YEAR}-{month:02d}"
+            period = f"{year}-{month:02d}"
             sheets = as_sheets(*submission(unit, period, assignment, staff=STAFF))
             path = write_sheets(inbox / unit.code / f"{period}.xlsx", sheets)
-            arrived = arrival(month).timestamp()
+            arrived = arrival(month, year).timestamp()
             os.utime(path, (arrived, arrived))
     return inbox, registry_file
 

@@ -118,11 +118,11 @@ def test_a_dry_run_is_marked_and_never_replaces_the_real_runs_artifacts(october)
     write_workbook(october.inbox / "LQX" / "2026-10.xlsx", "LQX")
     october.monthly("2026-10", AFTER_DUE, dry_run=True)
     assert [a.id for a in artifacts("units-2026-10")] == [a.id for a in real]  # untouched
-    [dry] = artifacts("dry-run-units-2026-10")
+    # The newest of each (the API is the test session's: other tests' dry runs are there too).
+    dry, matrix, files = (artifacts(f"dry-run-{key}")[0]
+                          for key in ("units-2026-10", "reporting-matrix-2026", "submissions-2026-10"))
     assert dry.description.startswith("【试运行，未记录】")
-    [matrix] = artifacts("dry-run-reporting-matrix-2026")
     assert matrix.data.startswith("## 【试运行】2026 年报送情况")
-    [files] = artifacts("dry-run-submissions-2026-10")
     assert "LQX/2026-10.xlsx" in {row["文件"] for row in table(files)}
 
 
