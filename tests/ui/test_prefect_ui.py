@@ -173,7 +173,10 @@ def test_a_custom_run_through_the_form_completes_and_shows_its_statuses_in_chine
             screenshot(page, tmp_path, "ui-form-error.png", whole=False)
             assert not tried
 
-            # The right values: period and date typed, no units (all of them).
+            # The right values, on a fresh form (the refusal stays under the field until the
+            # next check): period and date typed, no units (all of them).
+            page.reload()
+            page.wait_for_load_state("networkidle")
             period.locator("textarea").fill("2026-10")
             as_of.locator("textarea, input").first.fill("2026-11-04")
             expect(only_units).to_contain_text("No items in this list")
