@@ -29,6 +29,7 @@ UNITS = {  # what each count is counted in (rates carry their %, money its 万�
 # How a target reads: (the requirement, a miss, the action that closes it, its aim).
 WORDS = {">=": ("不低于", "低于", "提高", "达到"), "<=": ("不高于", "高于", "降低", "降至")}
 NOTE_LENGTH = 60  # a unit's 进展说明 is quoted up to about this many characters
+ALL_NAMED = 5  # up to this many owners, all behind, are still named one by one
 LISTED = 10  # case and activity names quoted at most; "等" stands for the rest
 TO_COMPLETE = "【待完善】"
 
@@ -273,13 +274,20 @@ def task_problems(report: dict, tasks: tuple[Task, ...]) -> list[Problem]:
     year = report["year"]
     found = []
     for task in tasks:
-        names = [u["name"] for u in report["units"].values() if task.no in u["indicators"]["tasks_overdue"]]
+        owners = [u for u in report["units"].values() if task.no in u["tasks"]]
+        names = [u["name"] for u in owners if task.no in u["indicators"]["tasks_overdue"]]
         if names:
             due = task.deadline.due if task.deadline.kind == "dated" else task.deadline.due_in(year)
-            found.append((due, -len(names), task.no, task, "、".join(names)))
+            found.append((due, -len(names), task.no, task, _who(names, len(owners))))
     return [Problem(f"{task.label}（完成时限：{''.join(task.deadline.phrase.split())}）逾期未完成：{names}。",
                     f"督促{names}加快推进{task.label}，尽快完成并报送佐证材料。")
             for *_, task, names in sorted(found, key=lambda f: f[:3])]
+
+
+def _who(names: list[str], owners: int) -> str:
+    """The units named, or — when every owner of a task is behind and there are more than a
+    few — how many: a list of two dozen names says nothing a writer would keep."""
+    return f"全部{owners}个责任单位" if len(names) == owners > ALL_NAMED else "、".join(names)
 
 
 def reporting_problems(report: dict) -> list[Problem]:

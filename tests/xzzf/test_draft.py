@@ -9,7 +9,7 @@ import pytest
 from tests.xzzf.test_annual import decision, person, training
 from xzzf.annual import annual_figures
 from xzzf.catalog import assign, load_catalog, task_label
-from xzzf.draft import annual_draft
+from xzzf.draft import annual_draft, task_problems
 from xzzf.figures import Timeliness
 from xzzf.periods import BEIJING
 from xzzf.units import Registry, Unit
@@ -189,3 +189,19 @@ def test_next_steps_give_each_problem_a_line_for_the_writer_to_complete(draft):
     assert steps[1] == "1.督促大河乡、自然资源局提高柔性执法典型案例数，确保达到3个。"
     assert f"督促大河乡加快推进{task_label(11)}" in "".join(steps)
     assert steps[-1].endswith("督促自然资源局、大河乡按时报送月度数据。")
+
+
+def test_a_task_every_one_of_many_owners_has_overdue_is_said_of_all_of_them_not_listed():
+    tasks = tuple(t for t in load_catalog() if t.no in (11, 13))
+
+    def unit(name, overdue):
+        return {"name": name, "tasks": {11: "overdue" if 11 in overdue else "done", 13: "done"},
+                "indicators": {"tasks_overdue": overdue}}
+
+    many = {f"U{n}": unit(f"单位{n}", [11]) for n in range(6)}
+    [problem] = task_problems({"year": 2025, "units": many}, tasks)
+    assert problem.finding.endswith("逾期未完成：全部6个责任单位。")
+    assert problem.action.startswith("督促全部6个责任单位加快推进")
+    few = {f"U{n}": unit(f"单位{n}", [11] if n else []) for n in range(6)}  # one has done it
+    [problem] = task_problems({"year": 2025, "units": few}, tasks)
+    assert problem.finding.endswith("逾期未完成：单位1、单位2、单位3、单位4、单位5。")
