@@ -159,10 +159,10 @@ def _as_of(text: str | None, *, date_only: bool = False, records: bool = False):
 
 
 def _period(text: str) -> str:
-    from xzzf.periods import PERIOD_PATTERN, YEARS
+    from xzzf.periods import PERIOD_PATTERN, PERIOD_RULE, YEARS
 
     if not re.fullmatch(PERIOD_PATTERN, text):
-        _refuse(f"--period {text} 无效：报送期间应为 YYYY-MM，如 2026-10")
+        _refuse(f"--period {text} 无效：{PERIOD_RULE}")
     if int(text[:4]) not in YEARS:
         _refuse(f"--period {text} 无效：年份应在 {YEARS[0]} 到 {YEARS[-1]} 之间")
     return text

@@ -15,7 +15,7 @@ from flows.parameters import AS_OF_MOMENT, DRY_RUN, AsOfMoment
 from flows.setup import Run, prepare
 from xzzf.intake import as_of_view
 from xzzf.periods import previous_period
-from xzzf.vocabulary import FileStatus
+from xzzf.vocabulary import FileStatus, MailStatus
 
 
 @task(cache_policy=NO_CACHE)
@@ -27,7 +27,8 @@ def send_owed_mail(run: Run) -> dict[str, str]:
     counts = Counter(outcome.values())
     run_log().info("邮件：发送 %d 封，写入文件 %d 封（未设置邮件服务器或没有收件人），"
                    "未能发送 %d 封（下次运行重发），部分收件人暂时拒收 %d 封",
-                   counts["sent"], counts["written"], counts["unsent"], counts["deferred"])
+                   *(counts[status] for status in (MailStatus.SENT, MailStatus.WRITTEN, MailStatus.UNSENT,
+                                                   MailStatus.DEFERRED)))
     return outcome
 
 

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
-from xzzf.periods import PERIOD_PATTERN, YEARS, previous_period
+from xzzf.periods import PERIOD_PATTERN, PERIOD_RULE, YEARS, previous_period
 
 
 def described(default: Any, title: str, description: str, example: Any = None, **schema: Any) -> Any:
@@ -27,7 +27,6 @@ def described(default: Any, title: str, description: str, example: Any = None, *
     return Field(default, description=description, json_schema_extra=extra)
 
 
-PERIOD_RULE = "报送期间应为 YYYY-MM，如 2026-10"
 YEAR_RULE = "报告年度应为四位年份，如 2026"
 DATE_RULE = "数据截至日期应为 YYYY-MM-DD，如 2026-11-06"
 MOMENT_RULE = "数据截至时间应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM，如 2026-11-06 10:00"
@@ -73,7 +72,7 @@ AsOf = Annotated[Annotated[dt.date, Field(ge=_FIRST, le=_LAST)] | None, BeforeVa
 # The intake may be dated to the minute (an hourly run), like its schedule; a bare date is
 # a date (the end of that day), so it is tried first.
 AsOfMoment = Annotated[dt.date | dt.datetime | None, BeforeValidator(_blank_is_none), _TEXT]
-Units = Annotated[list[str], Field()]
+Units = list[str]
 
 PERIOD = described("", "报送期间", f"{PERIOD_RULE}；留空为数据截至日期的上个月", "2026-10",
                    **_checked(PERIOD_RULE, f"({_PERIOD})?"))

@@ -10,6 +10,7 @@ from xzzf.workdays import WorkCalendar
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"  # YYYY-MM, as the Prefect UI form checks it
+PERIOD_RULE = "报送期间应为 YYYY-MM，如 2026-10"  # the pattern in words, wherever a period is refused
 # The years a run can be about: a typo such as 9999 is refused, not carried into the
 # date arithmetic, the store and the reports.
 YEARS = range(2000, 2101)
