@@ -119,13 +119,14 @@ def _run(call):
 
     from connectors.store_lock import StoreBusy
     from flows.runtime import start_local_server
+    from xzzf.adjustments import AdjustmentError
     from xzzf.settings import SettingsError
     from xzzf.units import RegistryError
 
     start_local_server()
     try:
         result = call()
-    except (SettingsError, RegistryError) as error:
+    except (SettingsError, RegistryError, AdjustmentError) as error:
         _refuse(str(error))
     except StoreBusy as error:
         _refuse(str(error), code=3)
@@ -213,6 +214,23 @@ def monthly(
 
 
 @app.command()
+def remind(
+    units: Units = None, db: Db = None, out: Out = None, as_of: AsOf = None,
+    only: Annotated[str | None, typer.Option("--only", help="只提醒这些单位编码，逗号分隔（不发催报名单）")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只列出应发的提醒，不发送、不记录")] = False,
+) -> None:
+    """提醒：截止日前提醒尚未报送的单位（附预填模板），截止日后催报并把名单发给司法局，
+    任务完成时限前 30 天提醒责任单位；每项只发一次。"""
+    moment, codes = _as_of(as_of, date_only=True, records=not dry_run), _codes(only)
+    _use(units=units, database_url=db, out=out)
+    _check(only=codes, writer=None if dry_run else "reminders")
+    _local_prefect()
+    from flows.reminders import reminders as flow
+
+    _run(lambda: flow(as_of=moment, only_units=codes or [], dry_run=dry_run))
+
+
+@app.command()
 def demo(out: Annotated[Path, typer.Option("--out", help="演示输出文件夹（会先清空）")] = Path("out/demo")) -> None:
     """演示：按场景表生成一年的示例收件文件夹，逐月运行收取和月度收集，再生成年度报告，并说明结果在哪里。"""
     _local_prefect()
@@ -264,6 +282,94 @@ def annual(
     from flows.annual import annual as flow
 
     _run(lambda: flow(year=number, as_of=moment, preview=preview, resend=resend))
+
+
+Reason = Annotated[str, typer.Option("--reason", help="理由（必填，列入调整记录）")]
+Operator = Annotated[str, typer.Option("--operator", help="经办人姓名（必填）")]
+UnitCode = Annotated[str, typer.Option("--unit", help="单位编码")]
+
+
+def _decision(kind, unit: str, period: str, reason: str, operator: str, until: dt.date | None = None) -> None:
+    """A decision's own checks, before Prefect starts: the flow makes them again, with the store."""
+    from xzzf.adjustments import AdjustmentError, check_adjustment
+    from xzzf.periods import due_day
+    from xzzf.units import load_registry
+
+    settings = _settings()
+    try:
+        check_adjustment(kind, load_registry(settings.units), unit, period, reason, operator,
+                         due_day(period, settings.due_day, settings.calendar()), until)
+    except AdjustmentError as error:
+        _refuse(str(error))
+
+
+@app.command()
+def adjust(
+    unit: UnitCode, period: Annotated[str, typer.Option("--period", help="报送期间 YYYY-MM")],
+    kind: Annotated[str, typer.Option("--kind", help="决定：延期 或 免报")],
+    reason: Reason, operator: Operator,
+    until: Annotated[str | None, typer.Option("--until", help="延期至 YYYY-MM-DD（仅延期）")] = None,
+    as_of: AsOf = None, units: Units = None, db: Db = None, out: Out = None,
+) -> None:
+    """延期或免报：某单位某月延期至某日（该日前收到算按时），或该月免报（不计入应报送月数和按时报送率）。"""
+    from xzzf.vocabulary import AdjustmentKind
+
+    kinds = {k.label: k for k in (AdjustmentKind.EXTENSION, AdjustmentKind.EXEMPTION)}
+    if kind not in kinds:
+        _refuse(f"--kind {kind} 无效：应为 延期 或 免报")
+    if until is not None and kinds[kind] == AdjustmentKind.EXEMPTION:
+        _refuse("--until 只用于延期；免报不需要日期")
+    try:
+        day = dt.date.fromisoformat(until) if until else None
+    except ValueError:
+        _refuse(f"--until {until} 无效：延期至应为 YYYY-MM-DD，如 2026-11-20")
+    period, moment = _period(period), _as_of(as_of, date_only=True, records=True)
+    _use(units=units, database_url=db, out=out)
+    _decision(kinds[kind], unit, period, reason, operator, day)
+    _check(writer="adjust")
+    _local_prefect()
+    from flows.adjustments import adjust as flow
+
+    _run(lambda: flow(unit=unit, period=period, kind=kind, until=day, reason=reason, operator=operator,
+                      as_of=moment))
+
+
+@app.command()
+def withdraw(
+    unit: UnitCode, period: Annotated[str, typer.Option("--period", help="报送期间 YYYY-MM")],
+    reason: Reason, operator: Operator,
+    as_of: AsOf = None, units: Units = None, db: Db = None, out: Out = None,
+) -> None:
+    """撤销受理：撤销某单位某月在用文件的受理（文件和数据保留备查），此前受理的文件恢复有效，并给单位回执。"""
+    from xzzf.vocabulary import AdjustmentKind
+
+    period, moment = _period(period), _as_of(as_of, date_only=True, records=True)
+    _use(units=units, database_url=db, out=out)
+    _decision(AdjustmentKind.WITHDRAWAL, unit, period, reason, operator)
+    _check(writer="withdraw")
+    _local_prefect()
+    from flows.adjustments import withdraw as flow
+
+    _run(lambda: flow(unit=unit, period=period, reason=reason, operator=operator, as_of=moment))
+
+
+@app.command()
+def revoke(
+    number: Annotated[int, typer.Option("--number", help="要撤回的决定编号（见调整记录）", min=1)],
+    reason: Reason, operator: Operator,
+    as_of: AsOf = None, units: Units = None, db: Db = None, out: Out = None,
+) -> None:
+    """撤回决定：此前的某项决定（延期、免报、撤销受理）自现在起不再有效；原决定保留在调整记录中。"""
+    moment = _as_of(as_of, date_only=True, records=True)
+    _use(units=units, database_url=db, out=out)
+    for value, words in ((operator, "请填写经办人姓名（--operator）"), (reason, "请填写理由（--reason）")):
+        if not value.strip():
+            _refuse(words)
+    _check(writer="revoke")
+    _local_prefect()
+    from flows.adjustments import revoke as flow
+
+    _run(lambda: flow(number=number, reason=reason, operator=operator, as_of=moment))
 
 
 @app.command("repair-scans")

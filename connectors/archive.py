@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from connectors.files import write_bytes
+from connectors.files import write_all
 
 
 class Archive:
@@ -15,13 +15,11 @@ class Archive:
     def path_of(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
 
-    def put(self, sha256: str, data: bytes) -> Path:
-        """Store the bytes once; written to a temporary name first so a crash leaves no
-        partial copy under the final name."""
-        target = self.path_of(sha256)
-        if target.exists():
-            return target
-        return write_bytes(target, data)
+    def put_all(self, files: list[tuple[str, bytes]]) -> None:
+        """Store each file's bytes once, under a temporary name first so a crash leaves no
+        partial copy under the final name; flushed to disk together (files.write_all)."""
+        wanted = {sha256: data for sha256, data in files if not self.path_of(sha256).exists()}
+        write_all([(self.path_of(sha256), data) for sha256, data in wanted.items()])
 
     def get(self, sha256: str) -> bytes:
         return self.path_of(sha256).read_bytes()

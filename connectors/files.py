@@ -31,3 +31,31 @@ def write_bytes(path: Path, data: bytes) -> Path:
         out.flush()
         os.fsync(out.fileno())
     return path
+
+
+def write_all(files: list[tuple[Path, bytes]]) -> list[Path]:
+    """Write many files as write_bytes does each — under a temporary name, durable before it
+    takes its name — but flushed together: an fsync right after each write costs a disk flush
+    per file (1.5 ms each here, seconds for a month of a region's files), while by the time
+    all are written most are already on disk. None takes its name before all are durable."""
+    pending: list[tuple[str, Path]] = []
+    try:
+        for path, data in files:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
+            pending.append((temporary, path))
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+        for temporary, _ in pending:
+            handle = os.open(temporary, os.O_RDONLY)
+            try:
+                os.fsync(handle)
+            finally:
+                os.close(handle)
+        for temporary, path in pending:
+            os.replace(temporary, path)
+    finally:
+        for temporary, _ in pending:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+    return [path for _, path in pending]

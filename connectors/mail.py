@@ -53,7 +53,9 @@ def build_message(email: Email, sender: str, sender_name: str = "") -> EmailMess
     message = EmailMessage(policy=MAIL_POLICY)
     message["From"] = Address(sender_name, addr_spec=sender) if sender_name else sender
     message["To"] = ", ".join(email.to)
-    message["Subject"] = " ".join(email.subject.split())  # a newline would end the header block
+    # Encoded by hand: Python's own folding of a long non-ASCII subject drops the space
+    # before a fold ("第 17 项" arrived as "第 17项"). A newline would end the header block.
+    message.set_raw("Subject", Header(" ".join(email.subject.split()), "utf-8").encode())
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "xzzf.local")
     message.set_content(email.text)

@@ -11,12 +11,15 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, create_engine, delete, func, insert, select, update
+import pandas as pd
+from sqlalchemy import Connection, Table, create_engine, delete, func, insert, select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from connectors.store_lock import StoreLock, hold
-from connectors.store_schema import data_tables, emails, issued_reports, scans, submissions
+from connectors.store_schema import adjustments, data_tables, emails, issued_reports, scans, submissions
+from xzzf.adjustments import Adjustment, standing
 from xzzf.intake import SubmissionFact, arrival_time, recency
-from xzzf.vocabulary import EVER_ACCEPTED, FileStatus
+from xzzf.vocabulary import EVER_ACCEPTED, AdjustmentKind, FileStatus
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -97,20 +100,24 @@ class Store:
         with self.engine.begin() as connection:
             scan_id = connection.execute(insert(scans).values(scanned_at=scanned_at)).inserted_primary_key[0]
             ids = _insert_submissions(connection, scan_id, new) if new else []
-            rows: dict[str, list[dict]] = {}
+            rows: dict[str, list[tuple[int, list[dict]]]] = {}
             for submission_id, item in zip(ids, new, strict=True):
                 for table_name, records in item.rows.items() if item.accepted else ():
-                    rows.setdefault(table_name, []).extend(
-                        {**record, "submission_id": submission_id} for record in records)
+                    if records:
+                        rows.setdefault(table_name, []).append((submission_id, records))
             self._insert_rows(connection, rows)
             _settle_in_force(connection, {(i.unit_code, i.period) for i in new if i.accepted})
 
     @staticmethod
-    def _insert_rows(connection: Connection, rows: dict[str, list[dict]]) -> None:
-        """Every new row of a table in one executemany."""
-        for table_name, records in rows.items():
-            if records:
-                connection.execute(insert(data_tables[table_name]), records)
+    def _insert_rows(connection: Connection, rows: dict[str, list[tuple[int, list[dict]]]]) -> None:
+        """Every new row of a table in one bulk write; `rows` gives each table's records file by
+        file, with the file's submission id (not copied into each record: a year is a million)."""
+        for table_name, files in rows.items():
+            records = [record for _, file_records in files for record in file_records]
+            # Every record of a table carries the same columns (the reader fills each one).
+            columns = {"submission_id": [i for i, file_records in files for _ in file_records]}
+            columns.update((name, [record[name] for record in records]) for name in records[0])
+            _bulk_insert(connection, data_tables[table_name], columns)
 
     def lock(self, name: str, wait_s: float, started: dt.datetime) -> StoreLock:
         """Hold the store for one run (`with store.lock(...)`), so that two runs never record,
@@ -200,6 +207,33 @@ class Store:
             connection.execute(insert(issued_reports).values(year=year, as_of=as_of, issued_at=issued_at,
                                                              files=files, figures=figures))
 
+    def adjustments(self) -> list[Adjustment]:
+        """Every decision ever made, revoked ones and revocations included, oldest first."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(adjustments).order_by(adjustments.c.id)).all()
+        return [Adjustment(**{**r._mapping, "kind": AdjustmentKind(r.kind)}) for r in rows]
+
+    def record_adjustment(self, **values) -> Adjustment:
+        """Record one decision (a Adjustment's fields but its id) and, in the same transaction,
+        the file statuses it changes now: a withdrawn file is 已撤销, and for its unit-period
+        the latest other accepted file is in force again (or again not, when revoked)."""
+        with self.engine.begin() as connection:
+            number = connection.execute(insert(adjustments).values(**values)).inserted_primary_key[0]
+            rows = connection.execute(select(adjustments)).all()
+            made = [Adjustment(**{**r._mapping, "kind": AdjustmentKind(r.kind)}) for r in rows]
+            withdrawn = standing(made, dt.datetime.max.replace(tzinfo=dt.UTC)).withdrawn
+            marked = connection.execute(select(submissions.c.id).where(
+                submissions.c.status == FileStatus.WITHDRAWN)).scalars().all()
+            restored = set(marked) - withdrawn
+            if restored:  # accepted again; which one is in force is settled below
+                connection.execute(update(submissions).where(submissions.c.id.in_(restored))
+                                   .values(status=FileStatus.ACCEPTED))
+            if withdrawn:
+                connection.execute(update(submissions).where(submissions.c.id.in_(withdrawn))
+                                   .values(status=FileStatus.WITHDRAWN))
+            _settle_in_force(connection, {(values["unit_code"], values["period"])})
+        return next(d for d in made if d.id == number)
+
     def submissions_for(self, period: str) -> list[StoredSubmission]:
         with self.engine.connect() as connection:
             rows = connection.execute(
@@ -227,6 +261,23 @@ class Store:
         with self.engine.connect() as connection:
             return [dict(r._mapping) for r in connection.execute(query.order_by(table.c.id))]
 
+    def frame(self, table_name: str, columns: Iterable[str], submission_ids: Collection[int]) -> pd.DataFrame:
+        """Some columns of a data table's rows, with their submission's unit_code and period
+        first, of the given files (an as-of view's in-force ones), in the order they were
+        stored: the frame rows() as records would give for those columns, built from tuples
+        (a district-year is a million rows: a dict each costs seconds and hundreds of MB)."""
+        table, columns, ids = data_tables[table_name], list(columns), list(submission_ids)
+        query = select(table.c.submission_id, *(table.c[name] for name in columns)).where(
+            table.c.submission_id.in_(ids)).order_by(table.c.id)
+        with self.engine.connect() as connection:
+            files = {row.id: (row.unit_code, row.period) for row in connection.execute(
+                select(submissions.c.id, submissions.c.unit_code, submissions.c.period).where(
+                    submissions.c.id.in_(ids)))}
+            # Each row shares its file's unit_code and period strings rather than a copy of
+            # its own (some 100 MB at a million rows).
+            rows = [(*files[row[0]], *row[1:]) for row in connection.execute(query)]
+        return pd.DataFrame.from_records(rows, columns=["unit_code", "period", *columns])
+
 
 def _save_email(connection: Connection, key: str, **values) -> None:
     if connection.execute(select(emails.c.id).where(emails.c.key == key)).first():
@@ -236,14 +287,51 @@ def _save_email(connection: Connection, key: str, **values) -> None:
 
 
 def _insert_submissions(connection: Connection, scan_id: int, new: list[NewSubmission]) -> list[int]:
-    """Insert the files in one statement; their ids, in order."""
-    result = connection.execute(insert(submissions).returning(submissions.c.id, sort_by_parameter_order=True), [
-        {"folder": i.folder, "sha256": i.sha256, "path": i.path, "size": i.size, "mtime": i.mtime,
-         "arrival_at": i.arrival_at, "scan_id": scan_id, "unit_code": i.unit_code, "period": i.period,
-         "fill_date": i.fill_date, "status": FileStatus.ACCEPTED if i.accepted else FileStatus.REJECTED, "info": i.info,
-         "errors": i.errors, "warnings": i.warnings, "readable": i.readable}
-        for i in new])
-    return list(result.scalars())
+    """Insert the files in one bulk write; their ids, in order. A bulk write returns no ids,
+    so they are taken first: on PostgreSQL from the table's sequence; on SQLite they are the
+    ones it would give (the largest id plus one, and so on: no AUTOINCREMENT), which no other
+    writer can take, the transaction holding the database's write lock since the scan's row."""
+    if connection.dialect.name == "postgresql":
+        ids = sorted(connection.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
+            {"table": submissions.name, "n": len(new)}).scalars())
+    else:
+        first = connection.execute(select(func.coalesce(func.max(submissions.c.id), 0))).scalar() + 1
+        ids = list(range(first, first + len(new)))
+    columns = {"id": ids, "scan_id": [scan_id] * len(new),
+               "status": [FileStatus.ACCEPTED if i.accepted else FileStatus.REJECTED for i in new]}
+    columns.update((name, [getattr(i, name) for i in new]) for name in (
+        "folder", "sha256", "path", "size", "mtime", "arrival_at", "unit_code", "period", "fill_date",
+        "info", "errors", "warnings", "readable"))
+    _bulk_insert(connection, submissions, columns)
+    return ids
+
+
+def _bulk_insert(connection: Connection, table: Table, columns: dict[str, list]) -> None:
+    """Insert rows given column by column, in the connection's transaction, through the
+    driver's bulk path: COPY on PostgreSQL (psycopg 3), one prepared executemany on SQLite.
+    SQLAlchemy's insert of a list of dicts spends most of a load building each row's
+    parameters; here each value still goes through its column type's own conversion (money
+    as SQLite stores it, dates, JSON, naive UTC times), so what is stored is the same."""
+    dialect = connection.dialect
+    values = []
+    for name, column in columns.items():
+        convert = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        values.append(column if convert is None else map(convert, column))
+    rows = zip(*values, strict=True)
+    quote = dialect.identifier_preparer.quote
+    target = f"{dialect.identifier_preparer.format_table(table)} ({', '.join(map(quote, columns))})"
+    if dialect.name != "postgresql":
+        connection.exec_driver_sql(f"INSERT INTO {target} VALUES ({', '.join(['?'] * len(columns))})", list(rows))
+        return
+    statement = f"COPY {target} FROM STDIN"
+    try:
+        with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except dialect.loaded_dbapi.Error as error:
+        # As SQLAlchemy raises it for its own statements: a duplicate is an IntegrityError.
+        raise DBAPIError.instance(statement, None, error, dialect.loaded_dbapi.Error, dialect=dialect) from error
 
 
 _STORED_COLUMNS = (

@@ -104,6 +104,23 @@ issued_reports = Table(
     Column("figures", JSON, nullable=False),  # figures-<Y>.json as issued
 )
 
+# The 司法局's decisions, 调整记录 (延期, 免报, 撤销受理, 撤回决定): records, never edited or deleted;
+# one is undone only by a later decision that revokes it (xzzf.adjustments).
+adjustments = Table(
+    "adjustments", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("unit_code", String(64), nullable=False, index=True),
+    Column("period", String(7), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("operator", String(64), nullable=False),
+    Column("decided_at", UtcDateTime, nullable=False),
+    Column("until", Date),
+    Column("submission_id", ForeignKey("submissions.id")),
+    Column("revokes", ForeignKey("adjustments.id")),
+    Column("changes", Text, nullable=False),
+)
+
 _TYPES = {
     Kind.TEXT: Text, Kind.IDENT: String(128), Kind.ENUM: String(32), Kind.YESNO: Boolean,
     Kind.DATE: Date, Kind.NUMBER: Float, Kind.INTEGER: Integer, Kind.MONEY: Numeric(18, 2),

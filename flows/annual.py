@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
@@ -22,12 +23,12 @@ from xzzf.vocabulary import MailStatus
 
 
 @task(cache_policy=NO_CACHE)
-def compute_figures(run: Run, year: int) -> tuple[dict, dict | None, dict[str, list[dict]]]:
+def compute_figures(run: Run, year: int) -> tuple[dict, dict | None, dict[str, pd.DataFrame]]:
     return annual_steps.reports(run, year)
 
 
 @task(cache_policy=NO_CACHE)
-def write_report(run: Run, year: int, report: dict, previous: dict | None, rows: dict[str, list[dict]],
+def write_report(run: Run, year: int, report: dict, previous: dict | None, rows: dict[str, pd.DataFrame],
                  changes: list[list], preview: bool) -> dict:
     files = annual_steps.write_files(run, year, report, previous, rows, changes, preview)
     if not preview:  # a preview is never the issued report, nor what a later one amends

@@ -12,17 +12,19 @@ from dataclasses import replace
 from html import escape
 from pathlib import Path
 
+import pandas as pd
+
 from connectors.draft_writer import write_draft
 from connectors.mail import Email
 from connectors.report_writer import copy_to, write_public_data, write_workbook
 from flows.setup import Run
 from flows.summary_steps import in_force_rows, year_figures
+from xzzf.adjustments import record_rows
 from xzzf.annual import figures_json
 from xzzf.annual_report import amendments, public_data, workbook_sheets
 from xzzf.catalog import assign, load_catalog
 from xzzf.draft import annual_draft
 from xzzf.figures import NAMES, TARGETS, judged, shown, target_text
-from xzzf.intake import as_of_view
 from xzzf.periods import BEIJING
 from xzzf.settings import SettingsError
 
@@ -50,12 +52,15 @@ def preview_notice(report: dict) -> str:
             "（未记为已报送，未发送）")
 
 
-def reports(run: Run, year: int) -> tuple[dict, dict | None, dict[str, list[dict]]]:
+def reports(run: Run, year: int) -> tuple[dict, dict | None, dict[str, pd.DataFrame]]:
     """The year's figures, the year before's where it has data, and the rows in force they come
     from (the draft tells what the units did and said from them)."""
-    view = as_of_view(run.store.facts(), run.as_of)
+    view = run.view()
     rows = in_force_rows(run, view)
     report, previous = year_figures(run, view, rows, year, year - 1)
+    # The decisions about the year's months, as they stood at the as-of time.
+    made = [a for a in run.store.adjustments() if a.period.startswith(f"{year}-") and a.decided_at <= run.as_of]
+    report["adjustments"] = record_rows(made, run.registry) if made else []
     before = previous["district"]["indicators"]
     return report, previous if before["staff_enforcement"] or before["decisions_total"] else None, rows
 
@@ -80,7 +85,7 @@ def report_folder(root: Path, year: int, preview: bool) -> Path:
     return root / str(year) / PREVIEW if preview else root / str(year)
 
 
-def write_files(run: Run, year: int, report: dict, previous: dict | None, rows: dict[str, list[dict]],
+def write_files(run: Run, year: int, report: dict, previous: dict | None, rows: dict[str, pd.DataFrame],
                 changes: list[list], preview: bool = False) -> dict[str, Path]:
     """The four files; a preview's names, titles and sheets say 预览 (a file copied or sent on
     elsewhere still says what it is)."""

@@ -43,8 +43,8 @@ def _unit(code: str | None, registry: Registry) -> str:
 
 def period_artifacts(entries: list[FileEntry], statuses: dict[str, UnitStatus], reasons: dict[str, str],
                      registry: Registry, period: str, as_of: str, dry_run: bool) -> None:
-    """The period's files and every reporting unit's status, by name and code, with the reason
-    of every rejection."""
+    """The period's files and the status of every unit that owes the period, by name and code,
+    with the reason of every rejection, 免报 and 延期."""
     mine = [e for e in entries if e.period == period]
     others = len(entries) - len(mine)
     create_table_artifact(
@@ -58,7 +58,7 @@ def period_artifacts(entries: list[FileEntry], statuses: dict[str, UnitStatus], 
         key=_key(f"units-{period}", dry_run),
         description=_description(f"{period} 各单位报送状态（数据截至 {as_of}）", dry_run),
         table=[{"单位编码": code, "单位": _unit(code, registry), "状态": status.label,
-                "说明": reasons.get(code, "—") if status == UnitStatus.REJECTED else "—"}
+                "说明": reasons.get(code, "—")}
                for code, status in statuses.items()])
 
 
@@ -68,3 +68,11 @@ def matrix_artifact(matrix: ReportingMatrix, dry_run: bool) -> None:
     create_markdown_artifact(key=_key(f"reporting-matrix-{matrix.year}", dry_run),
                              description=_description(title, dry_run),
                              markdown=matrix.markdown(f"【{DRY_RUN}】{title}" if dry_run else title))
+
+
+def reminders_artifact(title: str, body: str, dry_run: bool) -> str:
+    """What a reminders run owed and what became of each mail; returns the title as shown (a
+    dry run's marked)."""
+    shown = _description(title, dry_run)
+    create_markdown_artifact(key=_key("reminders", dry_run), description=shown, markdown=f"## {shown}\n\n{body}")
+    return shown

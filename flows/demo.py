@@ -20,14 +20,19 @@ from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
+from connectors.store import Store
 from connectors.xlsx_writer import write_sheets
+from flows.adjustments import adjust, withdraw
 from flows.annual import annual
 from flows.intake import intake
 from flows.monthly import monthly
+from flows.reminders import reminders
+from xzzf.adjustments import record_rows
 from xzzf.catalog import assign, load_catalog
 from xzzf.figures import NAMES
-from xzzf.periods import BEIJING, next_period_start
+from xzzf.periods import BEIJING, due_day, next_period_start
 from xzzf.sample import as_sheets, submission
+from xzzf.settings import load_settings
 from xzzf.units import SAMPLE_REGISTRY, load_registry
 from xzzf.vocabulary import UnitStatus
 
@@ -102,7 +107,9 @@ def _plan(event: str, folder: Path, period: str, info: dict, tables: dict, drops
     """The files a scenario event puts in the unit's folder, by the day they arrive: the 3rd
     (before the intake of the 4th), the 5th (the usual due day) or the 9th (after it)."""
     good = as_sheets(info, tables)
-    if event == "late":
+    if event == "exempt":
+        return
+    if event in ("late", "late_extended"):
         drops[9].append((folder / f"{period}.xlsx", good))
         return
     if event in ("faulty_date_then_corrected", "extra_column_then_corrected", "xls_then_corrected"):
@@ -118,7 +125,7 @@ def _plan(event: str, folder: Path, period: str, info: dict, tables: dict, drops
         drops[3].append((folder / f"{period}（副本）.xlsx", good))
     if event == "hostile":
         drops[3].append((folder / f"{period}-附件.xlsx", _bomb()))
-    if event == "corrected_after_acceptance":
+    if event in ("corrected_after_acceptance", "correction_withdrawn"):
         drops[5].append((folder / f"{period}-更正.xlsx", good))
 
 
@@ -144,44 +151,72 @@ def _bomb() -> bytes:
     return buffer.getvalue()
 
 
+# The sample registry and one unit set up in the demo year (机构改革): it owes May onwards.
+NEW_UNIT = f"  - {{code: HDJD, name: 弘德街道, kind: 街道, enforcement: true, from: {YEAR}-05-01}}\n"
+OPERATOR = "演示管理员"
+REMINDED_MONTH = 12  # reminders run for December: 报送提醒 before its due day, 催报 after it
+# What the 司法局 decides for a scenario event, and on which day of the next month.
+DECISIONS = {"late_extended": (6, "延期", "系统故障，单位书面申请延期"),
+             "exempt": (6, "免报", "机构改革，当月暂停执法")}
+
+
 def run_demo(out: Path, echo=print) -> str:
     if out.exists():
         shutil.rmtree(out)
     inbox, results = out / "inbox", out / "results"
     inbox.mkdir(parents=True)
-    registry = load_registry(SAMPLE_REGISTRY)
+    units = out / "units.yaml"
+    units.write_text(SAMPLE_REGISTRY.read_text(encoding="utf-8") + NEW_UNIT, encoding="utf-8")
+    registry = load_registry(units)
     assignment = assign(load_catalog(), registry)
     events = {(row["unit"], int(row["month"])): row["event"]
               for row in csv.DictReader(SCENARIO.open(encoding="utf-8"))}
-    where = {"XZZF_INBOX": str(inbox), "XZZF_OUT": str(results), "XZZF_UNITS": str(SAMPLE_REGISTRY)}
+    where = {"XZZF_INBOX": str(inbox), "XZZF_OUT": str(results), "XZZF_UNITS": str(units)}
     with _MailKeeper(out / "mail") as mail, _environment({**mail.settings(), **where}):
         for month in range(1, 13):
             period = f"{YEAR}-{month:02d}"
             first = next_period_start(period)
             drops: dict[int, list[tuple[Path, list]]] = {3: [], 5: [], 9: []}  # day of next month → files
-            for unit in registry.reporting:
-                event = events.get((unit.code, month), "on_time")
-                if event != "missing":
-                    _plan(event, inbox / unit.code, period, *submission(unit, period, assignment), drops)
+            mine = {unit.code: events.get((unit.code, month), "on_time") for unit in registry.owing(period)}
+            for unit in registry.owing(period):
+                if mine[unit.code] != "missing":
+                    _plan(mine[unit.code], inbox / unit.code, period, *submission(unit, period, assignment), drops)
+            reminded = month == REMINDED_MONTH
+            if reminded:  # on the reminder day, before any file of the month came in
+                settings = load_settings()
+                due = due_day(period, settings.due_day, settings.calendar())
+                reminders(as_of=settings.calendar().add_workdays(due, -settings.remind_days))
             for path, sheets in drops[3]:
                 _drop(path, sheets, _moment(first.replace(day=3), 9))
             intake(as_of=_moment(first.replace(day=4), 12))
+            for code, event in mine.items():
+                if event in DECISIONS:
+                    day, kind, reason = DECISIONS[event]
+                    adjust(unit=code, period=period, kind=kind, until=first.replace(day=9) if kind == "延期" else None,
+                           reason=reason, operator=OPERATOR, as_of=first.replace(day=day))
             for day in (5, 9):
+                if reminded and day == 9:  # the day after the due day: 催报 to whoever is still missing
+                    reminders(as_of=due + dt.timedelta(days=1))
                 for path, sheets in drops[day]:
                     _drop(path, sheets, _moment(first.replace(day=day), 9))
             report = json.loads(Path(monthly(period=period, as_of=first.replace(day=10)))
                                 .read_text(encoding="utf-8"))
+            for code in (code for code, event in mine.items() if event == "correction_withdrawn"):
+                withdraw(unit=code, period=period, reason="更正文件误报了其他单位的数据", operator=OPERATOR,
+                         as_of=first.replace(day=10))
             echo(f"{period}：{len(report['files'])} 个文件，" + "，".join(
                 f"{UnitStatus.label_of(k)} {v}" for k, v in sorted(Counter(report["units"].values()).items())))
         intake(as_of=_moment(dt.date(YEAR + 1, 1, 13), 12))
         folder = Path(annual(year=YEAR, as_of=dt.date(YEAR + 1, 1, 20)))
-    return _tour(out, inbox, results, folder)
+    return _tour(out, inbox, results, folder, registry)
 
 
-def _tour(out: Path, inbox: Path, results: Path, folder: Path) -> str:
+def _tour(out: Path, inbox: Path, results: Path, folder: Path, registry) -> str:
     figures = json.loads((folder / f"figures-{YEAR}.json").read_text(encoding="utf-8"))
     district = figures["district"]["indicators"]
     mails = sorted((out / "mail").glob("*.eml"))
+    decisions = record_rows(Store(f"sqlite:///{results / 'xzzf.db'}").adjustments(), registry)[1:]
+    changes = "；".join(f"{u.name}（{u.code}）{what}，{day.isoformat()}" for u, what, day in registry.changes_in(YEAR))
     return "\n".join([
         f"演示完成：{YEAR} 年，{len(figures['units'])} 个单位",
         f"收件文件夹：{inbox}", f"每月运行报告：{results / 'runs'}", f"回执：{results / 'feedback'}",
@@ -189,4 +224,15 @@ def _tour(out: Path, inbox: Path, results: Path, folder: Path) -> str:
         f"全区：执法决定 {district['decisions_total']} 件，公开率 {district['publication_rate']:.1%}，"
         f"按时报送率 {district['submission_timeliness_rate']:.1%}",
         f"全区未达标指标：{'、'.join(NAMES[k] for k in figures['district']['failing']) or '无'}",
+        f"单位变动：{changes or '无'}",
+        f"提醒（{YEAR}-{REMINDED_MONTH:02d}）：报送提醒 {_subjects(mails, '【报送提醒】')} 封，催报 "
+        f"{_subjects(mails, '【催报】')} 封，催报名单 {_subjects(mails, '【催报名单】')} 封（给司法局）",
+        f"司法局的决定（调整记录，{len(decisions)} 项；年度报告工作簿“调整记录”表）：",
+        *(f"  第 {number} 号 {kind}：{unit} {period}，{content}；{changes}；理由：{reason}"
+          for number, kind, unit, period, content, changes, reason, *_ in decisions),
     ])
+
+
+def _subjects(mails: list[Path], prefix: str) -> int:
+    return sum(BytesParser(policy=policy.default).parsebytes(m.read_bytes())["Subject"].startswith(prefix)
+               for m in mails)

@@ -13,7 +13,6 @@ from flows import mail_steps, receipt_steps
 from flows.artifacts import period_artifacts, run_log
 from flows.parameters import AS_OF_MOMENT, DRY_RUN, AsOfMoment
 from flows.setup import Run, prepare
-from xzzf.intake import as_of_view
 from xzzf.periods import previous_period
 from xzzf.vocabulary import FileStatus, MailStatus
 
@@ -52,12 +51,13 @@ def write_receipts(run: Run) -> int:
 
 @task(cache_policy=NO_CACHE)
 def report_run(run: Run, scan: steps.Scan, period: str, name: str) -> str:
-    view = as_of_view(run.store.facts(), run.as_of)
-    units = steps.unit_statuses(view, run.registry, period, run.as_of, run.settings)
+    decided = run.standing()
+    view, obligations = run.view(decided), run.obligations(decided)
+    units = steps.unit_statuses(view, obligations, period, run.as_of)
     path = steps.write_run_report(run.runs_dir(name) / "run-report.json", run.as_of, scan,
                                   period, units)
-    period_artifacts(scan.entries, units, steps.rejection_reasons(run.store, view, period), run.registry,
-                     period, f"{run.as_of:%Y-%m-%d %H:%M}", run.dry_run)
+    reasons = steps.status_reasons(run.store, view, obligations, period, units)
+    period_artifacts(scan.entries, units, reasons, run.registry, period, f"{run.as_of:%Y-%m-%d %H:%M}", run.dry_run)
     log = run_log()
     log.info("%s扫描收件文件夹：共 %d 个文件，新文件 %d 个（已受理 %d 个，退回 %d 个），"
              "重复 %d 个，忽略 %d 个，待处理 %d 个",

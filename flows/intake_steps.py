@@ -18,9 +18,10 @@ from connectors.inbox import Inbox, InboxFile, folder_of, sha256
 from connectors.store import NewSubmission, Store, StoredSubmission
 from connectors.worker_pool import Raised, WorkerLost, run_isolated
 from connectors.xlsx_reader import ContainerLimits, ReadFailure, check_container, ends_early, read_workbook
+from xzzf.adjustments import Obligations
 from xzzf.catalog import assign, load_catalog
-from xzzf.intake import FileEntry, SubmissionFact, arrival_time, unit_status
-from xzzf.periods import COUNTED, counted_period, due_day
+from xzzf.intake import FileEntry, SubmissionFact, arrival_time
+from xzzf.periods import COUNTED, counted_period
 from xzzf.problems import Problem
 from xzzf.receipt import first_problem
 from xzzf.settings import Settings
@@ -239,9 +240,7 @@ def record(scan: Scan, store: Store, archive: Archive, as_of: dt.datetime, dry_r
     of new files then show their status now (an accepted file may already be superseded)."""
     if dry_run:
         return
-    for item in scan.new:
-        if item.data is not None:
-            archive.put(item.sha256, item.data)
+    archive.put_all([(item.sha256, item.data) for item in scan.new if item.data is not None])
     store.record_scan(as_of, [_new_submission(item) for item in scan.new])
     now = store.known()
     for entry in scan.entries:
@@ -268,25 +267,33 @@ def _stored(record: dict) -> dict:
     return {("excel_row" if key == EXCEL_ROW else key): value for key, value in record.items()}
 
 
-def unit_statuses(view: list[SubmissionFact], registry: Registry, period: str, as_of: dt.datetime,
-                  settings: Settings) -> dict[str, UnitStatus]:
-    """Every reporting unit's status for `period`, from the store's as-of view."""
-    due = due_day(period, settings.due_day, settings.calendar())
+def unit_statuses(view: list[SubmissionFact], obligations: Obligations, period: str,
+                  as_of: dt.datetime) -> dict[str, UnitStatus]:
+    """The status for `period` of every unit that owes it, from the store's as-of view."""
     facts: dict[str, list[SubmissionFact]] = {}
     for fact in view:
         if fact.period == period:
             facts.setdefault(fact.unit_code, []).append(fact)
-    return {unit.code: unit_status(facts.get(unit.code, []), due, as_of)
-            for unit in registry.reporting}
+    return {unit.code: obligations.status(unit.code, period, facts.get(unit.code, []), as_of)
+            for unit in obligations.registry.owing(period)}
 
 
-def rejection_reasons(store: Store, view: list[SubmissionFact], period: str) -> dict[str, str]:
-    """Why each unit's latest rejected file of `period` (as of the view) was refused."""
+def status_reasons(store: Store, view: list[SubmissionFact], obligations: Obligations, period: str,
+                   statuses: dict[str, UnitStatus]) -> dict[str, str]:
+    """Why a unit is where it is for `period`: 退回, its latest rejected file (as of the
+    view) was refused for this (what the unit must fix); 免报 for this reason; due later by 延期."""
     seen = {fact.id for fact in view}
     reasons = {}
     for stored in sorted(store.submissions_for(period), key=lambda s: s.arrival_at):
-        if stored.id in seen and stored.status == FileStatus.REJECTED and stored.errors:
+        if (stored.id in seen and stored.status == FileStatus.REJECTED and stored.errors
+                and statuses.get(stored.unit_code) == UnitStatus.REJECTED):
             reasons[stored.unit_code] = first_problem(stored.errors)
+    for unit in obligations.registry.owing(period):
+        if (reason := obligations.exempt(unit.code, period)) is not None:
+            reasons[unit.code] = f"免报：{reason}"
+        elif (due := obligations.due(unit.code, period)) != obligations.normal_due(period):
+            rejected = reasons.get(unit.code)
+            reasons[unit.code] = f"延期至 {due.isoformat()}" + (f"；{rejected}" if rejected else "")
     return reasons
 
 

@@ -12,7 +12,6 @@ from flows.artifacts import matrix_artifact, run_log
 from flows.intake import intake_run, send_owed_mail
 from flows.parameters import AS_OF, DRY_RUN, ONLY_UNITS, PERIOD, RESEND, AsOf, Period, Units, period_or_default
 from flows.setup import Run, prepare
-from xzzf.intake import as_of_view
 from xzzf.matrix import reporting_matrix
 from xzzf.vocabulary import MailStatus
 
@@ -37,9 +36,9 @@ def summary_key(period: str) -> str:
 @task(cache_policy=NO_CACHE)
 def show_year(run: Run, period: str) -> None:
     """The year's reporting matrix as of the run, for the run's page."""
-    view = as_of_view(run.store.facts(), run.as_of)
-    matrix_artifact(reporting_matrix(view, run.registry, int(period[:4]), run.as_of, run.settings.due_day,
-                                     run.settings.calendar()), run.dry_run)
+    decided = run.standing()
+    matrix_artifact(reporting_matrix(run.view(decided), run.obligations(decided), int(period[:4]), run.as_of),
+                    run.dry_run)
 
 
 @flow(name="monthly-collection", log_prints=True)

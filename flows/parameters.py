@@ -73,6 +73,9 @@ AsOf = Annotated[Annotated[dt.date, Field(ge=_FIRST, le=_LAST)] | None, BeforeVa
 # a date (the end of that day), so it is tried first.
 AsOfMoment = Annotated[dt.date | dt.datetime | None, BeforeValidator(_blank_is_none), _TEXT]
 Units = list[str]
+# A decision's unit and reason are checked by the flow (xzzf.adjustments.check_adjustment),
+# so a wrong one is refused in Chinese, by the form and by the flow alike.
+DecisionPeriod = TemplatePeriod
 
 PERIOD = described("", "报送期间", f"{PERIOD_RULE}；留空为数据截至日期的上个月", "2026-10",
                    **_checked(PERIOD_RULE, f"({_PERIOD})?"))
@@ -92,6 +95,15 @@ ONLY_UNITS = described([], "只处理这些单位", "单位编码，每点一次
 DRY_RUN = described(False, "试运行",
                     "只读取和校验，不记录、不归档、不入库、不发送；结果标为“试运行”，不替换正式运行的结果")
 RESEND = described(False, "重新发送", "已发送过的汇总或报告邮件再发送一次（更正后重发时勾选）")
+UNIT = described(..., "单位编码", f"作出决定的单位。{UNIT_RULE}", "DHX",
+                 **_checked(UNIT_RULE, "[A-Z0-9_-]+"))
+DECISION_PERIOD = described(..., "报送期间", f"决定涉及的月份。{PERIOD_RULE}", "2026-10",
+                            **_checked(PERIOD_RULE, _PERIOD))
+REASON_RULE = "请填写理由：每项决定都须写明理由，理由列入调整记录"
+OPERATOR_RULE = "请填写经办人姓名：每项决定都记录由谁作出"
+REASON = described("", "理由", f"{REASON_RULE}，如“系统故障，单位书面申请延期”", "系统故障，单位书面申请延期",
+                   **_checked(REASON_RULE, r"\s*\S[\s\S]*"))
+OPERATOR = described("", "经办人", f"{OPERATOR_RULE}（姓名）", "张三", **_checked(OPERATOR_RULE, r"\s*\S[\s\S]*"))
 PREVIEW = described(False, "预览（年度未结束时）",
                     "年度尚未结束时生成预览文件：文件名和标题标为“预览”，不记为已报送，不发送邮件")
 

@@ -12,9 +12,12 @@ from connectors.archive import Archive
 from connectors.inbox import Inbox
 from connectors.store import Store
 from flows.runtime import open_store
-from xzzf.periods import BEIJING, as_of_time, end_of_day
+from xzzf.adjustments import Obligations, Standing, standing
+from xzzf.intake import SubmissionFact, as_of_view
+from xzzf.periods import BEIJING, as_of_time, end_of_day, period_end
 from xzzf.settings import Settings, SettingsError, load_settings
-from xzzf.units import Registry, load_registry
+from xzzf.units import Registry, RegistryError, load_registry
+from xzzf.vocabulary import EVER_ACCEPTED
 
 
 @dataclass
@@ -33,14 +36,28 @@ class Run:
     def runs_dir(self, name: str):
         return self.settings.out / "runs" / ("dry-run" if self.dry_run else "") / name
 
+    def standing(self) -> Standing:
+        """The 司法局's decisions in force at the run's as-of time."""
+        return standing(self.store.adjustments(), self.as_of)
+
+    def view(self, decided: Standing | None = None) -> list[SubmissionFact]:
+        """The store's files as they stood at the run's as-of time (xzzf.intake.as_of_view)."""
+        return as_of_view(self.store.facts(), self.as_of, (decided or self.standing()).withdrawn)
+
+    def obligations(self, decided: Standing | None = None) -> Obligations:
+        return Obligations(self.registry, self.settings.due_day, self.settings.calendar(),
+                           decided or self.standing())
+
 
 @contextmanager
-def prepare(*, as_of=None, dry_run=False, only_units=None, needs_inbox=True) -> Iterator[Run]:
+def prepare(*, as_of=None, dry_run=False, only_units=None, needs_inbox=True, records=False) -> Iterator[Run]:
     """Build a run for a `with` block; a wrong setting or registry raises here, before any
     work. Where it runs (inbox, registry, database, output) is the deployment's setting, from
     the environment (the command line puts its flags there). A run that writes holds the
     store until the block ends, however it ends: a second run waits for it, then stops with
-    StoreBusy. A dry run writes nothing and holds nothing."""
+    StoreBusy. A dry run writes nothing and holds nothing. A run that `records` something at
+    its as-of time (a decision, a reminder owed) may not be dated in the future, as the
+    intake may not."""
     # Here, not at the top: the command line's checks import this module and must answer at
     # once, without Prefect's seconds of import.
     from prefect.runtime import flow_run
@@ -49,18 +66,35 @@ def prepare(*, as_of=None, dry_run=False, only_units=None, needs_inbox=True) -> 
     registry = load_registry(settings.units).only(only_units)
     now = dt.datetime.now(dt.UTC)  # the one place a run reads the clock
     moment = as_of_time(as_of, now)
-    if needs_inbox and not dry_run:  # it records its scan of the inbox
+    if (needs_inbox or records) and not dry_run:  # it records its scan, a decision or a mail at its as-of
         refuse_future(f"as_of {as_of}", moment, now)
     store = open_store(settings)  # a URL that cannot connect: SettingsError naming it
     with nullcontext() if dry_run else store.lock(flow_run.flow_name, settings.lock_wait_s, now):
         settings.out.mkdir(parents=True, exist_ok=True)  # held: a run that must wait writes nothing
         store.migrate()  # held: two runs on a new store would both create its tables
+        refuse_orphans(load_registry(settings.units) if only_units else registry, store)
         inbox_connector = Inbox(settings.inbox,
                                 frozenset(u.code for u in registry.units) if only_units else None)
         if needs_inbox:
             inbox_connector.check()
         yield Run(settings, registry, store, inbox_connector, Archive(settings.out / "archive"),
                   moment, dry_run, now)
+
+
+def refuse_orphans(registry: Registry, store) -> None:
+    """A registry that no longer owns stored accepted files (a unit removed, or given dates
+    that leave out a month it reported) is refused: its figures would silently vanish."""
+    orphans: dict[str, list[str]] = {}
+    for fact in store.facts():
+        unit = registry.get(fact.unit_code)
+        owned = unit is not None and (fact.period is None or unit.exists_on(period_end(fact.period)))
+        if fact.status in EVER_ACCEPTED and not owned:
+            orphans.setdefault(fact.unit_code, []).append(fact.period)
+    if orphans:
+        listed = "；".join(f"{code}：{'、'.join(sorted(set(periods)))}" for code, periods in sorted(orphans.items()))
+        raise RegistryError(f"单位名册与已受理的数据不符（{listed}）：这些单位在这些月份已有受理的报送，"
+                            "名册却删除了该单位或其存续期间（from/until）不含这些月份。请恢复该单位或更正日期；"
+                            "撤并的单位请保留在名册中，写明 until，并在承接单位写明 replaces")
 
 
 def latest_as_of(now: dt.datetime) -> dt.datetime:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from connectors.mail import Email
 from connectors.xlsx_writer import write_tables
 from flows import intake_steps
@@ -12,10 +14,9 @@ from flows.setup import Run
 from xzzf.annual import annual_figures, figures_json
 from xzzf.annual_report import amendments
 from xzzf.catalog import assign, load_catalog
-from xzzf.figures import Timeliness
-from xzzf.intake import SubmissionFact, as_of_view, first_accepted, in_force
+from xzzf.figures import READ_COLUMNS
+from xzzf.intake import SubmissionFact, first_accepted, in_force
 from xzzf.periods import due_day, end_of_day, next_period_start, period_of
-from xzzf.schema import SHEETS
 from xzzf.summary import Summary, build_summary, upcoming_deadlines
 
 
@@ -25,9 +26,10 @@ def summary_is_due(run: Run, period: str) -> bool:
 
 
 def build(run: Run, period: str) -> tuple[Summary, Path]:
-    view = as_of_view(run.store.facts(), run.as_of)
-    statuses = intake_steps.unit_statuses(view, run.registry, period, run.as_of, run.settings)
-    reasons = intake_steps.rejection_reasons(run.store, view, period)
+    decided = run.standing()
+    view, obligations = run.view(decided), run.obligations(decided)
+    statuses = intake_steps.unit_statuses(view, obligations, period, run.as_of)
+    reasons = intake_steps.status_reasons(run.store, view, obligations, period, statuses)
     next_month = period_of(next_period_start(period))
     deadlines = upcoming_deadlines(load_catalog(), assign(load_catalog(), run.registry), run.registry,
                                    run.as_of.date(), due_day(next_month, run.settings.due_day, run.settings.calendar()))
@@ -45,17 +47,27 @@ def build(run: Run, period: str) -> tuple[Summary, Path]:
     return summary, workbook
 
 
-def in_force_rows(run: Run, view: list[SubmissionFact]) -> dict[str, list[dict]]:
-    """Every sheet's rows of the submissions in force in the store's as-of view."""
+def in_force_rows(run: Run, view: list[SubmissionFact]) -> dict[str, pd.DataFrame]:
+    """Every sheet's rows of the submissions in force in the store's as-of view, one frame a
+    table and only the columns the figures and the draft read (figures.READ_COLUMNS)."""
     ids = in_force(view)
-    return {sheet.name: run.store.rows(sheet.name, ids) for sheet in SHEETS}
+    # Of every month's 任务进展 snapshot only each task's latest row counts (latest_progress;
+    # the view holds no period after the as-of month): read first, the largest table (40 rows a
+    # file) is cut to those before the others are read, not held whole beside them.
+    progress = run.store.frame("task_progress", READ_COLUMNS["task_progress"], ids)
+    tables = {"task_progress": progress.sort_values(["period", "excel_row"]).drop_duplicates(
+        ["unit_code", "task_no"], keep="last")}
+    del progress
+    return tables | {name: run.store.frame(name, columns, ids) for name, columns in READ_COLUMNS.items()
+                     if name != "task_progress"}
 
 
-def year_figures(run: Run, view: list[SubmissionFact], rows: dict[str, list[dict]], *years: int) -> list[dict]:
+def year_figures(run: Run, view: list[SubmissionFact], rows: dict[str, pd.DataFrame], *years: int) -> list[dict]:
     """Each year's figures as of the run, from the rows in force (one read of the store for all)."""
     tasks, arrivals = load_catalog(), first_accepted(view)
-    assignment, rule = assign(tasks, run.registry), Timeliness(run.settings.due_day, run.settings.calendar())
-    return [annual_figures(year, run.as_of, run.registry, assignment, tasks, rows, arrivals, rule) for year in years]
+    assignment, obligations = assign(tasks, run.registry), run.obligations()
+    return [annual_figures(year, run.as_of, run.registry, assignment, tasks, rows, arrivals, obligations)
+            for year in years]
 
 
 def as_email(run: Run, summary: Summary, workbook: Path) -> Email:

@@ -11,7 +11,7 @@ from flows.runtime import open_store
 from xzzf.catalog import assign, load_catalog
 from xzzf.periods import due_day
 from xzzf.settings import load_settings
-from xzzf.template import build_template, prefill
+from xzzf.template import unit_template
 from xzzf.units import load_registry
 
 PREFILLED = ("roster", "complaints", "task_progress")
@@ -19,7 +19,7 @@ PREFILLED = ("roster", "complaints", "task_progress")
 
 @flow(name="templates", log_prints=True)
 def templates(period: TemplatePeriod = TEMPLATE_PERIOD, only_units: Units = ONLY_UNITS) -> str:
-    """Write every reporting unit's template for `period` (YYYY-MM) into XZZF_TEMPLATES."""
+    """Write the template for `period` (YYYY-MM) of every unit that owes it into XZZF_TEMPLATES."""
     settings = load_settings()
     registry = load_registry(settings.units).only(only_units)
     out = settings.templates_dir
@@ -29,10 +29,9 @@ def templates(period: TemplatePeriod = TEMPLATE_PERIOD, only_units: Units = ONLY
     stored = {table: store.rows(table) for table in PREFILLED}
     due = due_day(period, settings.due_day, settings.calendar())
     written = []
-    for unit in registry.reporting:
-        mine = {table: [r for r in rows if r["unit_code"] == unit.code] for table, rows in stored.items()}
-        template = build_template(unit, period, due, assignment, *prefill(mine, period))
-        written.append(write_template(out / unit.code / f"{unit.name}{period}月报.xlsx", template))
+    for unit in registry.owing(period):
+        template = unit_template(unit, period, due, assignment, stored, registry)
+        written.append(write_template(out / unit.code / template.file_name, template))
     create_table_artifact(key=f"templates-{period}", description=f"{period} 月报模板",
                           table=[{"单位": p.parent.name, "文件": str(p)} for p in written])
     print(f"已生成 {len(written)} 个单位的 {period} 月报模板：{out}")

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pandas as pd
 
+from xzzf.adjustments import Obligations
 from xzzf.catalog import Assignment, Task
-from xzzf.figures import TARGETS, Timeliness, figures, misses, qualifying_hours, rate, timeliness, year_records
+from xzzf.figures import TARGETS, figures, misses, qualifying_hours, rate, timeliness, year_records
 from xzzf.schema import SHEETS
 from xzzf.task_status import latest_progress, unit_task_statuses
 from xzzf.units import Registry
@@ -15,50 +16,84 @@ from xzzf.units import Registry
 TIMELINESS_COUNTS = ("submissions_expected", "submissions_on_time", "submissions_late", "submissions_missing")
 
 
-def as_frames(rows: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:
-    """Stored rows (with unit_code, period, excel_row) as frames with every column present."""
+def as_frames(rows: dict[str, list[dict] | pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Stored rows (with unit_code, period, excel_row) as frames with every column present; a
+    table already read as a frame (Store.frame, figures.READ_COLUMNS) is taken as it is."""
     frames = {}
     for sheet in SHEETS:
+        table = rows.get(sheet.name, [])
+        if isinstance(table, pd.DataFrame):
+            frames[sheet.name] = table
+            continue
         columns = ["unit_code", "period", "excel_row", *(c.name for c in sheet.columns)]
-        frames[sheet.name] = pd.DataFrame.from_records(rows.get(sheet.name, []), columns=columns)
+        frames[sheet.name] = pd.DataFrame.from_records(table, columns=columns)
     return frames
 
 
 def annual_figures(year: int, as_of: dt.datetime, registry: Registry, assignment: Assignment,
-                   tasks: tuple[Task, ...], rows: dict[str, list[dict]],
-                   first_accepted: dict[tuple[str, str], dt.datetime], rule: Timeliness) -> dict:
+                   tasks: tuple[Task, ...], rows: dict[str, list[dict] | pd.DataFrame],
+                   first_accepted: dict[tuple[str, str], dt.datetime], obligations: Obligations) -> dict:
+    """The figures of every unit that exists in `year` and of the district. A unit that took
+    over others (`replaces`) carries their history: its figures and on-time counts include
+    theirs, while each unit's months stay its own and the district counts every file once."""
     tables = as_frames(rows)
     records = year_records(tables, year, as_of.date())
     hours = qualifying_hours(records["trainings"])
     progress = latest_progress(tables["task_progress"], as_of.date())
-    reporting = [u.code for u in registry.reporting]
+    units_of_year = registry.in_year(year)
+    reporting = [u.code for u in units_of_year if u.reports]
     by_unit = {name: dict(tuple(frame.groupby("unit_code"))) for name, frame in records.items()}
+    own = {code: timeliness({p: t for (u, p), t in first_accepted.items() if u == code}, year, as_of, obligations, code)
+           for code in {c for u in units_of_year if u.reports for c in registry.history(u.code)}}
     units = {}
-    for unit in registry.units:
+    for unit in units_of_year:
         indicators: dict = {}
         months: dict[str, str] = {}
+        notes = ""
         if unit.reports:
-            mine = {name: groups.get(unit.code, records[name].iloc[0:0]) for name, groups in by_unit.items()}
+            history = registry.history(unit.code)
+            mine = {name: _rows_of(history, groups, records[name]) for name, groups in by_unit.items()}
             indicators = figures(mine, hours)
-            arrivals = {p: t for (u, p), t in first_accepted.items() if u == unit.code}
-            monthly = timeliness(arrivals, year, as_of, rule)
-            months = monthly.pop("months")
-            indicators |= monthly
-        statuses = unit_task_statuses(tasks, assignment, unit.code, progress, year, as_of.date(),
+            for key in TIMELINESS_COUNTS:
+                indicators[key] = sum(own[c][key] for c in history)
+            indicators["submission_timeliness_rate"] = rate(indicators["submissions_on_time"],
+                                                            indicators["submissions_expected"])
+            months = own[unit.code]["months"]
+            notes = month_notes(obligations, unit.code, year)
+        statuses = unit_task_statuses(tasks, assignment, unit, progress, year, as_of.date(),
                                       indicators if unit.reports else None)
         indicators["tasks_overdue"] = sorted(no for no, s in statuses.items() if s == "overdue")
         failing = [k for k, v in indicators.items() if misses(k, v)]
         failing += ["tasks_overdue"] if indicators["tasks_overdue"] else []
         units[unit.code] = {"name": unit.name, "indicators": indicators, "failing": failing, "tasks": statuses,
-                            "months": months}
+                            "months": months, "notes": notes}
     pooled = {name: frame[frame["unit_code"].isin(reporting)] for name, frame in records.items()}
     district = figures(pooled, hours)
     for key in TIMELINESS_COUNTS:
-        district[key] = sum(units[code]["indicators"][key] for code in reporting)
+        district[key] = sum(own[code][key] for code in reporting)
     district["submission_timeliness_rate"] = rate(district["submissions_on_time"], district["submissions_expected"])
     district_failing = [k for k, v in district.items() if misses(k, v) and TARGETS[k][2]]
     return {"year": year, "as_of": as_of.date().isoformat(),
-            "district": {"indicators": district, "failing": district_failing}, "units": units}
+            "district": {"indicators": district, "failing": district_failing}, "units": units,
+            "unit_changes": [[u.name, u.code, what, day.isoformat()] for u, what, day in registry.changes_in(year)]}
+
+
+def _rows_of(codes: tuple[str, ...], groups: dict[str, pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:
+    """A table's rows of the units `codes` (a unit and those it took over)."""
+    found = [groups[code] for code in codes if code in groups]
+    return found[0] if len(found) == 1 else pd.concat(found) if found else empty.iloc[0:0]
+
+
+def month_notes(obligations: Obligations, code: str, year: int) -> str:
+    """The 司法局's decisions on a unit's months of `year`, in words: 免报 with its reason, 延期."""
+    notes = []
+    for month in range(1, 13):
+        period = f"{year}-{month:02d}"
+        if (reason := obligations.exempt(code, period)) is not None:
+            notes.append(f"{month}月免报（{reason}）")
+        elif (due := obligations.due(code, period)) != obligations.normal_due(period):
+            notes.append(f"{month}月延期至 {due.isoformat()}")
+    return "；".join(notes)
 
 
 def figures_json(report: dict) -> dict:

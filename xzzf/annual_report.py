@@ -65,22 +65,36 @@ def failures(report: dict) -> Sheet:
 def reporting(report: dict) -> Sheet:
     """Month by month, for the units expected to report (the others have no months)."""
     months = [f"{report['year']}-{m:02d}" for m in range(1, 13)]
-    rows = [["单位", *(f"{int(m[5:])}月" for m in months), NAMES["submission_timeliness_rate"]]]
+    rows = [["单位", *(f"{int(m[5:])}月" for m in months), NAMES["submission_timeliness_rate"], "说明"]]
     for unit in report["units"].values():
         if unit["months"] or "submissions_expected" in unit["indicators"]:
             shown_months = (UnitStatus.label_of(s) if (s := unit["months"].get(m)) else "" for m in months)
             rows.append([unit["name"], *shown_months,
-                         as_cell("submission_timeliness_rate", unit["indicators"].get("submission_timeliness_rate"))])
+                         as_cell("submission_timeliness_rate", unit["indicators"].get("submission_timeliness_rate")),
+                         unit.get("notes", "")])
     return _sheet(report, "报送情况", rows)
+
+
+def records(report: dict) -> list[Sheet]:
+    """调整记录 (every decision of the 司法局, revoked ones too) and 单位变动 (units set up,
+    abolished or merged in the year), where the report has them."""
+    sheets = []
+    if report.get("adjustments"):
+        sheets.append(_sheet(report, "调整记录", report["adjustments"]))
+    if report.get("unit_changes"):
+        sheets.append(_sheet(report, "单位变动", [["单位名称", "单位编码", "变动", "日期"], *report["unit_changes"]]))
+    return sheets
 
 
 def task_table(report: dict, tasks: tuple[Task, ...], assignment: Assignment, unassigned: dict) -> Sheet:
     rows = [["任务序号", "任务", "完成时限", "单位", "完成情况"]]
     for task in tasks:
         for code in assignment.roles.get(task.no, {}):
+            if code not in report["units"]:  # a unit that did not exist in the year
+                continue
             status = report["units"][code]["tasks"].get(task.no)
             rows.append([task.no, task.title, task.deadline.phrase, report["units"][code]["name"],
-                         TaskStatus.label_of(status) if status else ""])
+                         TaskStatus.label_of(status) if status else "不需承担（期限时单位不存续）"])
         for phrase in unassigned.get(task.no, ()):
             rows.append([task.no, task.title, task.deadline.phrase, phrase, "未落实（名册中无此单位）"])
     return _sheet(report, "任务完成情况", rows)
@@ -103,7 +117,7 @@ def workbook_sheets(report: dict, previous: dict | None, tasks, assignment, unas
     """The report workbook's sheets; with `changes` (figures changed since it was issued), a
     更正说明 sheet listing them."""
     sheets = [overview(report, previous), by_unit(report), failures(report), reporting(report),
-              task_table(report, tasks, assignment, unassigned), public_data(report)]
+              task_table(report, tasks, assignment, unassigned), public_data(report), *records(report)]
     return sheets + [_sheet(report, "更正说明", changes)] if changes else sheets
 
 

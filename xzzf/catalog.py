@@ -35,6 +35,12 @@ class Deadline:
         """A yearly deadline's day in `year`."""
         return _month_end(year, self.month)
 
+    def days_between(self, start: dt.date, end: dt.date) -> list[dt.date]:
+        """The days from `start` to `end` (both included) on which this 完成时限 falls."""
+        days = ([self.due] if self.kind == "dated" else
+                [self.due_in(year) for year in range(start.year, end.year + 1)] if self.kind == "yearly" else [])
+        return [day for day in days if start <= day <= end]
+
 
 def _month_end(year: int, month: int) -> dt.date:
     if not 1 <= month <= 12:

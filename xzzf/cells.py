@@ -83,11 +83,32 @@ def as_decimal(value: object) -> Decimal:
     return number
 
 
+# The largest values the store's columns hold (a 32-bit INTEGER, NUMERIC(18, 2)): a larger
+# one is a typo to correct, not a number to load — it would fail the whole scan's load, and
+# a text like 1e1000000 would take minutes to turn into an integer.
+MAX_INTEGER = 2**31 - 1
+INTEGER_TOO_LARGE = f"数值过大，请核对（整数不能超过 {MAX_INTEGER}）"
+MONEY_TOO_LARGE = "数值过大，请核对（金额不能超过 16 位整数）"
+
+
 def as_integer(value: object) -> int:
+    if type(value) is float and value.is_integer() and abs(value) <= MAX_INTEGER:
+        # What the Decimal below gives, at a fraction of the cost.
+        return int(value)
     number = as_decimal(value)
+    # adjusted() first: abs() of 1e1000000 already overflows the decimal context
+    if number.adjusted() > 9 or abs(number) > MAX_INTEGER:
+        raise CellError(INTEGER_TOO_LARGE)
     if number != number.to_integral_value():
         raise CellError(INTEGER_EXPECTED)
     return int(number)
+
+
+def as_money(value: object) -> Decimal:
+    number = as_decimal(value)
+    if number.adjusted() >= 16:  # 10**16 and up; adjusted(), not a comparison, never overflows
+        raise CellError(MONEY_TOO_LARGE)
+    return number
 
 
 def as_period(value: object) -> str:

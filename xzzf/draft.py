@@ -120,6 +120,9 @@ def basic(report: dict, previous: dict | None) -> Part:
         return f"{v(key)}，{said}" if said else v(key)
 
     categories = "、".join(f"{name}{count}件" for name, count in d["decisions_by_category"].items() if count)
+    exempt = sum(s == UnitStatus.EXEMPT for unit in report["units"].values() for s in unit["months"].values())
+    changes = [f"{name}{what}（{written(dt.date.fromisoformat(day))}）"
+               for name, _, what, day in report.get("unit_changes", [])]
     return Part("一、基本情况", (
         f"{year}年，全区在岗行政执法人员{vc('staff_enforcement')}；持证率{vc('certified_rate')}；"
         f"法制审核人员{v('legal_review_staff')}，占执法人员的{vc('legal_review_staff_ratio')}。",
@@ -135,7 +138,9 @@ def basic(report: dict, previous: dict | None) -> Part:
         f"总结柔性执法典型案例{vc('flexible_cases')}；开展心理健康教育和心理训练活动{vc('psych_activities')}。",
         f"各单位应报送月度数据{v('submissions_expected')}，按时报送{v('submissions_on_time')}、"
         f"逾期报送{v('submissions_late')}、未报送{v('submissions_missing')}，"
-        f"按时报送率{vc('submission_timeliness_rate')}。",
+        f"按时报送率{vc('submission_timeliness_rate')}"
+        + (f"；另有{exempt}个月经司法局决定免报，不计入应报送月数" if exempt else "") + "。",
+        *([f"年内单位变动：{'；'.join(changes)}。"] if changes else []),
     ))
 
 

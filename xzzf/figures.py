@@ -4,18 +4,18 @@ columns of the in-force records (pandas), as of a date."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 
+from xzzf.adjustments import Obligations
 from xzzf.catalog import task_label
 from xzzf.intake import on_time
-from xzzf.periods import due_day, end_of_day, period_end
+from xzzf.periods import end_of_day, period_end
 from xzzf.schema import QUALIFYING_TRAINING
 from xzzf.tables import Number
 from xzzf.vocabulary import DecisionCategory, Publication, UnitStatus
-from xzzf.workdays import WorkCalendar
 
 # key → (comparison, threshold, judged for the district too)
 TARGETS = {
@@ -46,12 +46,19 @@ JUDGED_FROM = {"training_compliance_rate": (12, 31), "flexible_cases": (10, 31),
 PUBLISHED = (Publication.PUBLISHED, Publication.WITHDRAWN)  # a withdrawn decision was published
 EVENT_KEYS = {"trainings": ["cert_no", "training_date", "title"], "flexible_cases": ["title", "occurred_on"],
               "psych_activities": ["held_on", "title"]}
-
-
-@dataclass(frozen=True)
-class Timeliness:
-    due_day: int
-    calendar: WorkCalendar
+# The columns of each table that the figures, the task statuses and the draft read (with
+# unit_code and period): what a store reads for them, not names nor text nobody counts.
+READ_COLUMNS = {
+    "roster": ("excel_row", "cert_no", "cert_status", "cert_valid_until", "is_enforcer", "is_legal_reviewer",
+               "duty_status"),
+    "trainings": ("excel_row", "cert_no", "training_date", "title", "category", "hours"),
+    "decisions": ("excel_row", "decision_no", "category", "decision_date", "on_spot", "filed", "must_publish",
+                  "publication", "is_major", "legal_reviewed", "on_platform", "transferred", "fine", "state"),
+    "complaints": ("excel_row", "complaint_no", "private_enterprise", "due_on", "closed_on"),
+    "flexible_cases": ("excel_row", "title", "occurred_on"),
+    "psych_activities": ("excel_row", "held_on", "title", "activity_type", "participants"),
+    "task_progress": ("excel_row", "task_no", "state", "completed_on", "evidence", "remark"),
+}
 
 
 def rate(numerator: int, denominator: int) -> float | None:
@@ -145,35 +152,58 @@ def year_records(tables: dict[str, pd.DataFrame], year: int, as_of: dt.date) -> 
     return out
 
 
+def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    return frame[name].to_numpy()
+
+
+def _yes(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """Where a 是/否 column says 是 (a blank is not 是)."""
+    return _column(frame, name) == True  # noqa: E712
+
+
+def _not_after(earlier: np.ndarray, later: np.ndarray) -> np.ndarray:
+    """earlier <= later, day by day; False where either date is blank, as pandas compares."""
+    return np.fromiter((pd.notna(a) and pd.notna(b) and a <= b for a, b in zip(earlier, later, strict=True)),
+                       bool, len(earlier))
+
+
 def figures(records: dict[str, pd.DataFrame], hours_by_cert: pd.Series) -> dict:
-    """Every figure over one pool of records (one unit's, or the whole district's)."""
+    """Every figure over one pool of records (one unit's, or the whole district's). Called once
+    a unit, over a few dozen rows: it counts over numpy arrays, pandas' operators costing more
+    than the counting itself (a thousand units were seconds)."""
     roster = records["roster"]
-    staff = roster[(roster["is_enforcer"] == True) & (roster["duty_status"] == "在岗")]  # noqa: E712
-    period_ends = staff["period"].map(period_end)
-    certified = ((staff["cert_status"] == "有效") & (staff["cert_valid_until"] >= period_ends)).sum()
-    reviewers = int(((roster["is_legal_reviewer"] == True) & (roster["duty_status"] == "在岗")).sum())  # noqa: E712
-    hours = staff["cert_no"].map(hours_by_cert).fillna(0.0)
+    on_duty = _column(roster, "duty_status") == "在岗"
+    staff = _yes(roster, "is_enforcer") & on_duty
+    staff_count = int(staff.sum())
+    period_ends = [period_end(period) for period in _column(roster, "period")[staff]]
+    certified = (_column(roster, "cert_status")[staff] == "有效") & _not_after(
+        np.array(period_ends, dtype=object), _column(roster, "cert_valid_until")[staff])
+    reviewers = int((_yes(roster, "is_legal_reviewer") & on_duty).sum())
+    # A person's qualifying hours by 执法证号; -1 (none, or no 证号) takes the 0.0 put last.
+    hours = np.append(hours_by_cert.to_numpy(dtype=float), 0.0)[
+        hours_by_cert.index.get_indexer(_column(roster, "cert_no")[staff])]
     d = records["decisions"]
-    must = d[d["must_publish"] == True]  # noqa: E712
-    on_spot, major = d[d["on_spot"] == True], d[d["is_major"] == True]  # noqa: E712
+    publication, category = _column(d, "publication"), _column(d, "category")
+    published = (publication == PUBLISHED[0]) | (publication == PUBLISHED[1])
+    must, on_spot, major = _yes(d, "must_publish"), _yes(d, "on_spot"), _yes(d, "is_major")
     c = records["complaints"]
-    c_ontime = c["closed_on"].notna() & (c["closed_on"] <= c["due_on"])
-    private = c["private_enterprise"] == True  # noqa: E712
+    c_ontime = _not_after(_column(c, "closed_on"), _column(c, "due_on"))
+    private = _yes(c, "private_enterprise")
     return {
-        "staff_enforcement": len(staff),
-        "certified_rate": rate(int(certified), len(staff)),
+        "staff_enforcement": staff_count,
+        "certified_rate": rate(int(certified.sum()), staff_count),
         "legal_review_staff": reviewers,
-        "legal_review_staff_ratio": rate(reviewers, len(staff)),
-        "training_hours_per_capita": float(hours.sum()) / len(staff) if len(staff) else None,
-        "training_compliance_rate": rate(int((hours >= 60).sum()), len(staff)),
+        "legal_review_staff_ratio": rate(reviewers, staff_count),
+        "training_hours_per_capita": float(hours.sum()) / staff_count if staff_count else None,
+        "training_compliance_rate": rate(int((hours >= 60).sum()), staff_count),
         "decisions_total": len(d),
-        "decisions_by_category": {k.value: int((d["category"] == k).sum()) for k in DecisionCategory},
-        "publication_rate": rate(int(must["publication"].isin(PUBLISHED).sum()), len(must)),
-        "withdrawal_pending": int(((d["state"] != "有效") & (d["publication"] == Publication.PUBLISHED)).sum()),
-        "on_spot_filing_rate": rate(int((on_spot["filed"] == True).sum()), len(on_spot)),  # noqa: E712
-        "major_review_rate": rate(int((major["legal_reviewed"] == True).sum()), len(major)),  # noqa: E712
-        "platform_entry_rate": rate(int((d["on_platform"] == True).sum()), len(d)),  # noqa: E712
-        "transferred_to_judiciary": int((d["transferred"] == True).sum()),  # noqa: E712
+        "decisions_by_category": {k.value: int((category == k).sum()) for k in DecisionCategory},
+        "publication_rate": rate(int(published[must].sum()), int(must.sum())),
+        "withdrawal_pending": int(((_column(d, "state") != "有效") & (publication == Publication.PUBLISHED)).sum()),
+        "on_spot_filing_rate": rate(int(_yes(d, "filed")[on_spot].sum()), int(on_spot.sum())),
+        "major_review_rate": rate(int(_yes(d, "legal_reviewed")[major].sum()), int(major.sum())),
+        "platform_entry_rate": rate(int(_yes(d, "on_platform").sum()), len(d)),
+        "transferred_to_judiciary": int(_yes(d, "transferred").sum()),
         "fines_total": str(sum((Decimal(str(v)) for v in d["fine"].dropna()), Decimal(0)).quantize(Decimal("0.01"))),
         "complaints_due": len(c),
         "complaint_ontime_rate": rate(int(c_ontime.sum()), len(c)),
@@ -189,12 +219,22 @@ def qualifying_hours(trainings: pd.DataFrame) -> pd.Series:
     return qualifying.groupby("cert_no")["hours"].sum()
 
 
-def timeliness(first_accepted: dict[str, dt.datetime], year: int, as_of: dt.datetime, rule: Timeliness) -> dict:
-    """Month by month of `year`: on time, late or missing, for the months already due."""
+def timeliness(first_accepted: dict[str, dt.datetime], year: int, as_of: dt.datetime, obligations: Obligations,
+               code: str) -> dict:
+    """Month by month of `year`, for the months the unit owes whose due day (or the day an
+    extension gives) has passed: on time, late or missing; a 免报 month shows as such from its
+    due day on and is in no count."""
+    unit = obligations.registry.get(code)
     months = {}
     for month in range(1, 13):
         period = f"{year}-{month:02d}"
-        due = due_day(period, rule.due_day, rule.calendar)
+        if unit is None or not unit.owes(period):
+            continue
+        if obligations.exempt(code, period) is not None:
+            if as_of > end_of_day(obligations.normal_due(period)):
+                months[period] = UnitStatus.EXEMPT
+            continue
+        due = obligations.due(code, period)
         if as_of <= end_of_day(due):
             continue
         arrived = first_accepted.get(period)
@@ -202,7 +242,8 @@ def timeliness(first_accepted: dict[str, dt.datetime], year: int, as_of: dt.date
                           else UnitStatus.ON_TIME if on_time(arrived, due) else UnitStatus.LATE)
     counts = {s: sum(1 for v in months.values() if v == s)
               for s in (UnitStatus.ON_TIME, UnitStatus.LATE, UnitStatus.MISSING)}
-    return {"months": months, "submissions_expected": len(months),
+    expected = sum(counts.values())
+    return {"months": months, "submissions_expected": expected,
             "submissions_on_time": counts[UnitStatus.ON_TIME], "submissions_late": counts[UnitStatus.LATE],
             "submissions_missing": counts[UnitStatus.MISSING],
-            "submission_timeliness_rate": rate(counts[UnitStatus.ON_TIME], len(months))}
+            "submission_timeliness_rate": rate(counts[UnitStatus.ON_TIME], expected)}

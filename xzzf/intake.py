@@ -54,21 +54,32 @@ def recency(fact) -> tuple:
     return (fact.arrival_at, fact.fill_date or dt.date.min, fact.sha256)
 
 
-def as_of_view(facts: Iterable[SubmissionFact], as_of: dt.datetime) -> list[SubmissionFact]:
+def as_of_view(facts: Iterable[SubmissionFact], as_of: dt.datetime,
+               withdrawn: frozenset[int] = frozenset()) -> list[SubmissionFact]:
     """The recorded files as they stood at `as_of` — "as of D" is what the data said on D:
-    only files that had arrived by then, for a period up to its month; of each unit-period's
-    accepted files the latest of those is in force, the others superseded. Every status,
-    figure and summary is computed from this view."""
+    only files that had arrived by then, for a period up to its month; a file withdrawn by a
+    decision in force then (`withdrawn`) is 已撤销 and counts for nothing; of each
+    unit-period's other accepted files the latest is in force, the others superseded. Every
+    status, figure and summary is computed from this view."""
     month = period_of(as_of.date())
     seen = [f for f in facts if f.arrival_at <= as_of and (f.period is None or f.period <= month)]
+    # The store keeps the status of now: a file withdrawn since `as_of` was accepted then.
+    was_accepted = [f.id in withdrawn or f.status in (*EVER_ACCEPTED, FileStatus.WITHDRAWN) for f in seen]
     latest: dict[tuple, SubmissionFact] = {}
-    for fact in seen:
+    for fact, accepted in zip(seen, was_accepted, strict=True):
         key = (fact.unit_code, fact.period)
-        if fact.status in EVER_ACCEPTED and (key not in latest or recency(fact) > recency(latest[key])):
+        if accepted and fact.id not in withdrawn and (key not in latest or recency(fact) > recency(latest[key])):
             latest[key] = fact
     in_force = {fact.id for fact in latest.values()}
-    return [replace(f, status=FileStatus.ACCEPTED if f.id in in_force else FileStatus.SUPERSEDED)
-            if f.status in EVER_ACCEPTED else f for f in seen]
+
+    def then(fact: SubmissionFact, accepted: bool) -> str:
+        if not accepted:
+            return fact.status
+        if fact.id in withdrawn:
+            return FileStatus.WITHDRAWN
+        return FileStatus.ACCEPTED if fact.id in in_force else FileStatus.SUPERSEDED
+
+    return [replace(f, status=then(f, accepted)) for f, accepted in zip(seen, was_accepted, strict=True)]
 
 
 def in_force(view: Iterable[SubmissionFact]) -> set[int]:

@@ -53,13 +53,17 @@ def row_text(row: int | None) -> str:
 
 
 def receipt_lines(entry: FileEntry, unit_name: str | None, arrival: dt.datetime,
-                  note: str | None = None, counted: str | None = None) -> list[list]:
+                  note: str | None = None, counted: str | None = None, decision: str | None = None) -> list[list]:
     """The rows of the 回执 sheet: the decision first, then every error and warning; `note`
     says why a rejected file's annotated copy could not be made, `counted` how a file whose
-    报送期间 could not be read was given its period."""
+    报送期间 could not be read was given its period, `decision` the 司法局's decision that
+    withdrew the file's acceptance or restored it."""
     verdict = FileStatus.label_of(entry.status)
-    if entry.status == FileStatus.ACCEPTED:
-        advice = "已受理，数据已入库。" + ("请注意以下提醒，下月报送时一并核对。" if entry.warnings else "")
+    if entry.status == FileStatus.WITHDRAWN:
+        advice = "司法局已撤销对本文件的受理：文件及其数据仍保存备查，但不再计入统计。"
+    elif entry.status == FileStatus.ACCEPTED:
+        advice = ("已受理，数据已入库。" if decision is None else "司法局已恢复对本文件的受理，数据重新计入统计。") \
+            + ("请注意以下提醒，下月报送时一并核对。" if entry.warnings else "")
     else:
         advice = "已退回，未入库：请按下列问题逐条修改后，将更正后的文件重新放入本单位文件夹。"
     problems = problem_lines(entry.errors, entry.warnings)
@@ -73,6 +77,7 @@ def receipt_lines(entry: FileEntry, unit_name: str | None, arrival: dt.datetime,
         ["收到时间", arrival.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")],
         ["处理结果", verdict],
         ["说明", advice],
+        *([["司法局决定", decision]] if decision else []),
         *([["标注副本", note]] if note else []),
         [],
         PROBLEM_HEADER,

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     templates: Path | None = None  # default: <out>/templates
     reports: Path | None = None  # a share staff PCs open: report files are also copied there
     due_day: int = Field(5, ge=1, le=28)
+    # A unit still without an accepted file for a month is reminded this many working days
+    # before its due day (xzzf.reminders).
+    remind_days: int = Field(3, ge=1, le=20)
     extra_holidays: Annotated[list[dt.date], NoDecode] = []  # for years chinesecalendar lacks
     smtp_host: str | None = None
     smtp_port: int | None = Field(None, ge=1, le=65535)

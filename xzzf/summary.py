@@ -30,13 +30,10 @@ def upcoming_deadlines(tasks: tuple[Task, ...], assignment: Assignment, registry
     until = as_of + dt.timedelta(days=HORIZON_DAYS)
     rows = [[next_due.isoformat(), "月报报送截止", "全部报送单位"]] if as_of <= next_due <= until else []
     for task in tasks:
-        deadline = task.deadline
-        days = ([deadline.due] if deadline.kind == "dated" else
-                [deadline.due_in(y) for y in (as_of.year, as_of.year + 1)] if deadline.kind == "yearly" else [])
-        for day in days:
-            if as_of <= day <= until:
-                owners = [registry.get(code).name for code in assignment.roles.get(task.no, {})]
-                rows.append([day.isoformat(), task.label, "、".join(owners)])
+        for day in task.deadline.days_between(as_of, until):
+            owners = [unit.name for code in assignment.roles.get(task.no, {})
+                      if (unit := registry.get(code)).exists_on(day)]
+            rows.append([day.isoformat(), task.label, "、".join(owners)])
     return [["截止日期", "事项", "责任单位"], *sorted(rows)]
 
 
@@ -64,11 +61,12 @@ def overdue_rows(report: dict) -> list[list]:
 def build_summary(period: str, as_of: dt.date, registry: Registry, statuses: dict[str, str],
                   reasons: dict[str, str], deadlines: list[list], report: dict,
                   amended: dict[str, list[list]]) -> Summary:
-    """`amended`: for each issued annual report whose figures changed since, the changes."""
-    """`reasons`: unit code → why its latest file was rejected (what the unit must fix)."""
+    """`amended`: for each issued annual report whose figures changed since, the changes.
+    `reasons`: unit code → why it is where it is: its latest file was rejected for this (what
+    the unit must fix), 免报 and why, 延期 to when."""
     units = [["单位编码", "单位名称", "报送状态", "说明"]] + [
         [code, registry.get(code).name, UnitStatus.label_of(status),
-         reasons.get(code, "") if status == UnitStatus.REJECTED else ""]
+         reasons.get(code, "")]
         for code, status in statuses.items()]
     counts = {status.label: sum(1 for s in statuses.values() if s == status) for status in UnitStatus}
     overview = "，".join(f"{text} {n} 个" for text, n in counts.items() if n)

@@ -32,3 +32,16 @@ def captioned(heading: str, as_of: str, title: str, rows: list[list], marked: tu
     """A sheet whose title row says which report, which table and the date its data are as of:
     a printed page or a forwarded file still says what it is."""
     return Sheet(title, f"{heading} · {title}（数据截至 {as_of}）", rows, marked)
+
+
+def markdown_table(rows: list[list]) -> str:
+    """Rows (header first) as a Markdown table, as the Prefect UI renders an artifact."""
+    head, *body = rows
+    lines = ["| " + " | ".join(markdown_cell(c) for c in head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(markdown_cell(c) for c in row) + " |" for row in body]
+    return "\n".join(lines)
+
+
+def markdown_cell(value) -> str:
+    """Text safe inside a Markdown table cell."""
+    return "" if value is None else str(value).replace("|", "｜").replace("\n", " ")

@@ -8,6 +8,7 @@ import pandas as pd
 
 from xzzf.catalog import Assignment, Task
 from xzzf.figures import misses
+from xzzf.units import Unit
 from xzzf.vocabulary import Progress, TaskStatus
 
 FIGURE_TASKS = {17: "flexible_cases", 42: "psych_activities"}  # judged by their figures
@@ -44,8 +45,16 @@ def task_status(task: Task, row: dict | None, year: int, as_of: dt.date, unit_fi
     return TaskStatus.OVERDUE if as_of > due else TaskStatus.NOT_DUE
 
 
-def unit_task_statuses(tasks: tuple[Task, ...], assignment: Assignment, unit: str,
+def unit_task_statuses(tasks: tuple[Task, ...], assignment: Assignment, unit: Unit,
                        latest: dict[tuple[str, int], dict], year: int, as_of: dt.date,
                        unit_figures: dict | None) -> dict[int, TaskStatus]:
-    return {task.no: task_status(task, latest.get((unit, task.no)), year, as_of, unit_figures)
-            for task in tasks if unit in assignment.roles.get(task.no, {})}
+    """The tasks a unit owes in `year`: those it is an owner of whose deadline falls while it
+    exists (a unit set up in May owes no task due in March)."""
+    return {task.no: task_status(task, latest.get((unit.code, task.no)), year, as_of, unit_figures)
+            for task in tasks if unit.code in assignment.roles.get(task.no, {}) and owes_task(unit, task, year)}
+
+
+def owes_task(unit: Unit, task: Task, year: int) -> bool:
+    deadline = task.deadline
+    day = deadline.due if deadline.kind == "dated" else deadline.due_in(year) if deadline.kind == "yearly" else None
+    return unit.exists_on(day) if day else unit.exists_in(year)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from xzzf.catalog import Assignment, load_catalog
 from xzzf.rules import CELL_RULES, OWED_TASKS, RULES
 from xzzf.schema import BASIC_INFO, BASIC_INFO_SHEET, SHEETS, TEMPLATE_VERSIONS, Column, Kind
-from xzzf.units import Unit
+from xzzf.units import Registry, Unit
 from xzzf.vocabulary import Progress
 
 INSTRUCTIONS_SHEET = "填报说明"
@@ -32,6 +32,10 @@ class Template:
     rows: dict[str, list[dict]] = field(default_factory=dict)  # sheet name → rows by internal column name
     instructions: list[list[str]] = field(default_factory=list)
     task_titles: dict[int, str] = field(default_factory=dict)  # also shown as a note on 任务序号
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.unit.name}{self.period}月报.xlsx"
 
 
 def choices(column: Column) -> tuple[str, ...]:
@@ -56,13 +60,28 @@ def build_template(unit: Unit, period: str, due: dt.date, assignment: Assignment
     return Template(unit, period, info, rows, instructions(unit, period, due, info), titles)
 
 
+def unit_template(unit: Unit, period: str, due: dt.date, assignment: Assignment, stored: dict[str, list[dict]],
+                  registry: Registry) -> Template:
+    """`unit`'s template for `period`, pre-filled from stored rows (each with its unit_code and
+    period): its own, and those of the units it took over (a merger, a rename), whose staff
+    and cases it starts from."""
+    history = registry.history(unit.code)
+    mine = {table: [r for r in rows if r["unit_code"] in history] for table, rows in stored.items()}
+    return build_template(unit, period, due, assignment, *prefill(mine, period))
+
+
+def long_date(day: dt.date) -> str:
+    """A date as a notice gives it: 2026年12月7日（星期一）."""
+    return f"{day.year}年{day.month}月{day.day}日（星期{_WEEKDAYS[day.weekday()]}）"
+
+
 def instructions(unit: Unit, period: str, due: dt.date, info: list[tuple[str, object]]) -> list[list[str]]:
     """填报说明: when and where to put the file and in what format, then for 基本信息 and each
     sheet its columns and every rule with its severity. Each line is short enough to print on
     one line of an A4 landscape page."""
     year, month = period.split("-")
     lines = [[f"行政执法月报填报说明（{unit.name}，{year}年{int(month)}月，模板版本 {TEMPLATE_VERSIONS[-1]}）"],
-             [f"报送期限：请于 {due.year}年{due.month}月{due.day}日（星期{_WEEKDAYS[due.weekday()]}）前"
+             [f"报送期限：请于 {long_date(due)}前"
               f"报送本单位 {year}年{int(month)}月 的数据（遇节假日已顺延至工作日）。"],
              [f"报送位置：将填好的文件放入共享文件夹中本单位的文件夹“{unit.code}”（以单位编码命名），"
               "文件名可自取。"],

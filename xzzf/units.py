@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from xzzf.periods import period_end
 
 UNIT_KINDS = ("部门", "乡镇", "街道")
 _CODE = re.compile(r"^[A-Z0-9_-]+$")
@@ -25,6 +28,24 @@ class Unit:
     enforcement: bool
     reports: bool = True
     email: tuple[str, ...] = field(default=())
+    # Units over time (机构改革): the unit exists from `start` to `end` (both included; None:
+    # always has); `replaces` are the codes it takes over on `start` (a merger or a rename).
+    start: dt.date | None = None
+    end: dt.date | None = None
+    replaces: tuple[str, ...] = field(default=())
+
+    def exists_on(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+    def owes(self, period: str) -> bool:
+        """A reporting unit owes a month's workbook when it exists on the month's last day:
+        a unit set up on 20 May owes May, one abolished on 15 June owes May but not June
+        (its successor reports June)."""
+        return self.reports and self.exists_on(period_end(period))
+
+    def exists_in(self, year: int) -> bool:
+        return ((self.start is None or self.start <= dt.date(year, 12, 31))
+                and (self.end is None or self.end >= dt.date(year, 1, 1)))
 
 
 @dataclass(frozen=True)
@@ -45,7 +66,44 @@ class Registry:
 
     @property
     def reporting(self) -> tuple[Unit, ...]:
+        """Every unit that reports at some time (those of a given month: `owing`)."""
         return tuple(u for u in self.units if u.reports)
+
+    def owing(self, period: str) -> tuple[Unit, ...]:
+        """The units that owe `period`'s workbook (reporting and in existence at its end)."""
+        return tuple(u for u in self.units if u.owes(period))
+
+    def in_year(self, year: int) -> tuple[Unit, ...]:
+        """The units that exist at some time in `year`: the annual report's units."""
+        return tuple(u for u in self.units if u.exists_in(year))
+
+    def history(self, code: str) -> tuple[str, ...]:
+        """`code` and every code whose history it carries (what it replaces, and so on back)."""
+        codes, todo = [code], [code]
+        while todo:
+            unit = self.get(todo.pop())
+            for old in unit.replaces if unit else ():
+                if old not in codes:
+                    codes.append(old)
+                    todo.append(old)
+        return tuple(codes)
+
+    def changes_in(self, year: int) -> list[tuple[Unit, str, dt.date]]:
+        """The units set up, abolished or merged in `year`: (unit, what, when), by date."""
+        found = []
+        for unit in self.units:
+            if unit.start and unit.start.year == year:
+                what = f"合并/更名，承接{'、'.join(self._name(c) for c in unit.replaces)}" if unit.replaces else "设立"
+                found.append((unit, what, unit.start))
+            if unit.end and unit.end.year == year:
+                successors = [u.name for u in self.units if unit.code in u.replaces]
+                what = f"撤销，并入{'、'.join(successors)}" if successors else "撤销"
+                found.append((unit, what, unit.end))
+        return sorted(found, key=lambda item: (item[2], item[0].code))
+
+    def _name(self, code: str) -> str:
+        unit = self.get(code)
+        return f"{unit.name}（{code}）" if unit else code
 
     def only(self, codes: list[str] | None) -> Registry:
         """The registry limited to `codes` (all of it when None); unknown codes are an error."""
@@ -72,7 +130,26 @@ def load_registry(path: Path) -> Registry:
         if unit.code in seen:
             raise RegistryError(f"单位名册中单位编码 {unit.code} 重复")
         seen.add(unit.code)
-    return Registry(tuple(units))
+    registry = Registry(tuple(units))
+    _check_history(registry)
+    return registry
+
+
+def _check_history(registry: Registry) -> None:
+    """A merger names units of the registry that end before the new one starts."""
+    for unit in registry.units:
+        for old in unit.replaces:
+            where = f"单位名册中 {unit.code}（{unit.name}）的 replaces"
+            predecessor = registry.get(old)
+            if predecessor is None:
+                raise RegistryError(f"{where}：{old} 不在名册中（被合并的单位请保留在名册中，并写明 until 撤销日期）")
+            if old == unit.code or unit.code in registry.history(old):
+                raise RegistryError(f"{where}：{old} 与 {unit.code} 互相承接，请检查")
+            if unit.start is None:
+                raise RegistryError(f"{where}：承接其他单位的单位应写明 from（承接日期）")
+            if predecessor.end is None or predecessor.end >= unit.start:
+                raise RegistryError(f"{where}：被承接的 {old} 应写明 until，且早于 {unit.code} 的 from "
+                                    f"{unit.start.isoformat()}")
 
 
 def _parse_unit(index: int, entry: object) -> Unit:
@@ -98,4 +175,23 @@ def _parse_unit(index: int, entry: object) -> Unit:
         email = [email]
     if not isinstance(email, list) or not all(isinstance(e, str) and "@" in e for e in email):
         raise RegistryError(f"{where}：email 应为邮箱地址列表")
-    return Unit(code, name, kind, flags["enforcement"], flags["reports"], tuple(email))
+    start, end = (_date(where, key, entry.get(key)) for key in ("from", "until"))
+    if start and end and end < start:
+        raise RegistryError(f"{where}：until {end.isoformat()} 早于 from {start.isoformat()}")
+    replaces = entry.get("replaces", [])
+    if isinstance(replaces, str):
+        replaces = [replaces]
+    if not isinstance(replaces, list) or not all(isinstance(c, str) and _CODE.match(c) for c in replaces):
+        raise RegistryError(f"{where}：replaces 应为被承接单位的编码列表")
+    return Unit(code, name, kind, flags["enforcement"], flags["reports"], tuple(email),
+                start, end, tuple(replaces))
+
+
+def _date(where: str, key: str, value: object) -> dt.date | None:
+    """YAML reads 2026-05-01 as a date; a quoted one is text."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise RegistryError(f"{where}：{key} 应为日期 YYYY-MM-DD，而不是 {value!r}") from None

@@ -28,6 +28,7 @@ class FileStatus(Labelled):
     DUPLICATE = "duplicate", "重复"
     IGNORED = "ignored", "忽略"
     PENDING = "pending", "待处理（文件仍在写入）"
+    WITHDRAWN = "withdrawn", "已撤销"
 
 
 # A file that was accepted counts for timeliness even after a correction replaced it.
@@ -40,6 +41,16 @@ class UnitStatus(Labelled):
     MISSING = "missing", "未报送"
     REJECTED = "rejected", "退回"
     NOT_DUE = "not_due", "未到期"
+    EXEMPT = "exempt", "免报"
+
+
+class AdjustmentKind(Labelled):
+    """What the 司法局 decided about a unit's month (operations: 调整记录)."""
+
+    EXTENSION = "extension", "延期"
+    EXEMPTION = "exemption", "免报"
+    WITHDRAWAL = "withdrawal", "撤销受理"
+    REVOCATION = "revocation", "撤回决定"
 
 
 class MailStatus(Labelled):

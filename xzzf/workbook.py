@@ -8,9 +8,12 @@ column's kind. Row rules (enumerations, conditions, uniqueness) are the validati
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from xzzf import cells
+from xzzf.periods import period_end
 from xzzf.problems import Problem, in_reading_order
 from xzzf.schema import BASIC_INFO, BASIC_INFO_SHEET, SHEETS, TEMPLATE_VERSIONS, Column, Kind, Sheet
 from xzzf.units import Registry
@@ -153,6 +156,14 @@ def _check_identity(parsed: ParsedWorkbook, found, folder_unit, registry: Regist
     current = f"{as_of.year:04d}-{as_of.month:02d}"
     if period and period > current:
         problem("报送期间", f"报送期间 {period} 晚于当前月份 {current}，不能报送未来月份的数据")
+    elif period and code == folder_unit and (unit := registry.get(code)) and not unit.exists_on(period_end(period)):
+        # Accepted, it would belong to no unit: the registry's dates say who reports that month.
+        successors = [u for u in registry.units if code in u.replaces and u.exists_on(period_end(period))]
+        advice = (f"请以承接单位 {successors[0].name}（{successors[0].code}）的名义，在其文件夹报送" if successors
+                  else "请核对报送期间")
+        since = f"自 {unit.start.isoformat()} 设立" if unit.start and period_end(period) < unit.start else \
+            f"已于 {unit.end.isoformat()} 撤销" if unit.end else ""
+        problem("报送期间", f"{unit.name}（{code}）{since}，{period} 不在单位名册所列的存续期间内：{advice}")
     version = info.get("template_version")
     if version and version not in TEMPLATE_VERSIONS:
         problem("模板版本", f"模板版本 {version} 无法识别（当前版本为 {TEMPLATE_VERSIONS[-1]}），"
@@ -162,20 +173,59 @@ def _check_identity(parsed: ParsedWorkbook, found, folder_unit, registry: Regist
 def read_table(sheet: Sheet, grid: list[list]) -> tuple[list[dict], list[Problem]]:
     """Typed rows of one table sheet (header in row 1), with `_excel_row`; blank rows skipped.
     Plain records, not a DataFrame: a run pools every file's rows into one frame per sheet."""
+    positions, problems = _header_positions(sheet, grid)
+    if problems:
+        return [], problems
+    # Column by column: a column's kind, reader and header are looked up once, not per cell
+    # (the per-cell dispatch was most of the parse). Problems are then put back in the order
+    # a row-by-row reading finds them.
+    body = grid[1:]
+    shortest = min(map(len, body), default=0)
+    names, typed, located = [EXCEL_ROW], [range(2, len(body) + 2)], []
+    for order, (column, index) in enumerate(positions.values()):
+        values = (list(map(itemgetter(index), body)) if index < shortest
+                  else [line[index] if index < len(line) else None for line in body])
+        names.append(column.name)
+        typed.append(_typed_column(column, values, sheet.title, order, located))
+    # A row is blank when every cell is: typed as None, with no problem found in it.
+    width, troubled = len(positions), {row for row, _, _ in located}
+    records = [dict(zip(names, values, strict=True)) for values in zip(*typed, strict=True)
+               if values.count(None) < width or values[0] in troubled]
+    located.sort(key=itemgetter(0, 1))
+    return records, [problem for _, _, problem in located]
+
+
+def _expected_headers(sheet: Sheet) -> tuple[dict[str, Column], frozenset[str]]:
+    """The sheet's columns by normalised header, and the normalised headers shown only.
+    Kept by the sheet's identity (the entry keeps the sheet alive, so its id stays its own):
+    hashing a Sheet hashes every Column, which would cost what the keeping saves."""
+    kept = _EXPECTED_HEADERS.get(id(sheet))
+    if kept is None:
+        kept = _EXPECTED_HEADERS[id(sheet)] = (
+            sheet, {cells.normalise_header(c.header): c for c in sheet.columns},
+            frozenset(cells.normalise_header(c.header) for c in sheet.display))
+    return kept[1], kept[2]
+
+
+_EXPECTED_HEADERS: dict[int, tuple[Sheet, dict[str, Column], frozenset[str]]] = {}
+
+
+def _header_positions(sheet: Sheet, grid: list[list]) -> tuple[dict[str, tuple[Column, int]], list[Problem]]:
+    """Column name → the column and its index in the grid, in the header row's order; and
+    what is wrong with the header row."""
     problems: list[Problem] = []
-    header = grid[0] if grid else []
-    expected = {cells.normalise_header(c.header): c for c in sheet.columns}
-    shown_only = {cells.normalise_header(c.header) for c in sheet.display}
-    positions: dict[str, int] = {}
-    for index, text in enumerate(header):
-        if isinstance(text, str) and cells.normalise_header(text) in shown_only:
-            continue  # the template's reading aid (e.g. 任务内容), not data
+    expected, shown_only = _expected_headers(sheet)
+    positions: dict[str, tuple[Column, int]] = {}
+    for index, text in enumerate(grid[0] if grid else []):
         if cells.is_blank(text) or isinstance(text, cells.CellProblem):
             if any(len(line) > index and not cells.is_blank(line[index]) for line in grid[1:]):
                 problems.append(Problem(f"第 {_letter(index)} 列没有列名却填有数据：模板不允许增加列",
                                         sheet=sheet.title, row=1, column=_letter(index)))
             continue
-        column = expected.get(cells.normalise_header(text))
+        normalised = cells.normalise_header(text)
+        if isinstance(text, str) and normalised in shown_only:
+            continue  # the template's reading aid (e.g. 任务内容), not data
+        column = expected.get(normalised)
         if column is None:
             problems.append(Problem(
                 f"多出的列“{cells.as_text(text)}”：模板不允许增加或改名列，请恢复模板原有列名",
@@ -184,45 +234,65 @@ def read_table(sheet: Sheet, grid: list[list]) -> tuple[list[dict], list[Problem
             problems.append(Problem(f"列“{column.header}”重复出现", sheet=sheet.title, row=1,
                                     column=column.header))
         else:
-            positions[column.name] = index
+            positions[column.name] = (column, index)
     for column in sheet.columns:
         if column.name not in positions:
             problems.append(Problem(f"缺少列“{column.header}”：请使用下发的模板，不要删除或改名列",
                                     sheet=sheet.title, row=1, column=column.header))
-    records = []
-    if not problems:
-        columns = [(sheet.column(name), index) for name, index in positions.items()]
-        for row, line in enumerate(grid[1:], start=2):
-            values = [line[i] if i < len(line) else None for _, i in columns]
-            if all(cells.is_blank(v) for v in values):
-                continue
-            record = {EXCEL_ROW: row}
-            for (column, _), value in zip(columns, values, strict=True):
-                record[column.name] = _typed(column, value, row, sheet, problems)
-            records.append(record)
-    return records, problems
+    return positions, problems
 
 
-def _typed(column: Column, value, row: int, sheet: Sheet, problems: list[Problem]):
-    if isinstance(value, cells.CellProblem):
-        rule = "cell.error_value" if value.shown else "cell.formula_without_value"
-        problems.append(Problem(value.message, sheet.title, row, column.header, value.shown, rule))
-        return None
-    if cells.is_blank(value):
-        return None
-    try:
-        return _READERS[column.kind](value)
-    except cells.CellError as error:
-        problems.append(Problem(f"“{column.header}”{error}", sheet.title, row, column.header,
-                                cells.as_text(value), _CELL_RULES[column.kind]))
-        return None
+def _typed_column(column: Column, values: list, title: str, order: int,
+                  located: list[tuple[int, int, Problem]]) -> list:
+    """A column's typed values, None for a blank or unreadable cell; each unreadable cell's
+    problem goes to `located` with its row and column order."""
+    types = set(map(type, values))
+    if types <= _ONLY_TEXT:
+        texts = list(map(str.strip, values))  # cells.as_text of text; "" is a blank cell
+        if column.kind in _TEXT_KINDS:
+            return [text or None for text in texts]
+        if column.kind is Kind.YESNO and _YES_NO.keys() >= set(texts) - {""}:
+            return [_YES_NO[text] if text else None for text in texts]
+    read = _READERS[column.kind]
+    if not any(issubclass(kind, cells.CellProblem) for kind in types):
+        try:  # every cell at once; only a column with an unreadable cell is read cell by cell
+            return [None if value is None or isinstance(value, str) and not value.strip() else read(value)
+                    for value in values]  # blank as cells.is_blank says, without a call per cell
+        except cells.CellError:
+            pass
+    typed = []
+    for row, value in enumerate(values, start=2):
+        if isinstance(value, cells.CellProblem):
+            located.append((row, order, Problem(
+                value.message, title, row, column.header, value.shown,
+                "cell.error_value" if value.shown else "cell.formula_without_value")))
+            typed.append(None)
+        elif cells.is_blank(value):
+            typed.append(None)
+        else:
+            try:
+                typed.append(read(value))
+            except cells.CellError as error:
+                located.append((row, order, Problem(f"“{column.header}”{error}", title, row, column.header,
+                                                    cells.as_text(value), _CELL_RULES[column.kind])))
+                typed.append(None)
+    return typed
+
+
+_YES_NO = {"是": True, "否": False}
 
 
 def _yes_no(value) -> bool:
     text = cells.as_text(value)
-    if text not in ("是", "否"):
+    if text not in _YES_NO:
         raise cells.CellError(cells.YES_NO_EXPECTED)
-    return text == "是"
+    return _YES_NO[text]
+
+
+def _number(value) -> float:
+    if type(value) is float and math.isfinite(value):
+        return value  # what float(cells.as_decimal(value)) gives, without the Decimal
+    return float(cells.as_decimal(value))
 
 
 _READERS = {
@@ -231,11 +301,14 @@ _READERS = {
     Kind.ENUM: cells.as_text,
     Kind.YESNO: _yes_no,
     Kind.DATE: cells.as_date,
-    Kind.NUMBER: lambda v: float(cells.as_decimal(v)),
+    Kind.NUMBER: _number,
     Kind.INTEGER: cells.as_integer,
-    Kind.MONEY: cells.as_decimal,
+    Kind.MONEY: cells.as_money,
 }
 
+
+_ONLY_TEXT = frozenset({str})
+_TEXT_KINDS = frozenset({Kind.TEXT, Kind.IDENT, Kind.ENUM})  # read by cells.as_text
 
 _CELL_RULES = {Kind.DATE: "cell.date", Kind.NUMBER: "cell.number", Kind.MONEY: "cell.number",
                Kind.INTEGER: "cell.integer", Kind.YESNO: "cell.yes_no"}

@@ -37,8 +37,9 @@ class WorkCalendar:
         return day
 
     def add_workdays(self, day: dt.date, count: int) -> dt.date:
-        """The date `count` working days after `day`."""
-        while count > 0:
-            day += dt.timedelta(days=1)
-            count -= self.is_workday(day)
+        """The date `count` working days after `day` (before it, for a negative count)."""
+        step, remaining = dt.timedelta(days=1 if count > 0 else -1), abs(count)
+        while remaining > 0:
+            day += step
+            remaining -= self.is_workday(day)
         return day

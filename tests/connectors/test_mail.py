@@ -105,3 +105,13 @@ def test_a_body_that_is_a_file_path_stays_text_and_a_newline_cannot_break_the_su
                                   subject="汇总\r\nBcc: victim@example.com"), USER)
     assert list(message.iter_attachments()) == []
     assert message["Subject"] == "汇总 Bcc: victim@example.com" and message["Bcc"] is None
+
+
+@pytest.mark.parametrize("padding", range(1, 30))
+def test_a_long_chinese_subject_keeps_every_space_where_it_is_folded(padding):
+    """Python's own folding dropped the space before a fold: "第 17 项" arrived as "第 17项"
+    (seen with 5 and 21 characters of unit name)."""
+    subject = f"【任务提醒】{'住' * padding}：第 17 项 推行柔性执法，完成时限 2026年12月31日"
+    built = build_message(Email(TO, subject, "<p>x</p>", "x"), "xzzf@hsb.example.gov.cn")
+    kept = BytesParser(policy=MAIL_POLICY).parsebytes(built.as_bytes()).as_bytes()  # the .eml, read back to send
+    assert BytesParser(policy=policy.default).parsebytes(kept)["Subject"] == subject

@@ -16,10 +16,11 @@ from openpyxl.utils.cell import range_to_tuple
 from connectors.report_writer import write_public_data, write_workbook
 from connectors.xlsx_writer import text_width, write_tables
 from tests.xzzf.test_annual import ARRIVALS, AS_OF, REGISTRY, ROWS
+from xzzf.adjustments import Obligations
 from xzzf.annual import annual_figures, figures_json
 from xzzf.annual_report import UNIT_KEYS, amendments, public_data, workbook_sheets
 from xzzf.catalog import assign, load_catalog
-from xzzf.figures import NAMES, Timeliness
+from xzzf.figures import NAMES
 from xzzf.summary import build_summary
 from xzzf.vocabulary import UnitStatus
 from xzzf.workdays import WorkCalendar
@@ -50,7 +51,7 @@ def pinned(key: str) -> str:
 def report():
     tasks = load_catalog()
     return annual_figures(2026, AS_OF, REGISTRY, assign(tasks, REGISTRY), tasks, ROWS, ARRIVALS,
-                          Timeliness(5, WorkCalendar()))
+                          Obligations(REGISTRY, 5, WorkCalendar()))
 
 
 @pytest.fixture(scope="module")

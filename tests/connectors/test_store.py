@@ -1,10 +1,13 @@
 import datetime as dt
+from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from connectors.store import NewSubmission, Store
-from connectors.store_schema import data_tables
+from connectors.store_schema import data_tables, scans, submissions
 
 T0 = dt.datetime(2026, 11, 3, 9, 0, tzinfo=dt.UTC)
 
@@ -80,9 +83,65 @@ def test_times_come_back_as_the_same_instant(store):
 
 
 def test_the_same_bytes_in_one_folder_are_one_submission(store):
-    from sqlalchemy.exc import IntegrityError
-
     store.record_scan(T0, [submission("a")])
     with pytest.raises(IntegrityError):
         store.record_scan(T0, [submission("a")])
     assert len(store.known()) == 1
+
+
+def test_every_kind_of_value_comes_back_as_it_went_in(store):
+    """The bulk write (COPY on PostgreSQL) stores what SQLAlchemy's insert did: money, dates,
+    booleans, NULLs, text COPY would otherwise read as an escape or a NULL, JSON."""
+    awkward = "制表\t换行\n反斜杠\\ \\N 'quotes\" ｜"
+    decisions = [
+        {"excel_row": 2, "decision_no": "D-1", "decision_date": dt.date(2026, 10, 9), "on_spot": True,
+         "filed": False, "published_on": None, "fine": Decimal("1234567.89"), "state": "有效"},
+        {"excel_row": 5, "decision_no": "D-2", "decision_date": dt.date(2000, 1, 1), "on_spot": None,
+         "filed": None, "published_on": dt.date(2099, 12, 31), "fine": None, "state": None},
+    ]
+    trainings = [{"excel_row": 3, "name": awkward, "hours": 1.5}, {"excel_row": 4, "name": "", "hours": 6}]
+    activities = [{"excel_row": 2, "held_on": dt.date(2026, 5, 6), "participants": 2_000_000_000}]
+    info = {"单位编码": "ZRZY", "备注": awkward, "计数": {"a": [1, 2.5, None, True]}}
+    warnings = [{"message": awkward, "row": 7, "value": None}]
+    other = submission("b", unit="SFJ", rows={"decisions": [{**decisions[1], "excel_row": 9, "decision_no": "D-SFJ"}]})
+    mine = submission("a", unit="ZRZY",
+                      rows={"decisions": decisions, "trainings": trainings, "psych_activities": activities})
+    mine = replace(mine, info=info, warnings=warnings)
+    store.record_scan(T0, [other, mine])
+
+    def stored(table):
+        return [{k: v for k, v in row.items() if k not in ("id", "submission_id", "period")}
+                for row in store.rows(table) if row["unit_code"] == "ZRZY"]
+
+    assert [{k: r[k] for k in ("excel_row", *decisions[0])} for r in stored("decisions")] == decisions
+    assert [type(r["fine"]) for r in stored("decisions")] == [Decimal, type(None)]
+    assert [(r["name"], r["hours"]) for r in stored("trainings")] == [(awkward, 1.5), ("", 6.0)]
+    assert [(r["held_on"], r["participants"]) for r in stored("psych_activities")] == [
+        (dt.date(2026, 5, 6), 2_000_000_000)]
+    assert [r["decision_no"] for r in store.rows("decisions") if r["unit_code"] == "SFJ"] == ["D-SFJ"]
+    (known,) = [s for s in store.known().values() if s.unit_code == "ZRZY"]
+    assert (known.info, known.warnings, known.errors, known.fill_date, known.arrival_at) == (
+        info, warnings, [], dt.date(2026, 11, 3), T0)
+
+
+def test_a_load_refused_midway_leaves_the_store_as_it_was(store):
+    """The database refuses a row after whole tables and part of another were written (a
+    missing 行号 here): nothing of the scan is kept, and the store takes the next scan."""
+    store.record_scan(T0, [submission("a")])
+
+    def counts():
+        with store.engine.connect() as connection:
+            return {name: connection.execute(select(func.count()).select_from(table)).scalar()
+                    for name, table in {"scans": scans, "submissions": submissions, **data_tables}.items()}
+
+    before = counts()
+    progress = [{"excel_row": n, "task_no": n, "state": "长期坚持"} for n in range(2, 500)]
+    refused = submission("b", arrival=T0 + dt.timedelta(hours=1))
+    refused.rows["task_progress"] = [*progress, {"excel_row": None, "task_no": 1, "state": "长期坚持"}]
+    with pytest.raises(IntegrityError):
+        store.record_scan(T0 + dt.timedelta(hours=1), [submission("c", unit="ZRZY"), refused])
+    assert counts() == before
+    assert statuses(store) == {"a": "accepted"} and store.last_scan() == T0
+    store.record_scan(T0 + dt.timedelta(hours=2), [submission("d", arrival=T0 + dt.timedelta(hours=2))])
+    assert statuses(store) == {"a": "superseded", "d": "accepted"}
+    assert [r["decision_no"] for r in store.rows("decisions")] == ["D-d"]

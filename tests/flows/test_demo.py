@@ -6,6 +6,8 @@ from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
+import openpyxl
+
 EXPECTED = Path(__file__).with_name("demo_expected.json")
 
 
@@ -27,7 +29,17 @@ def test_the_demo_year_gives_the_checked_in_statuses_and_figures(tmp_path):
     final = {f["path"]: f for f in json.loads((results / "runs" / f"{YEAR}-12" / "run-report.json")
                                               .read_text(encoding="utf-8"))["files"]}
     assert statuses[f"{YEAR}-09"].get("WSJK") is None  # the 9th, after a holiday-moved due day: on time
-    assert statuses[f"{YEAR}-02"]["ZJ"] == "late"
+    # The 司法局's decisions (issue 15): ZJ's late February was extended to the day it came,
+    # LQX's August is 免报, ZHZF's May correction was withdrawn, 弘德街道 owes May onwards.
+    assert "ZJ" not in statuses[f"{YEAR}-02"] and statuses[f"{YEAR}-08"]["LQX"] == "exempt"
+    assert final[f"ZHZF/{YEAR}-05-更正.xlsx"]["status"] == "withdrawn"
+    assert final[f"ZHZF/{YEAR}-05.xlsx"]["status"] == "accepted"
+    owing = {month: set(json.loads((results / "runs" / f"{YEAR}-{month:02d}" / "run-report.json")
+                                   .read_text(encoding="utf-8"))["units"]) for month in (4, 5)}
+    assert "HDJD" not in owing[4] and "HDJD" in owing[5]
+    assert "第 1 号 延期：住房和城乡建设局（ZJ）" in tour and "弘德街道（HDJD）设立，2025-05-01" in tour
+    book = openpyxl.load_workbook(next((results / "reports" / str(YEAR)).glob("*-数据.xlsx")), read_only=True)
+    assert {"调整记录", "单位变动"} <= set(book.sheetnames)
     assert "多出的列" in final[f"NYNC/{YEAR}-07-有误.xlsx"]["errors"][0]["message"]
     assert final[f"SW/{YEAR}-08.xlsx"]["status"] == "accepted" and final[f"SW/{YEAR}-08.xlsx"]["warnings"]
     assert final[f"RSJ/{YEAR}-10.xls"]["status"] == "rejected"

@@ -35,7 +35,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 VIEWPORT = {"width": 1400, "height": 1000}
-DEPLOYMENTS = {"intake", "monthly-collection", "annual-report", "templates"}
+DEPLOYMENTS = {"intake", "monthly-collection", "reminders", "annual-report", "templates", "adjust-month",
+               "withdraw-submission", "revoke-adjustment"}
 # Where runs read and write is the worker's environment, never a field of the form.
 NOT_IN_THE_FORM = {"inbox", "units", "db", "out"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -218,3 +219,61 @@ def test_a_custom_run_through_the_form_completes_and_shows_its_statuses_in_chine
                        {"artifacts": {"flow_run_id": {"any_": [run["id"]]}}})
     matrices = [a for a in artifacts if a["key"].startswith("reporting-matrix-")]
     assert len(matrices) == 1 and re.match(r"#+ .*报送情况", matrices[0]["data"]), matrices
+
+
+@pytest.mark.skipif(sync_playwright is None, reason="没有安装 playwright（Python 包，make setup 会安装）：跳过界面测试")
+@pytest.mark.skipif(not CHROMIUM.exists(), reason=f"没有 {CHROMIUM}（.ci/run 会安装）：跳过界面测试")
+def test_a_decision_is_taken_through_the_form_with_its_reason_and_shows_in_the_record(deployed, tmp_path):
+    """Issue 15: the administrator's 免报 from the Custom run form; a decision without a
+    reason is marked under the field; the 调整记录 artifact lists the decision in Chinese."""
+    adjust = deployed.deployments["adjust-month"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_context(viewport=VIEWPORT, locale="zh-CN", timezone_id="Asia/Shanghai").new_page()
+            page.set_default_timeout(30 * MS)
+            page.goto(f"{deployed.ui}/deployments/deployment/{adjust['id']}/run")
+            page.wait_for_load_state("networkidle")
+            unit, period, kind = field(page, "单位编码"), field(page, "报送期间"), field(page, "决定")
+            reason, operator = field(page, "理由"), field(page, "经办人")
+            expect(kind).to_contain_text("免报：该月不需报送")
+            unit.locator("textarea, input").first.fill("ZRZY")
+            period.locator("textarea, input").first.fill("2026-10")
+            # The list of the two kinds opens from the keyboard (a click on it does not, headless).
+            kind.locator(".p-select-button__control").press("ArrowDown")
+            page.get_by_role("option", name="免报", exact=True).click()
+            operator.locator("textarea, input").first.fill("张三")
+            tried = []
+            page.on("response", lambda r: tried.append(r) if r.url.endswith("/create_flow_run") else None)
+            page.get_by_role("button", name="Submit").click()
+            expect(reason).to_contain_text("请填写理由")
+            assert not tried
+            # The right values, on a fresh form (the refusal stays under the field until the next check).
+            page.reload()
+            page.wait_for_load_state("networkidle")
+            values = ((unit, "ZRZY"), (period, "2026-10"), (operator, "张三"), (reason, "机构改革，当月暂停执法"))
+            for where, value in values:
+                where.locator("textarea, input").first.fill(value)
+            kind.locator(".p-select-button__control").press("ArrowDown")
+            page.get_by_role("option", name="免报", exact=True).click()
+            screenshot(page, tmp_path, "ui-decision-form.png")
+            with page.expect_response(lambda r: r.url.endswith("/create_flow_run")) as created:
+                page.get_by_role("button", name="Submit").click()
+            assert created.value.status == 201, created.value.text()
+            run = wait_for_the_end(deployed.env, created.value.json()["id"])
+            worker_log = (deployed.home / "worker.log").read_text(errors="replace")[-3000:]
+            assert run["state_type"] == "COMPLETED", f"{run['state_name']}: {run['state']['message']}\n{worker_log}"
+
+            page.goto(f"{deployed.ui}/runs/flow-run/{run['id']}")
+            page.locator(".p-tab", has_text="Artifacts").click()
+            record = page.locator(".artifact-card").filter(has_text=re.compile(r"adjustments"))
+            expect(record).to_contain_text("调整记录", timeout=20 * MS)
+            record.click()
+            page.wait_for_url(re.compile(r"/artifacts/artifact/"))
+            expect(page.get_by_role("cell", name="免报", exact=True).first).to_be_attached()
+            expect(page.get_by_role("cell", name="报送状态 未报送 → 免报", exact=True)).to_be_attached()
+            table = page.locator(".markdown-renderer__table").first
+            overflow = table.evaluate("e => e.scrollWidth - e.clientWidth")
+            screenshot(page, tmp_path, "ui-adjustments.png", width=VIEWPORT["width"] + max(overflow + 40, 0))
+        finally:
+            browser.close()

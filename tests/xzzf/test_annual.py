@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
+from xzzf.adjustments import Obligations
 from xzzf.annual import annual_figures
 from xzzf.catalog import assign, load_catalog
-from xzzf.figures import Timeliness
 from xzzf.periods import BEIJING
 from xzzf.units import Registry, Unit
 from xzzf.workdays import WorkCalendar
@@ -100,7 +100,7 @@ ARRIVALS[("ZRZY", "2026-10")] = dt.datetime(2026, 11, 3, 10, tzinfo=BEIJING)
 def result():
     tasks = load_catalog()
     return annual_figures(2026, AS_OF, REGISTRY, assign(tasks, REGISTRY), tasks, ROWS, ARRIVALS,
-                          Timeliness(5, WorkCalendar()))
+                          Obligations(REGISTRY, 5, WorkCalendar()))
 
 
 def test_unit_figures_by_hand(result):

@@ -7,12 +7,13 @@ import datetime as dt
 import pytest
 
 from tests.xzzf.test_annual import decision, person, training
+from xzzf.adjustments import Adjustment, Obligations, standing
 from xzzf.annual import annual_figures
 from xzzf.catalog import assign, load_catalog, task_label
 from xzzf.draft import annual_draft, task_problems
-from xzzf.figures import Timeliness
 from xzzf.periods import BEIJING
 from xzzf.units import Registry, Unit
+from xzzf.vocabulary import AdjustmentKind
 from xzzf.workdays import WorkCalendar
 
 D = dt.date
@@ -94,7 +95,7 @@ PREVIOUS = {"district": {"indicators": {"staff_enforcement": 8, "decisions_total
 def year_draft(previous=PREVIOUS):
     tasks = load_catalog()
     report = annual_figures(2026, AS_OF, REGISTRY, assign(tasks, REGISTRY), tasks, ROWS, ARRIVALS,
-                            Timeliness(5, WorkCalendar()))
+                            Obligations(REGISTRY, 5, WorkCalendar()))
     return annual_draft(report, previous, ROWS, tasks, district="吴忠市红寺堡区",
                         addressee="区委全面依法治区委员会办公室", issuer="吴忠市红寺堡区司法局")
 
@@ -205,3 +206,20 @@ def test_a_task_every_one_of_many_owners_has_overdue_is_said_of_all_of_them_not_
     few = {f"U{n}": unit(f"单位{n}", [11] if n else []) for n in range(6)}  # one has done it
     [problem] = task_problems({"year": 2025, "units": few}, tasks)
     assert problem.finding.endswith("逾期未完成：单位1、单位2、单位3、单位4、单位5。")
+
+
+def test_exempt_months_and_unit_changes_are_said_in_the_basic_part():
+    """Issue 15: a 免报 month is out of 应报送月数 and the draft says so; the units set up,
+    abolished or merged in the year are named with the day."""
+    tasks = load_catalog()
+    registry = Registry((*REGISTRY.units, Unit("HDJD", "弘德街道", "街道", True, start=dt.date(2026, 5, 1))))
+    exemption = Adjustment(1, AdjustmentKind.EXEMPTION, "ZRZY", "2026-03", "机构改革", "张三",
+                           dt.datetime(2026, 4, 1, tzinfo=BEIJING))
+    obligations = Obligations(registry, 5, WorkCalendar(), standing([exemption], AS_OF))
+    report = annual_figures(2026, AS_OF, registry, assign(tasks, registry), tasks, ROWS, ARRIVALS, obligations)
+    assert report["units"]["ZRZY"]["months"]["2026-03"] == "exempt"
+    assert report["units"]["ZRZY"]["notes"] == "3月免报（机构改革）"
+    text = "".join(part(annual_draft(report, None, ROWS, tasks, district="吴忠市红寺堡区", addressee="", issuer=""),
+                        "一、基本情况").paragraphs)
+    assert "另有1个月经司法局决定免报，不计入应报送月数" in text
+    assert "年内单位变动：弘德街道设立（2026年5月1日）。" in text

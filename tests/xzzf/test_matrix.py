@@ -3,7 +3,8 @@ as of a date (operations.md's labels), and the on-time rate over the months alre
 
 import datetime as dt
 
-from xzzf.figures import Timeliness, timeliness
+from xzzf.adjustments import Obligations
+from xzzf.figures import timeliness
 from xzzf.intake import SubmissionFact, as_of_view, first_accepted
 from xzzf.matrix import reporting_matrix
 from xzzf.periods import BEIJING
@@ -35,14 +36,14 @@ FACTS = [
 ]
 
 
-def matrix():
-    return reporting_matrix(as_of_view(FACTS, AS_OF), REGISTRY, 2026, AS_OF, 5, WorkCalendar())
+def matrix(registry=REGISTRY):
+    return reporting_matrix(as_of_view(FACTS, AS_OF), Obligations(registry, 5, WorkCalendar()), 2026, AS_OF)
 
 
 def test_each_cell_is_the_units_status_for_the_month_as_of_the_date():
     m = matrix()
     assert m.periods == ("2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06")
-    assert {unit.code: [s.label for s in row] for unit, row in m.rows} == {
+    assert {row.unit.code: [s.label for s in row.statuses] for row in m.rows} == {
         "SFJ": ["按时", "逾期", "退回", "未报送", "按时", "未到期"],
         "ZRZY": ["按时", "未报送", "按时", "按时", "逾期", "未到期"],
     }  # 财政局 does not report: no row
@@ -50,23 +51,24 @@ def test_each_cell_is_the_units_status_for_the_month_as_of_the_date():
 
 def test_the_rate_counts_the_months_whose_due_day_has_passed():
     m = matrix()
-    assert m.due == (True, True, True, True, True, False)
-    [(_, sfj), (_, zrzy)] = m.rows
+    assert [row.owed for row in m.rows] == [(True, True, True, True, True, False)] * 2
+    sfj, zrzy = m.rows
     assert m.on_time_rate(sfj) == 2 / 5 and m.on_time_rate(zrzy) == 3 / 5
     assert m.on_time_rate() == 5 / 10
 
 
 def test_the_rate_is_the_annual_figures_rate():
-    view, rule = as_of_view(FACTS, AS_OF), Timeliness(5, WorkCalendar())
+    view, rule = as_of_view(FACTS, AS_OF), Obligations(REGISTRY, 5, WorkCalendar())
     arrivals = first_accepted(view)
-    for unit, row in matrix().rows:
-        mine = {p: t for (u, p), t in arrivals.items() if u == unit.code}
-        assert matrix().on_time_rate(row) == timeliness(mine, 2026, AS_OF, rule)["submission_timeliness_rate"]
+    for row in matrix().rows:
+        mine = {p: t for (u, p), t in arrivals.items() if u == row.unit.code}
+        expected = timeliness(mine, 2026, AS_OF, rule, row.unit.code)["submission_timeliness_rate"]
+        assert matrix().on_time_rate(row) == expected
 
 
 def test_before_a_due_day_nothing_is_owed_and_the_rate_is_not_applicable():
     early = dt.datetime(2026, 1, 20, tzinfo=BEIJING)
-    m = reporting_matrix([], REGISTRY, 2026, early, 5, WorkCalendar())
+    m = reporting_matrix([], Obligations(REGISTRY, 5, WorkCalendar()), 2026, early)
     assert m.periods == ("2026-01",) and m.on_time_rate() is None
     assert "全区按时报送率：—" in m.markdown("2026 年报送情况")
 

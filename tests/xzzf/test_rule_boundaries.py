@@ -5,12 +5,14 @@ import datetime as dt
 
 import pytest
 
+from xzzf.adjustments import Obligations
 from xzzf.annual import as_frames
 from xzzf.catalog import Task, parse_deadline
-from xzzf.figures import Timeliness, figures, judged, misses, qualifying_hours, timeliness, year_records
+from xzzf.figures import figures, judged, misses, qualifying_hours, timeliness, year_records
 from xzzf.intake import SubmissionFact, arrival_time, as_of_view, first_accepted, unit_status
 from xzzf.periods import BEIJING, as_of_time, end_of_day, period_end, period_start
 from xzzf.task_status import latest_progress, task_status
+from xzzf.units import Registry, Unit
 from xzzf.workdays import WorkCalendar
 
 D = dt.date
@@ -266,22 +268,22 @@ def test_a_figure_fails_only_when_it_misses_its_target(key, value, missed):
     assert misses(key, value) is missed
 
 
-TIMELINESS = Timeliness(5, WorkCalendar())
+TIMELINESS = Obligations(Registry((Unit("SFJ", "司法局", "部门", True),)), 5, WorkCalendar())
 
 
 def test_timeliness_expects_only_months_whose_due_day_has_passed():
     """"months of Y up to D's month whose due day has passed": October 2026 is due 5 November."""
     arrivals = {"2026-09": at(D(2026, 10, 8)), "2026-10": at(D(2026, 11, 5))}
-    on_due_day = timeliness(arrivals, 2026, end_of_day(D(2026, 11, 5)), TIMELINESS)
+    on_due_day = timeliness(arrivals, 2026, end_of_day(D(2026, 11, 5)), TIMELINESS, "SFJ")
     assert "2026-10" not in on_due_day["months"] and on_due_day["submissions_expected"] == 9
-    after = timeliness(arrivals, 2026, end_of_day(D(2026, 11, 5)) + dt.timedelta(microseconds=1), TIMELINESS)
+    after = timeliness(arrivals, 2026, end_of_day(D(2026, 11, 5)) + dt.timedelta(microseconds=1), TIMELINESS, "SFJ")
     assert after["months"]["2026-10"] == "on_time" and after["submissions_expected"] == 10
     assert after["submissions_on_time"] == 2 and after["submissions_missing"] == 8
     assert after["submission_timeliness_rate"] == pytest.approx(2 / 10)
 
 
 def test_timeliness_of_a_past_year_has_twelve_months():
-    result = timeliness({}, 2026, dt.datetime(2027, 6, 1, tzinfo=BEIJING), TIMELINESS)
+    result = timeliness({}, 2026, dt.datetime(2027, 6, 1, tzinfo=BEIJING), TIMELINESS, "SFJ")
     assert sorted(result["months"]) == [f"2026-{m:02d}" for m in range(1, 13)]
     assert (result["submissions_missing"], result["submission_timeliness_rate"]) == (12, 0.0)
 

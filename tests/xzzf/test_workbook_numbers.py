@@ -9,10 +9,11 @@ from decimal import Decimal
 import pytest
 
 from tests.xzzf.test_annual import ARRIVALS, AS_OF, REGISTRY, ROWS
+from xzzf.adjustments import Obligations
 from xzzf.annual import annual_figures, figures_json
 from xzzf.annual_report import UNIT_KEYS, amendments, by_unit, overview, workbook_sheets
 from xzzf.catalog import assign, load_catalog
-from xzzf.figures import Timeliness, as_cell
+from xzzf.figures import as_cell
 from xzzf.tables import Number
 from xzzf.workdays import WorkCalendar
 
@@ -23,7 +24,7 @@ NUMBER_AS_TEXT = re.compile(r"[+-]?[\d,]+(\.\d+)?%?")  # '1224', '88.2%', '+3': 
 def report():
     tasks = load_catalog()
     return annual_figures(2026, AS_OF, REGISTRY, assign(tasks, REGISTRY), tasks, ROWS, ARRIVALS,
-                          Timeliness(5, WorkCalendar()))
+                          Obligations(REGISTRY, 5, WorkCalendar()))
 
 
 def sheets(report, previous=None, changes=()):

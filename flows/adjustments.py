@@ -1,0 +1,165 @@
+"""The 司法局's decisions about a unit's month, each a flow the administrator starts from the
+Custom run form (or `xzzf adjust | withdraw | revoke`): 延期 or 免报, 撤销受理 of an accepted
+file, and 撤回决定 of an earlier decision. Each is checked before anything changes, then
+recorded once — with who, when, why and what it changed — and the 调整记录 artifact lists
+every decision. A withdrawal (or its revocation) sends the unit a 回执 saying so."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Literal
+
+from prefect import flow
+from prefect.artifacts import create_markdown_artifact
+
+from connectors.mail import Email
+from connectors.receipt_writer import write_receipt
+from flows import mail_steps
+from flows.artifacts import run_log
+from flows.intake import send_owed_mail
+from flows.parameters import (
+    AS_OF,
+    DECISION_PERIOD,
+    OPERATOR,
+    REASON,
+    UNIT,
+    AsOf,
+    DecisionPeriod,
+    described,
+)
+from flows.setup import Run, prepare
+from xzzf.adjustments import (
+    Adjustment,
+    AdjustmentError,
+    change_text,
+    check_adjustment,
+    check_revocation,
+    record_rows,
+    standing,
+)
+from xzzf.intake import FileEntry
+from xzzf.receipt import receipt_lines, receipt_mail, receipt_name
+from xzzf.tables import markdown_table
+from xzzf.vocabulary import AdjustmentKind, FileStatus
+
+MonthKind = Literal["延期", "免报"]  # AdjustmentKind's labels: the form offers them as a list
+_MONTH_KINDS = {kind.label: kind for kind in (AdjustmentKind.EXTENSION, AdjustmentKind.EXEMPTION)}
+KIND = described(..., "决定", "延期：该月在延期日期前收到的文件算按时；"
+                 "免报：该月不需报送，不计入应报送月数和按时报送率", "延期")
+UNTIL = described("", "延期至", "仅“延期”填写：新的截止日期 YYYY-MM-DD，须晚于原截止日；“免报”留空", "2026-11-20",
+                  allOf=[{"pattern": r"^(?=|延期至应为 YYYY-MM-DD，如 2026-11-20)(\d{4}-\d{2}-\d{2})?$"}])
+NUMBER = described(..., "决定编号", "要撤回的决定的编号（见调整记录的“编号”列）", 1, minimum=1)
+
+
+@flow(name="adjust-month", log_prints=True)
+def adjust(unit: str = UNIT, period: DecisionPeriod = DECISION_PERIOD, kind: MonthKind = KIND,
+           until: AsOf = UNTIL, reason: str = REASON, operator: str = OPERATOR, as_of: AsOf = AS_OF) -> str:
+    """延期 or 免报 for one unit's month."""
+    with _decision_run(as_of) as run:
+        kind = _MONTH_KINDS[kind]
+        check_adjustment(kind, run.registry, unit, period, reason, operator,
+                         run.obligations().normal_due(period), until if kind == AdjustmentKind.EXTENSION else None)
+        return _decide(run, kind=kind, unit_code=unit, period=period, reason=reason, operator=operator,
+                       until=until if kind == AdjustmentKind.EXTENSION else None)
+
+
+@flow(name="withdraw-submission", log_prints=True)
+def withdraw(unit: str = UNIT, period: DecisionPeriod = DECISION_PERIOD, reason: str = REASON,
+             operator: str = OPERATOR, as_of: AsOf = AS_OF) -> str:
+    """撤销受理 of the file in force for one unit's month: the earlier accepted file, if any,
+    is in force again. The file, its rows and the decision stay in the store and the archive."""
+    with _decision_run(as_of) as run:
+        check_adjustment(AdjustmentKind.WITHDRAWAL, run.registry, unit, period, reason, operator)
+        in_force = _in_force(run, run.view(), unit, period)
+        if in_force is None:
+            raise AdjustmentError(f"{unit} 的 {period} 没有在用（已受理）的文件，无可撤销")
+        return _decide(run, kind=AdjustmentKind.WITHDRAWAL, unit_code=unit, period=period, reason=reason,
+                       operator=operator, submission_id=in_force)
+
+
+@flow(name="revoke-adjustment", log_prints=True)
+def revoke(number: int = NUMBER, reason: str = REASON, operator: str = OPERATOR, as_of: AsOf = AS_OF) -> str:
+    """撤回决定: an earlier decision stops holding from now on (it is never edited or deleted)."""
+    with _decision_run(as_of) as run:
+        made = run.store.adjustments()
+        target = next((a for a in made if a.id == number), None)
+        check_revocation(target, number, made)
+        check_adjustment(AdjustmentKind.REVOCATION, run.registry, target.unit_code, target.period, reason, operator)
+        return _decide(run, kind=AdjustmentKind.REVOCATION, unit_code=target.unit_code, period=target.period,
+                       reason=reason, operator=operator, revokes=number)
+
+
+def _decision_run(as_of):
+    """A decision is recorded at the run's as-of time, which may not be in the future: it
+    would hold for runs dated before it was made."""
+    return prepare(as_of=as_of, needs_inbox=False, records=True)
+
+
+def _decide(run: Run, **values) -> str:
+    """Record the decision with what it changes (the unit's month before and after), show
+    the 调整记录, and tell the unit of a withdrawal or its undoing."""
+    made = run.store.adjustments()
+    unit, period = values["unit_code"], values["period"]
+    (status, in_force) = _state(run, made, unit, period)
+    trial = Adjustment(id=max((a.id for a in made), default=0) + 1, decided_at=run.as_of, **values)
+    (status_after, in_force_after) = _state(run, [*made, trial], unit, period)
+    decision = run.store.record_adjustment(decided_at=run.as_of, **values,
+                                           changes=change_text(status, status_after, in_force, in_force_after))
+    line = (f"{decision.label}：{run.registry.get(unit).name}（{unit}）{period}，{decision.changes}；"
+            f"理由：{decision.reason}；经办人：{decision.operator}")
+    run_log().info("已记录%s", line)
+    withdrawn = _withdrawal_of(decision, made)
+    if withdrawn is not None:
+        _tell_unit(run, decision, withdrawn)
+        send_owed_mail(run)
+    adjustments_artifact(run)
+    return line
+
+
+def _state(run: Run, made: list[Adjustment], unit: str, period: str):
+    """The unit's status for the month and the file in force, under the decisions `made`."""
+    decided = standing(made, run.as_of)
+    view = run.view(decided)
+    facts = [f for f in view if f.unit_code == unit and f.period == period]
+    status = run.obligations(decided).status(unit, period, facts, run.as_of)
+    in_force = _in_force(run, view, unit, period)
+    paths = {s.id: s.path for s in run.store.submissions_for(period)}
+    return status, paths.get(in_force)
+
+
+def _in_force(run: Run, view, unit: str, period: str) -> int | None:
+    return next((f.id for f in view if f.unit_code == unit and f.period == period
+                 and f.status == FileStatus.ACCEPTED), None)
+
+
+def _withdrawal_of(decision: Adjustment, made: list[Adjustment]) -> Adjustment | None:
+    """The withdrawal a decision makes or undoes, if it is one."""
+    if decision.kind == AdjustmentKind.WITHDRAWAL:
+        return decision
+    target = next((a for a in made if a.id == decision.revokes), None)
+    return target if target and target.kind == AdjustmentKind.WITHDRAWAL else None
+
+
+def _tell_unit(run: Run, decision: Adjustment, withdrawal: Adjustment) -> None:
+    """A 回执 for the file, saying it was withdrawn (or restored), in the unit's 回执 folder
+    and, where the unit has addresses, by mail once."""
+    stored = next(s for s in run.store.submissions_for(withdrawal.period) if s.id == withdrawal.submission_id)
+    status = FileStatus.WITHDRAWN if decision.kind == AdjustmentKind.WITHDRAWAL else FileStatus.ACCEPTED
+    entry = FileEntry(stored.path, stored.sha256, stored.unit_code, stored.period, status, [], stored.warnings)
+    unit = run.registry.get(stored.unit_code)
+    said = (f"{decision.label}，{decision.decided_at:%Y-%m-%d}：{decision.changes}。理由：{decision.reason}")
+    lines = receipt_lines(entry, unit.name, stored.arrival_at, decision=said)
+    kind = "撤销回执" if status == FileStatus.WITHDRAWN else "恢复受理回执"
+    path = write_receipt(run.settings.receipts_dir / receipt_name(entry, kind), lines)
+    if unit.email:
+        subject, html, text = receipt_mail([entry], unit.name)
+        mail_steps.deliver(run.store, run.settings, f"adjustment/{decision.id}",
+                           Email(tuple(unit.email), subject, html + f"<p>{escape(said)}</p>", f"{text}\n{said}",
+                                 (path,)), run.as_of)
+
+
+def adjustments_artifact(run: Run) -> None:
+    """Every decision ever made (调整记录), for the run's page."""
+    rows = record_rows(run.store.adjustments(), run.registry)
+    create_markdown_artifact(key="adjustments", description="调整记录（司法局的延期、免报、撤销受理和撤回决定）",
+                             markdown=f"## 调整记录（截至 {run.as_of:%Y-%m-%d %H:%M}）\n\n" + markdown_table(rows))
