@@ -109,8 +109,9 @@ def _check(*, only: list[str] | None = None, needs_inbox: bool = False, writer: 
     store.engine.dispose()
 
 
-def _run(call):
-    """Run a flow on a temporary Prefect server tied to this command. A wrong setting the flow
+def _run(call, meanwhile=None):
+    """Run a flow on a temporary Prefect server tied to this command (`meanwhile`: what to
+    start while the command only waits for that server). A wrong setting the flow
     still meets (changed since the checks) exits with code 2, a run that took the store since
     the checks with code 3, a run that did its work but could not send its own mail with
     code 4 (its message says the data are safe); anything else is a defect: its traceback
@@ -123,7 +124,7 @@ def _run(call):
     from xzzf.settings import SettingsError
     from xzzf.units import RegistryError
 
-    start_local_server()
+    start_local_server(meanwhile)
     try:
         result = call()
     except (SettingsError, RegistryError, AdjustmentError) as error:
@@ -190,8 +191,9 @@ def intake(inbox: Inbox = None, units: Units = None, db: Db = None, out: Out = N
     _check(needs_inbox=True, writer=None if dry_run else "intake")
     _local_prefect()
     from flows.intake import intake as flow
+    from flows.intake_steps import preload_rules
 
-    _run(lambda: flow(as_of=moment, dry_run=dry_run))
+    _run(lambda: flow(as_of=moment, dry_run=dry_run), meanwhile=preload_rules)
 
 
 @app.command()
@@ -208,9 +210,11 @@ def monthly(
     _use(inbox=inbox, units=units, database_url=db, out=out)
     _check(only=codes, needs_inbox=True, writer=None if dry_run else "monthly")
     _local_prefect()
+    from flows.intake_steps import preload_rules
     from flows.monthly import monthly as flow
 
-    _run(lambda: flow(period=period, as_of=moment, only_units=codes or [], dry_run=dry_run, resend=resend))
+    _run(lambda: flow(period=period, as_of=moment, only_units=codes or [], dry_run=dry_run, resend=resend),
+         meanwhile=preload_rules)
 
 
 @app.command()

@@ -16,6 +16,14 @@ from xzzf.rules import RULES, RULES_BY_ID
 from xzzf.validation import INDEX_COLUMNS, Failure
 
 
+def preload() -> None:
+    """Import Great Expectations (seconds) ahead of the first SuiteRunner: a run calls this
+    in a thread while its workers read the files."""
+    import great_expectations  # noqa: F401
+
+    import expectations.credit_code  # noqa: F401
+
+
 class ExpectationError(RuntimeError):
     """An expectation raised: a defect of the pipeline, never a fault of the files."""
 

@@ -138,11 +138,17 @@ def _still_arriving(item: InboxFile, data: bytes | None, settings: Settings, now
     return recent and data is not None and ends_early(data)
 
 
+def preload_rules() -> None:
+    """Great Expectations takes seconds to import: it is imported in a thread, while the
+    workers read the files (or, from the command line, while Prefect's server starts)."""
+    threading.Thread(target=lambda: importlib.import_module(RULE_RUNNER).preload(), daemon=True).start()
+
+
 def read_new(scan: Scan, settings: Settings, registry: Registry, as_of: dt.datetime) -> None:
     """Read and parse the new files that passed the container check, in worker processes."""
     to_read = {n: item.data for n, item in enumerate(scan.new) if not item.parsed.errors}
-    if to_read:  # Great Expectations takes seconds to import: it does so while the workers read
-        threading.Thread(target=importlib.import_module, args=(RULE_RUNNER,), daemon=True).start()
+    if to_read:
+        preload_rules()
     grids = run_isolated(read_workbook, to_read.items(), workers=settings.reader_workers,
                          memory_bytes=settings.reader_memory_mb << 20, timeout=settings.reader_timeout_s)
     for index, result in grids.items():

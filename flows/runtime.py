@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import types
+from collections.abc import Callable
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
@@ -47,9 +48,12 @@ def open_store(settings: Settings) -> Store:
                         "请检查地址、用户名和数据库是否存在")
 
 
-def start_local_server() -> None:
+def start_local_server(meanwhile: Callable[[], None] | None = None) -> None:
     """Start Prefect's temporary API server now, tied to this process: the kernel kills it when
-    the command dies, even by kill -9, instead of leaving it running under init.
+    the command dies, even by kill -9, instead of leaving it running under init. `meanwhile`
+    is called once the server's process is started, before waiting seconds for it to answer
+    (not before: until then this process imports Prefect's server, and a thread of Python
+    work would take turns with it and delay the start).
 
     Started here, from the main thread, because the kernel signals the server when the thread
     that started it ends, and the main thread lives until the command exits; Prefect would
@@ -71,9 +75,12 @@ def start_local_server() -> None:
             tied = functools.partial(subprocess.Popen, preexec_fn=_dies_with(os.getpid()))
             server.subprocess = types.SimpleNamespace(Popen=tied)
             try:
-                return super()._run_uvicorn_command()
+                process = super()._run_uvicorn_command()
             finally:
                 server.subprocess = subprocess
+            if meanwhile:
+                meanwhile()
+            return process
 
     # The first instance is the one Prefect's clients get back from SubprocessASGIServer().
     TiedServer().start()

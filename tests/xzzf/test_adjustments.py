@@ -177,3 +177,32 @@ def test_the_registry_reads_dates_and_mergers(tmp_path):
 def test_a_broken_history_is_refused_naming_the_entry(tmp_path, units, message):
     with pytest.raises(RegistryError, match=message):
         load_registry(write(tmp_path, units))
+
+
+def test_a_merger_carries_the_old_units_history_into_the_new_units_figures():
+    """旧镇 (XZ) is abolished at the end of June and 新镇 (XN) takes it over on 1 July: XN's
+    figures and on-time counts include XZ's; each keeps its own months; the district counts
+    every decision once."""
+    from tests.xzzf.test_annual import decision
+    from xzzf.annual import annual_figures
+    from xzzf.catalog import assign, load_catalog
+
+    old, new = Unit("XZ", "旧镇", "乡镇", True, end=D(2026, 6, 30)), Unit("XN", "新镇", "乡镇", True,
+                                                                       start=D(2026, 7, 1), replaces=("XZ",))
+    registry = Registry((SFJ, old, new))
+    rows = {"decisions": [{**decision("2026-03", "旧-1", "行政处罚", D(2026, 3, 2)), "unit_code": "XZ"},
+                          {**decision("2026-09", "新-1", "行政许可", D(2026, 9, 2)), "unit_code": "XN"}]}
+    arrivals = {("XZ", f"2026-{m:02d}"): at(f"2026-{m + 1:02d}-02T10:00") for m in range(1, 7)}
+    arrivals |= {("XN", f"2026-{m:02d}"): at(f"2026-{m + 1:02d}-02T10:00") for m in range(7, 12)}  # 12: missing
+    tasks, as_of = load_catalog(), dt.datetime(2027, 1, 10, 9, tzinfo=BEIJING)
+    report = annual_figures(2026, as_of, registry, assign(tasks, registry), tasks, rows, arrivals,
+                            Obligations(registry, 5, WorkCalendar()))
+    xz, xn = report["units"]["XZ"]["indicators"], report["units"]["XN"]["indicators"]
+    district = report["district"]["indicators"]
+    assert (xz["decisions_total"], xn["decisions_total"], district["decisions_total"]) == (1, 2, 2)
+    assert sorted(report["units"]["XZ"]["months"]) == [f"2026-{m:02d}" for m in range(1, 7)]
+    assert sorted(report["units"]["XN"]["months"]) == [f"2026-{m:02d}" for m in range(7, 13)]
+    assert (xn["submissions_expected"], xn["submissions_on_time"], xn["submissions_missing"]) == (12, 11, 1)
+    assert district["submissions_expected"] == 12 + 6 + 6  # SFJ's twelve, XZ's six, XN's six: each month once
+    assert report["unit_changes"] == [["旧镇", "XZ", "撤销，并入新镇", "2026-06-30"],
+                                      ["新镇", "XN", "合并/更名，承接旧镇（XZ）", "2026-07-01"]]
