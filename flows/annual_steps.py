@@ -57,7 +57,7 @@ def reports(run: Run, year: int) -> tuple[dict, dict | None, dict[str, pd.DataFr
     from (the draft tells what the units did and said from them)."""
     view = run.view()
     rows = in_force_rows(run, view)
-    report, previous = year_figures(run, view, rows, year, year - 1)
+    report, previous = year_figures(run, view, rows, year, year - 1, district_only=(year - 1,))  # 同比
     # The decisions about the year's months, as they stood at the as-of time.
     made = [a for a in run.store.adjustments() if a.period.startswith(f"{year}-") and a.decided_at <= run.as_of]
     report["adjustments"] = record_rows(made, run.registry) if made else []

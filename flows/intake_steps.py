@@ -265,12 +265,16 @@ def _new_submission(item: Examined) -> NewSubmission:
         accepted=item.accepted, readable=item.readable,
         info={**{k: str(v) for k, v in parsed.info.items()}, **({COUNTED: item.counted[1]} if item.counted else {})},
         errors=errors, warnings=warnings,
-        rows={name: [_stored(record) for record in records] for name, records in parsed.tables.items()},
+        rows={name: _stored(records) for name, records in parsed.tables.items()},
     )
 
 
-def _stored(record: dict) -> dict:
-    return {("excel_row" if key == EXCEL_ROW else key): value for key, value in record.items()}
+def _stored(records: list[dict]) -> list[dict]:
+    """The parsed rows as the store takes them (the reader's row number as excel_row), renamed
+    in place: a copy would hold a region year's million rows twice until the load."""
+    for record in records:
+        record["excel_row"] = record.pop(EXCEL_ROW)
+    return records
 
 
 def unit_statuses(view: list[SubmissionFact], obligations: Obligations, period: str,

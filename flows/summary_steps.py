@@ -62,12 +62,14 @@ def in_force_rows(run: Run, view: list[SubmissionFact]) -> dict[str, pd.DataFram
                      if name != "task_progress"}
 
 
-def year_figures(run: Run, view: list[SubmissionFact], rows: dict[str, pd.DataFrame], *years: int) -> list[dict]:
-    """Each year's figures as of the run, from the rows in force (one read of the store for all)."""
+def year_figures(run: Run, view: list[SubmissionFact], rows: dict[str, pd.DataFrame], *years: int,
+                 district_only: tuple[int, ...] = ()) -> list[dict]:
+    """Each year's figures as of the run, from the rows in force (one read of the store for all);
+    of the years in `district_only`, the district's alone."""
     tasks, arrivals = load_catalog(), first_accepted(view)
     assignment, obligations = assign(tasks, run.registry), run.obligations()
-    return [annual_figures(year, run.as_of, run.registry, assignment, tasks, rows, arrivals, obligations)
-            for year in years]
+    return [annual_figures(year, run.as_of, run.registry, assignment, tasks, rows, arrivals, obligations,
+                           district_only=year in district_only) for year in years]
 
 
 def as_email(run: Run, summary: Summary, workbook: Path) -> Email:

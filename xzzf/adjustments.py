@@ -97,6 +97,17 @@ class Obligations:
         unit = self.registry.get(code)
         return bool(unit and unit.owes(period)) and self.exempt(code, period) is None
 
+    def notes(self, code: str, year: int) -> str:
+        """The decisions on a unit's months of `year`, in words: 免报 with its reason, 延期."""
+        notes = []
+        for month in range(1, 13):
+            period = f"{year}-{month:02d}"
+            if (reason := self.exempt(code, period)) is not None:
+                notes.append(f"{month}月免报（{reason}）")
+            elif (due := self.due(code, period)) != self.normal_due(period):
+                notes.append(f"{month}月延期至 {due.isoformat()}")
+        return "；".join(notes)
+
     def status(self, code: str, period: str, facts: Iterable[SubmissionFact], as_of: dt.datetime) -> UnitStatus:
         """The unit's status for a month it owes (facts of the as-of view, for that unit and month)."""
         if self.exempt(code, period) is not None:

@@ -32,10 +32,12 @@ def as_frames(rows: dict[str, list[dict] | pd.DataFrame]) -> dict[str, pd.DataFr
 
 def annual_figures(year: int, as_of: dt.datetime, registry: Registry, assignment: Assignment,
                    tasks: tuple[Task, ...], rows: dict[str, list[dict] | pd.DataFrame],
-                   first_accepted: dict[tuple[str, str], dt.datetime], obligations: Obligations) -> dict:
-    """The figures of every unit that exists in `year` and of the district. A unit that took
-    over others (`replaces`) carries their history: its figures and on-time counts include
-    theirs, while each unit's months stay its own and the district counts every file once."""
+                   first_accepted: dict[tuple[str, str], dt.datetime], obligations: Obligations,
+                   district_only: bool = False) -> dict:
+    """The figures of every unit that exists in `year` and of the district (`district_only`:
+    the district's alone, as 同比 needs of the year before). A unit that took over others
+    (`replaces`) carries their history: its figures and on-time counts include theirs, while
+    each unit's months stay its own and the district counts every file once."""
     tables = as_frames(rows)
     records = year_records(tables, year, as_of.date())
     hours = qualifying_hours(records["trainings"])
@@ -43,10 +45,13 @@ def annual_figures(year: int, as_of: dt.datetime, registry: Registry, assignment
     units_of_year = registry.in_year(year)
     reporting = [u.code for u in units_of_year if u.reports]
     by_unit = {name: dict(tuple(frame.groupby("unit_code"))) for name, frame in records.items()}
-    own = {code: timeliness({p: t for (u, p), t in first_accepted.items() if u == code}, year, as_of, obligations, code)
+    arrivals: dict[str, dict[str, dt.datetime]] = {}
+    for (code, period), arrived in first_accepted.items():
+        arrivals.setdefault(code, {})[period] = arrived
+    own = {code: timeliness(arrivals.get(code, {}), year, as_of, obligations, code)
            for code in {c for u in units_of_year if u.reports for c in registry.history(u.code)}}
     units = {}
-    for unit in units_of_year:
+    for unit in () if district_only else units_of_year:
         indicators: dict = {}
         months: dict[str, str] = {}
         notes = ""
@@ -59,7 +64,7 @@ def annual_figures(year: int, as_of: dt.datetime, registry: Registry, assignment
             indicators["submission_timeliness_rate"] = rate(indicators["submissions_on_time"],
                                                             indicators["submissions_expected"])
             months = own[unit.code]["months"]
-            notes = month_notes(obligations, unit.code, year)
+            notes = obligations.notes(unit.code, year)
         statuses = unit_task_statuses(tasks, assignment, unit, progress, year, as_of.date(),
                                       indicators if unit.reports else None)
         indicators["tasks_overdue"] = sorted(no for no, s in statuses.items() if s == "overdue")
@@ -82,18 +87,6 @@ def _rows_of(codes: tuple[str, ...], groups: dict[str, pd.DataFrame], empty: pd.
     """A table's rows of the units `codes` (a unit and those it took over)."""
     found = [groups[code] for code in codes if code in groups]
     return found[0] if len(found) == 1 else pd.concat(found) if found else empty.iloc[0:0]
-
-
-def month_notes(obligations: Obligations, code: str, year: int) -> str:
-    """The 司法局's decisions on a unit's months of `year`, in words: 免报 with its reason, 延期."""
-    notes = []
-    for month in range(1, 13):
-        period = f"{year}-{month:02d}"
-        if (reason := obligations.exempt(code, period)) is not None:
-            notes.append(f"{month}月免报（{reason}）")
-        elif (due := obligations.due(code, period)) != obligations.normal_due(period):
-            notes.append(f"{month}月延期至 {due.isoformat()}")
-    return "；".join(notes)
 
 
 def figures_json(report: dict) -> dict:

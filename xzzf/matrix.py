@@ -22,6 +22,7 @@ class MatrixRow:
     unit: Unit
     statuses: tuple[UnitStatus | None, ...]  # per period; None: the unit did not owe it (not yet, no longer)
     owed: tuple[bool, ...]  # per period: in the on-time rate (owed, not 免报, its own due day passed)
+    notes: str = ""  # the 司法局's decisions on its months: 免报 and why, 延期
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,9 @@ class ReportingMatrix:
         for row in self.rows:
             lines.append(f"| {markdown_cell(row.unit.name)}（{row.unit.code}） | {_percent(self.on_time_rate(row))} | "
                          + " | ".join(s.label if s else "—" for s in row.statuses) + " |")
+        decided = [f"- {markdown_cell(row.unit.name)}（{row.unit.code}）：{markdown_cell(row.notes)}"
+                   for row in self.rows if row.notes]
+        lines += ["", "司法局的决定：", "", *decided] if decided else []
         lines += ["", "按时：到期日前收到可受理的文件；逾期：到期日后才受理；退回：只收到被退回的文件；"
                   "未报送：到期日已过仍无文件；未到期：到期日还没到；免报：司法局决定该月不需报送，"
                   "不计入按时报送率；—：该单位当月尚未设立或已撤并，不需报送。"]
@@ -72,7 +76,7 @@ def reporting_matrix(view: list[SubmissionFact], obligations: Obligations, year:
                          if unit.owes(p) else None for p in periods)
         owed = tuple(obligations.counts(unit.code, p) and as_of > end_of_day(obligations.due(unit.code, p))
                      for p in periods)
-        rows.append(MatrixRow(unit, statuses, owed))
+        rows.append(MatrixRow(unit, statuses, owed, obligations.notes(unit.code, year)))
     return ReportingMatrix(year, as_of, periods, tuple(rows))
 
 

@@ -70,6 +70,9 @@ def test_an_exempt_month_leaves_the_rate_as_if_it_were_not_owed():
     # 8 months due by 30 September (January–August): 1 on time of 8, and of 7 without February
     assert plain.on_time_rate(sfj_plain) == 1 / 8
     assert exempt.on_time_rate(sfj_exempt) == 1 / 7
+    text = exempt.markdown("2026 年报送情况")
+    assert "| 司法局（SFJ） | 14.3% | 按时 | 免报 | 未报送 |" in text
+    assert "- 司法局（SFJ）：2月免报（机构改革，当月停止执法）" in text
 
 
 def test_a_unit_owes_only_the_months_it_exists_at_their_end():
