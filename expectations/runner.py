@@ -7,6 +7,7 @@ one ephemeral context serves the run; GX objects are not shared between threads.
 from __future__ import annotations
 
 import json
+import logging
 import math
 
 import pandas as pd
@@ -30,6 +31,9 @@ class ExpectationError(RuntimeError):
 
 class SuiteRunner:
     def __init__(self):
+        # GX says at INFO each time where its ephemeral context puts a temporary docs folder:
+        # nothing the administrator reading a run's log or the demo's output can act on.
+        logging.getLogger("great_expectations").setLevel(logging.WARNING)
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
