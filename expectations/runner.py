@@ -31,11 +31,14 @@ class ExpectationError(RuntimeError):
 
 class SuiteRunner:
     def __init__(self):
-        # GX says at INFO each time where its ephemeral context puts a temporary docs folder:
-        # nothing the administrator reading a run's log or the demo's output can act on.
-        logging.getLogger("great_expectations").setLevel(logging.WARNING)
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        # GX logs at INFO what it loads and, for every ephemeral context, where it puts a
+        # temporary docs folder: nothing the administrator reading a run's log (or the demo's
+        # output) can act on. Its config module sets its own logger to INFO when imported.
+        for name in ("great_expectations", ProgressBarsConfig.__module__):
+            logging.getLogger(name).setLevel(logging.WARNING)
 
         import expectations.credit_code  # noqa: F401  (registers the custom expectation)
 

@@ -98,8 +98,16 @@ class Obligations:
         return bool(unit and unit.owes(period)) and self.exempt(code, period) is None
 
     def notes(self, code: str, year: int) -> str:
-        """The decisions on a unit's months of `year`, in words: 免报 with its reason, 延期."""
-        notes = []
+        """What a reader of a unit's months of `year` needs told: the unit set up, merged or
+        abolished in the year (the months it did not owe show as —), then the decisions on
+        its months: 免报 with its reason, 延期."""
+        unit = self.registry.get(code)
+        changes = self.registry.changes_of(unit, year) if unit else []
+        notes = [f"{day.isoformat()} {what}" for what, day in changes]
+        if changes:
+            owed = [m for m in range(1, 13) if unit.owes(f"{year}-{m:02d}")]
+            notes.append(f"应报送 {owed[0]}—{owed[-1]}月" if len(owed) > 1
+                         else f"应报送 {owed[0]}月" if owed else "本年各月均不需报送")
         for month in range(1, 13):
             period = f"{year}-{month:02d}"
             if (reason := self.exempt(code, period)) is not None:

@@ -54,6 +54,7 @@ def annual_figures(year: int, as_of: dt.datetime, registry: Registry, assignment
     for unit in () if district_only else units_of_year:
         indicators: dict = {}
         months: dict[str, str] = {}
+        not_owed: list[str] = []
         notes = ""
         if unit.reports:
             history = registry.history(unit.code)
@@ -64,6 +65,7 @@ def annual_figures(year: int, as_of: dt.datetime, registry: Registry, assignment
             indicators["submission_timeliness_rate"] = rate(indicators["submissions_on_time"],
                                                             indicators["submissions_expected"])
             months = own[unit.code]["months"]
+            not_owed = [p for p in (f"{year}-{m:02d}" for m in range(1, 13)) if not unit.owes(p)]
             notes = obligations.notes(unit.code, year)
         statuses = unit_task_statuses(tasks, assignment, unit, progress, year, as_of.date(),
                                       indicators if unit.reports else None)
@@ -71,7 +73,7 @@ def annual_figures(year: int, as_of: dt.datetime, registry: Registry, assignment
         failing = [k for k, v in indicators.items() if misses(k, v)]
         failing += ["tasks_overdue"] if indicators["tasks_overdue"] else []
         units[unit.code] = {"name": unit.name, "indicators": indicators, "failing": failing, "tasks": statuses,
-                            "months": months, "notes": notes}
+                            "months": months, "not_owed": not_owed, "notes": notes}
     pooled = {name: frame[frame["unit_code"].isin(reporting)] for name, frame in records.items()}
     district = figures(pooled, hours)
     for key in TIMELINESS_COUNTS:

@@ -63,12 +63,14 @@ def failures(report: dict) -> Sheet:
 
 
 def reporting(report: dict) -> Sheet:
-    """Month by month, for the units expected to report (the others have no months)."""
+    """Month by month, for the units expected to report (the others have no months): — where
+    the unit did not exist (its 说明 says why), empty where the month is not yet due."""
     months = [f"{report['year']}-{m:02d}" for m in range(1, 13)]
     rows = [["单位", *(f"{int(m[5:])}月" for m in months), NAMES["submission_timeliness_rate"], "说明"]]
     for unit in report["units"].values():
         if unit["months"] or "submissions_expected" in unit["indicators"]:
-            shown_months = (UnitStatus.label_of(s) if (s := unit["months"].get(m)) else "" for m in months)
+            shown_months = ("—" if m in unit.get("not_owed", ()) else UnitStatus.label_of(s)
+                            if (s := unit["months"].get(m)) else "" for m in months)
             rows.append([unit["name"], *shown_months,
                          as_cell("submission_timeliness_rate", unit["indicators"].get("submission_timeliness_rate")),
                          unit.get("notes", "")])

@@ -53,7 +53,7 @@ class ReportingMatrix:
                          + " | ".join(s.label if s else "—" for s in row.statuses) + " |")
         decided = [f"- {markdown_cell(row.unit.name)}（{row.unit.code}）：{markdown_cell(row.notes)}"
                    for row in self.rows if row.notes]
-        lines += ["", "司法局的决定：", "", *decided] if decided else []
+        lines += ["", "说明（单位变动和司法局的决定）：", "", *decided] if decided else []
         lines += ["", "按时：到期日前收到可受理的文件；逾期：到期日后才受理；退回：只收到被退回的文件；"
                   "未报送：到期日已过仍无文件；未到期：到期日还没到；免报：司法局决定该月不需报送，"
                   "不计入按时报送率；—：该单位当月尚未设立或已撤并，不需报送。"]

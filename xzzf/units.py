@@ -90,16 +90,19 @@ class Registry:
 
     def changes_in(self, year: int) -> list[tuple[Unit, str, dt.date]]:
         """The units set up, abolished or merged in `year`: (unit, what, when), by date."""
-        found = []
-        for unit in self.units:
-            if unit.start and unit.start.year == year:
-                what = f"合并/更名，承接{'、'.join(self._name(c) for c in unit.replaces)}" if unit.replaces else "设立"
-                found.append((unit, what, unit.start))
-            if unit.end and unit.end.year == year:
-                successors = [u.name for u in self.units if unit.code in u.replaces]
-                what = f"撤销，并入{'、'.join(successors)}" if successors else "撤销"
-                found.append((unit, what, unit.end))
+        found = [(unit, what, day) for unit in self.units for what, day in self.changes_of(unit, year)]
         return sorted(found, key=lambda item: (item[2], item[0].code))
+
+    def changes_of(self, unit: Unit, year: int) -> list[tuple[str, dt.date]]:
+        """What happened to `unit` in `year` (set up, merged into it, abolished) and when."""
+        found = []
+        if unit.start and unit.start.year == year:
+            what = f"合并/更名，承接{'、'.join(self._name(c) for c in unit.replaces)}" if unit.replaces else "设立"
+            found.append((what, unit.start))
+        if unit.end and unit.end.year == year:
+            successors = [u.name for u in self.units if unit.code in u.replaces]
+            found.append((f"撤销，并入{'、'.join(successors)}" if successors else "撤销", unit.end))
+        return found
 
     def _name(self, code: str) -> str:
         unit = self.get(code)

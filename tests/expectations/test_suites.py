@@ -1,4 +1,5 @@
 import json
+import logging
 
 import pandas as pd
 import pytest
@@ -36,3 +37,11 @@ def test_an_expectation_that_raises_fails_the_run_loudly():
     frame = pd.DataFrame({"_file_id": [0], "_excel_row": [2], "decision_no": ["X"]})
     with pytest.raises(ExpectationError, match="decisions"):
         SuiteRunner().failures({"decisions": frame})
+
+
+def test_a_runner_says_nothing_an_administrator_cannot_act_on(caplog):
+    """GX announces a temporary docs folder at INFO for every ephemeral context; a run's log
+    (and the demo's output) had one such line per run."""
+    with caplog.at_level(logging.INFO):
+        SuiteRunner()
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("great_expectations")] == []

@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 from xzzf.adjustments import Adjustment, AdjustmentError, Obligations, check_adjustment, check_revocation, standing
+from xzzf.annual_report import reporting
 from xzzf.intake import SubmissionFact, as_of_view, in_force
 from xzzf.matrix import reporting_matrix
 from xzzf.periods import BEIJING
@@ -209,3 +210,25 @@ def test_a_merger_carries_the_old_units_history_into_the_new_units_figures():
     assert district["submissions_expected"] == 12 + 6 + 6  # SFJ's twelve, XZ's six, XN's six: each month once
     assert report["unit_changes"] == [["旧镇", "XZ", "撤销，并入新镇", "2026-06-30"],
                                       ["新镇", "XN", "合并/更名，承接旧镇（XZ）", "2026-07-01"]]
+    sheet = {row[0]: row for row in reporting(report).rows[1:]}  # 单位, 1月 … 12月, 按时报送率, 说明
+    assert sheet["旧镇"][7:13] == ["—"] * 6 and "—" not in sheet["旧镇"][1:7]
+    assert sheet["旧镇"][-1] == "2026-06-30 撤销，并入新镇；应报送 1—6月"
+    assert sheet["新镇"][1:7] == ["—"] * 6 and sheet["新镇"][12] == "未报送"
+    assert sheet["新镇"][-1] == "2026-07-01 合并/更名，承接旧镇（XZ）；应报送 7—12月"
+    assert "—" not in sheet["司法局"] and sheet["司法局"][-1] == ""
+
+
+@pytest.mark.parametrize(("unit", "note"), [
+    (Unit("N", "新乡", "乡镇", True, start=D(2026, 5, 20)), "2026-05-20 设立；应报送 5—12月"),
+    (Unit("E", "旧乡", "乡镇", True, end=D(2026, 6, 15)), "2026-06-15 撤销；应报送 1—5月"),
+    (Unit("E", "旧乡", "乡镇", True, end=D(2026, 6, 30)), "2026-06-30 撤销；应报送 1—6月"),
+    (Unit("S", "短乡", "乡镇", True, start=D(2026, 3, 1), end=D(2026, 3, 31)),
+     "2026-03-01 设立；2026-03-31 撤销；应报送 3月"),
+    (Unit("G", "去乡", "乡镇", True, end=D(2026, 1, 20)), "2026-01-20 撤销；本年各月均不需报送"),
+    (Unit("O", "老乡", "乡镇", True, start=D(2025, 5, 1)), ""),
+])
+def test_the_note_beside_a_units_months_says_which_it_owed(unit, note):
+    """A month a unit owes is one that it exists on the last day of (Unit.owes): the 说明 of the
+    报送情况 sheet and the matrix say which, so the — beside them needs no guessing."""
+    registry = Registry((SFJ, unit))
+    assert Obligations(registry, 5, WorkCalendar()).notes(unit.code, 2026) == note
