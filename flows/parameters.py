@@ -101,9 +101,9 @@ DECISION_PERIOD = described(..., "报送期间", f"决定涉及的月份。{PERI
                             **_checked(PERIOD_RULE, _PERIOD))
 REASON_RULE = "请填写理由：每项决定都须写明理由，理由列入调整记录"
 OPERATOR_RULE = "请填写经办人姓名：每项决定都记录由谁作出"
-REASON = described("", "理由", f"{REASON_RULE}，如“系统故障，单位书面申请延期”", "系统故障，单位书面申请延期",
+REASON = described(..., "理由", f"{REASON_RULE}，如“系统故障，单位书面申请延期”", "系统故障，单位书面申请延期",
                    **_checked(REASON_RULE, r"\s*\S[\s\S]*"))
-OPERATOR = described("", "经办人", f"{OPERATOR_RULE}（姓名）", "张三", **_checked(OPERATOR_RULE, r"\s*\S[\s\S]*"))
+OPERATOR = described(..., "经办人", f"{OPERATOR_RULE}（姓名）", "张三", **_checked(OPERATOR_RULE, r"\s*\S[\s\S]*"))
 PREVIEW = described(False, "预览（年度未结束时）",
                     "年度尚未结束时生成预览文件：文件名和标题标为“预览”，不记为已报送，不发送邮件")
 

@@ -104,6 +104,21 @@ def test_every_field_of_every_form_is_a_business_choice_labelled_and_explained_i
             assert CJK.search(description), f"{name}.{field}: description {description!r}"
 
 
+def test_a_decision_cannot_be_submitted_without_its_reason_and_operator(deployed):
+    """Issue 15: who decided and why are required parameters — the form marks them so (no
+    "(Optional)" beside the label) and the server refuses a run without them."""
+    wanted = {"adjust-month": {"unit", "period", "kind", "reason", "operator"},
+              "withdraw-submission": {"unit", "period", "reason", "operator"},
+              "revoke-adjustment": {"number", "reason", "operator"}}
+    for name, fields in wanted.items():
+        deployment = deployed.deployments[name]
+        assert set(deployment["parameter_openapi_schema"].get("required", ())) == fields, name
+        values = {"unit": "SFJ", "period": "2026-10", "kind": "免报", "number": 1}
+        status, refused = api(deployed.env, "POST", f"/deployments/{deployment['id']}/create_flow_run",
+                              {"parameters": {k: v for k, v in values.items() if k in fields}})
+        assert status in (409, 422) and "reason" in str(refused["detail"]), (name, status, refused)
+
+
 def test_a_wrong_period_is_refused_before_the_run_starts(deployed):
     monthly = deployed.deployments["monthly-collection"]
     status, refused = api(deployed.env, "POST", f"/deployments/{monthly['id']}/create_flow_run",
