@@ -225,8 +225,10 @@ def _tour(out: Path, inbox: Path, results: Path, folder: Path, registry) -> str:
         f"按时报送率 {district['submission_timeliness_rate']:.1%}",
         f"全区未达标指标：{'、'.join(NAMES[k] for k in figures['district']['failing']) or '无'}",
         f"单位变动：{changes or '无'}",
-        f"提醒（{YEAR}-{REMINDED_MONTH:02d}）：报送提醒 {_subjects(mails, '【报送提醒】')} 封，催报 "
-        f"{_subjects(mails, '【催报】')} 封，催报名单 {_subjects(mails, '【催报名单】')} 封（给司法局）",
+        f"提醒（{REMINDED_MONTH} 月月报截止日前后各运行一次，只发给名册中有邮箱的单位）："
+        f"报送提醒 {_subjects(mails, '【报送提醒】')} 封，催报 {_subjects(mails, '【催报】')} 封，"
+        f"任务提醒 {_subjects(mails, '【任务提醒】')} 封；"
+        f"催报名单 {_subjects(mails, '【催报名单】')} 封（给司法局，列出所有逾期未报送的单位）",
         f"司法局的决定（调整记录，{len(decisions)} 项；年度报告工作簿“调整记录”表）：",
         *(f"  第 {number} 号 {kind}：{unit} {period}，{content}；{changes}；理由：{reason}"
           for number, kind, unit, period, content, changes, reason, *_ in decisions),

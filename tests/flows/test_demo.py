@@ -38,6 +38,7 @@ def test_the_demo_year_gives_the_checked_in_statuses_and_figures(tmp_path):
                                    .read_text(encoding="utf-8"))["units"]) for month in (4, 5)}
     assert "HDJD" not in owing[4] and "HDJD" in owing[5]
     assert "第 1 号 延期：住房和城乡建设局（ZJ）" in tour and "弘德街道（HDJD）设立，2025-05-01" in tour
+    assert "报送提醒 2 封，催报 0 封，任务提醒 4 封；催报名单 1 封" in tour  # the mails below, counted
     book = openpyxl.load_workbook(next((results / "reports" / str(YEAR)).glob("*-数据.xlsx")), read_only=True)
     assert {"调整记录", "单位变动"} <= set(book.sheetnames)
     assert "多出的列" in final[f"NYNC/{YEAR}-07-有误.xlsx"]["errors"][0]["message"]
