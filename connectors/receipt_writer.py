@@ -9,18 +9,25 @@ copy (its 回执 says why), nothing else.
 from __future__ import annotations
 
 import io
-import math
 from pathlib import Path
 
 import openpyxl
-import xlsxwriter
-import xlsxwriter.worksheet
 from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
-from connectors.files import replacing
-from connectors.xlsx_writer import TOP, WRAP, fit_rows, keep_as_text, print_setup, text_width
+from connectors.xlsx_writer import (
+    TOP,
+    WRAP,
+    fast_print_setup,
+    fit_rows,
+    keep_as_text,
+    new_workbook,
+    print_setup,
+    save_workbook,
+    wrapped_lines,
+    write_value,
+)
 from xzzf.cells import normalise_header
 from xzzf.receipt import PROBLEM_HEADER, problem_lines
 
@@ -40,8 +47,7 @@ def write_receipt(path: Path, lines: list[list]) -> Path:
     than openpyxl for a workbook this small (issue 14); every text is written as a string,
     so a unit's typed "=cmd|..." is never a formula."""
     header_row = lines.index(PROBLEM_HEADER)  # 0-based, as XlsxWriter counts
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = new_workbook()
     sheet = book.add_worksheet("回执")
     title, bold = book.add_format({"bold": True, "font_size": 14}), book.add_format({"bold": True})
     top, wrap = book.add_format({"valign": "top"}), book.add_format({"valign": "top", "text_wrap": True})
@@ -59,42 +65,15 @@ def write_receipt(path: Path, lines: list[list]) -> Path:
         else:
             formats = []
         for column, value in enumerate(line):
-            _write_cell(sheet, number, column, value, formats[column] if column < len(formats) else None)
+            write_value(sheet, number, column, value, formats[column] if column < len(formats) else None)
         if number > header_row:
-            height = max((_wrapped_lines(value, _PROBLEM_WIDTHS[column]) for column, value in enumerate(line)
+            height = max((wrapped_lines(value, _PROBLEM_WIDTHS[column]) for column, value in enumerate(line)
                           if value is not None and "ABCDEF"[column] in _WRAPPED), default=1)
             if height > 1:
                 sheet.set_row(number, _LINE_POINTS * height)
     sheet.set_row(0, 24)  # the 14-pt title is not clipped (title_row)
-    # print_setup: A4 landscape, one page wide however many long, the header on every page.
-    sheet.set_landscape()
-    sheet.set_paper(9)  # A4
-    sheet.fit_to_pages(1, 0)
-    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-    sheet.set_header("", margin=0.2)
-    sheet.set_footer("&C&A　第 &P 页，共 &N 页", margin=0.3)
-    sheet.repeat_rows(header_row)
-    sheet.hide_gridlines(0)  # gridlines on screen and in print
-    book.close()
-    with replacing(path) as temporary, temporary.open("wb") as file:
-        file.write(out.getvalue())  # an OSError (a full disk) as itself, not as XlsxWriter's FileCreateError
-    return path
-
-
-def _write_cell(sheet, row: int, column: int, value, style) -> None:
-    """A number as a number; anything else as text, never as a formula."""
-    if value is None or value == "":  # an empty cell, as openpyxl writes "" (read back as None)
-        sheet.write_blank(row, column, None, style)
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        sheet.write_number(row, column, value, style)
-    else:
-        sheet.write_string(row, column, str(value), style)
-
-
-def _wrapped_lines(value, width: float) -> int:
-    """How many lines `value` takes wrapped in a column `width` wide (fit_rows)."""
-    room = max(1.0, width - 1)
-    return sum(max(1, math.ceil(text_width(part) / room)) for part in str(value).split("\n"))
+    fast_print_setup(sheet, header_row, gridlines=True)  # not ruled: gridlines on screen and in print
+    return save_workbook(book, path)
 
 
 def annotate(job: tuple[bytes, list[dict], list[dict]]) -> bytes:

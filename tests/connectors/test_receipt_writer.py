@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-import connectors.receipt_writer
+import connectors.xlsx_writer
 from connectors.receipt_writer import write_receipt
 from tests.printing import assert_prints_on_a4_landscape
 from xzzf.intake import FileEntry
@@ -65,7 +65,7 @@ def test_a_full_disk_is_an_oserror_and_leaves_nothing_under_the_name(tmp_path, m
 
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full")
-    monkeypatch.setattr(connectors.receipt_writer, "replacing", full)
+    monkeypatch.setattr(connectors.xlsx_writer, "replacing", full)
     with pytest.raises(OSError) as raised:
         write_receipt(tmp_path / "r.xlsx", lines([problem("作废")]))
     assert raised.value.errno == errno.ENOSPC and not (tmp_path / "r.xlsx").exists()
