@@ -160,15 +160,23 @@ def new_workbook() -> xlsxwriter.Workbook:
 
 
 class _Formats:
-    """A workbook's cell formats, made once each: XlsxWriter keeps every format it is given."""
+    """A workbook's table-cell formats, made once each (XlsxWriter keeps every format it is
+    given) and found again by what they are, not by their properties: a report has 270,000
+    cells and a dozen formats."""
 
     def __init__(self, book: xlsxwriter.Workbook):
         self.book, self.made = book, {}
+        self.title = book.add_format({"bold": True, "font_size": 14})
 
-    def __call__(self, **properties) -> object:
-        key = tuple(sorted(properties.items()))
+    def cell(self, number_format: str | None, header: bool, aligned: bool, wrapped: bool, marked: bool) -> object:
+        key = (number_format, header, aligned, wrapped, marked)
         if key not in self.made:
-            self.made[key] = self.book.add_format(properties)
+            style = dict(_RULED, **(_HEADER if header else {}))
+            if number_format:
+                style["num_format"] = number_format
+            if aligned and not header:
+                style |= {"valign": "top", **({"text_wrap": True} if wrapped else {})}
+            self.made[key] = self.book.add_format(style | (_FAILING if marked else {}))
         return self.made[key]
 
 
@@ -179,7 +187,7 @@ def write_table(book: xlsxwriter.Workbook, name: str, table: Sheet, formats: _Fo
     typed stays text), 未达标 cells red, columns as wide as their content, rows as tall as their
     wrapped text (LibreOffice opens a row with no stored height at one line), A4 one page wide."""
     sheet = book.add_worksheet(name)
-    sheet.write_string(0, 0, table.caption, formats(bold=True, font_size=14))
+    sheet.write_string(0, 0, table.caption, formats.title)
     sheet.set_row(0, 24)  # the title is not clipped, on screen or in print
     widths = [_column_width(header, cells) for header, *cells in zip_longest(*table.rows, fillvalue="")]
     for index, width in enumerate(widths):
@@ -191,14 +199,9 @@ def write_table(book: xlsxwriter.Workbook, name: str, table: Sheet, formats: _Fo
                  for value, width in zip(row, widths, strict=False)]
         aligned = any(wraps)  # the row is read from its top line, where the wrapped text starts
         for column, (value, wrapped) in enumerate(zip(row, wraps, strict=True)):
-            style = dict(_RULED, **(_HEADER if header else {}))
-            if isinstance(value, Number):
-                style["num_format"] = value.format
-            if aligned and not header:
-                style |= {"valign": "top", **({"text_wrap": True} if wrapped else {})}
-            if (number, column + 1) in marked:
-                style |= _FAILING
-            write_value(sheet, number + HEADER_ROW - 2, column, value, formats(**style))
+            style = formats.cell(value.format if isinstance(value, Number) else None, header, aligned, wrapped,
+                                 (number, column + 1) in marked)
+            write_value(sheet, number + HEADER_ROW - 2, column, value, style)
         lines = max((wrapped_lines(value, width) for value, width, wrapped in zip(row, widths, wraps, strict=False)
                      if wrapped and _text(value)), default=1)
         if lines > 1:
