@@ -24,10 +24,10 @@ import argparse
 import os
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 import docx
-import openpyxl
 from docx.oxml.ns import qn
 
 from flows.demo import YEAR
@@ -63,12 +63,17 @@ def printable(draft: Path, folder: Path) -> Path:
 
 def first_sheet(workbook: Path, folder: Path) -> Path:
     """A copy of `workbook` that prints its first sheet only: the others hidden, not removed,
-    since the first sheet's charts read their data from them."""
-    book = openpyxl.load_workbook(workbook)
-    for sheet in book.worksheets[1:]:
-        sheet.sheet_state = "hidden"
+    since the first sheet's charts read their data from them. Hidden in workbook.xml itself,
+    every other part copied byte for byte: a copy saved by openpyxl would print its reading of
+    the charts (data labels naming series and row), not ours."""
     copy = folder / workbook.name
-    book.save(copy)
+    with zipfile.ZipFile(workbook) as source, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/workbook.xml":
+                head, first, *others = data.split(b"<sheet ")  # "<sheets>" has no space
+                data = b"<sheet ".join([head, first]) + b"".join(b'<sheet state="hidden" ' + o for o in others)
+            target.writestr(item, data)
     return copy
 
 
