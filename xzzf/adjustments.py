@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from xzzf.intake import SubmissionFact, unit_status
-from xzzf.periods import BEIJING, due_day
+from xzzf.periods import BEIJING, due_day, year_periods
 from xzzf.units import Registry, RegistryError
 from xzzf.vocabulary import AdjustmentKind, UnitStatus
 from xzzf.workdays import WorkCalendar
@@ -105,11 +105,11 @@ class Obligations:
         changes = self.registry.changes_of(unit, year) if unit else []
         notes = [f"{day.isoformat()} {what}" for what, day in changes]
         if changes:
-            owed = [m for m in range(1, 13) if unit.owes(f"{year}-{m:02d}")]
+            owed = [int(p[5:]) for p in year_periods(year) if unit.owes(p)]
             notes.append(f"应报送 {owed[0]}—{owed[-1]}月" if len(owed) > 1
                          else f"应报送 {owed[0]}月" if owed else "本年各月均不需报送")
-        for month in range(1, 13):
-            period = f"{year}-{month:02d}"
+        for period in year_periods(year):
+            month = int(period[5:])
             if (reason := self.exempt(code, period)) is not None:
                 notes.append(f"{month}月免报（{reason}）")
             elif (due := self.due(code, period)) != self.normal_due(period):

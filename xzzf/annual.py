@@ -9,6 +9,7 @@ import pandas as pd
 from xzzf.adjustments import Obligations
 from xzzf.catalog import Assignment, Task
 from xzzf.figures import TARGETS, figures, misses, qualifying_hours, rate, timeliness, year_records
+from xzzf.periods import year_periods
 from xzzf.schema import SHEETS
 from xzzf.task_status import latest_progress, unit_task_statuses
 from xzzf.units import Registry
@@ -65,7 +66,7 @@ def annual_figures(year: int, as_of: dt.datetime, registry: Registry, assignment
             indicators["submission_timeliness_rate"] = rate(indicators["submissions_on_time"],
                                                             indicators["submissions_expected"])
             months = own[unit.code]["months"]
-            not_owed = [p for p in (f"{year}-{m:02d}" for m in range(1, 13)) if not unit.owes(p)]
+            not_owed = [p for p in year_periods(year) if not unit.owes(p)]
             notes = obligations.notes(unit.code, year)
         statuses = unit_task_statuses(tasks, assignment, unit, progress, year, as_of.date(),
                                       indicators if unit.reports else None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from xzzf.catalog import Assignment, Task
 from xzzf.figures import NAMES, TARGETS, as_cell, number_format, numeric, shown, target_text
+from xzzf.periods import year_periods
 from xzzf.tables import Number, Sheet, captioned
 from xzzf.vocabulary import DecisionCategory, TaskStatus, UnitStatus
 
@@ -65,7 +66,7 @@ def failures(report: dict) -> Sheet:
 def reporting(report: dict) -> Sheet:
     """Month by month, for the units expected to report (the others have no months): — where
     the unit did not exist (its 说明 says why), empty where the month is not yet due."""
-    months = [f"{report['year']}-{m:02d}" for m in range(1, 13)]
+    months = year_periods(report["year"])
     rows = [["单位", *(f"{int(m[5:])}月" for m in months), NAMES["submission_timeliness_rate"], "说明"]]
     for unit in report["units"].values():
         if unit["months"] or "submissions_expected" in unit["indicators"]:

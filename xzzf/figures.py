@@ -12,7 +12,7 @@ import pandas as pd
 from xzzf.adjustments import Obligations
 from xzzf.catalog import task_label
 from xzzf.intake import on_time
-from xzzf.periods import end_of_day, period_end
+from xzzf.periods import end_of_day, period_end, year_periods
 from xzzf.schema import QUALIFYING_TRAINING
 from xzzf.tables import Number
 from xzzf.vocabulary import DecisionCategory, Publication, UnitStatus
@@ -226,8 +226,7 @@ def timeliness(first_accepted: dict[str, dt.datetime], year: int, as_of: dt.date
     due day on and is in no count."""
     unit = obligations.registry.get(code)
     months = {}
-    for month in range(1, 13):
-        period = f"{year}-{month:02d}"
+    for period in year_periods(year):
         if unit is None or not unit.owes(period):
             continue
         if obligations.exempt(code, period) is not None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from xzzf.adjustments import Obligations
 from xzzf.figures import rate
 from xzzf.intake import SubmissionFact
-from xzzf.periods import end_of_day, period_start
+from xzzf.periods import end_of_day, period_start, year_periods
 from xzzf.tables import markdown_cell
 from xzzf.units import Unit
 from xzzf.vocabulary import UnitStatus
@@ -64,7 +64,7 @@ def reporting_matrix(view: list[SubmissionFact], obligations: Obligations, year:
                      as_of: dt.datetime) -> ReportingMatrix:
     """Each reporting unit of `year`'s status for each month begun by `as_of`, from the
     store's as-of view and what each unit owes (the same rules as every unit status)."""
-    periods = tuple(p for p in (f"{year}-{m:02d}" for m in range(1, 13)) if period_start(p) <= as_of.date())
+    periods = tuple(p for p in year_periods(year) if period_start(p) <= as_of.date())
     facts: dict[tuple[str, str], list[SubmissionFact]] = {}
     for fact in view:
         facts.setdefault((fact.unit_code, fact.period), []).append(fact)

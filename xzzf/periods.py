@@ -16,6 +16,11 @@ PERIOD_RULE = "报送期间应为 YYYY-MM，如 2026-10"  # the pattern in words
 YEARS = range(2000, 2101)
 
 
+def year_periods(year: int) -> tuple[str, ...]:
+    """The twelve periods of `year`, January first."""
+    return tuple(f"{year}-{month:02d}" for month in range(1, 13))
+
+
 def period_start(period: str) -> dt.date:
     year, month = map(int, period.split("-"))
     return dt.date(year, month, 1)
