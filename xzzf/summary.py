@@ -4,6 +4,7 @@ due next. Everything a unit typed is HTML-escaped here."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from html import escape
 
@@ -68,26 +69,31 @@ def build_summary(period: str, as_of: dt.date, registry: Registry, statuses: dic
         [code, registry.get(code).name, UnitStatus.label_of(status),
          reasons.get(code, "")]
         for code, status in statuses.items()]
-    counts = {status.label: sum(1 for s in statuses.values() if s == status) for status in UnitStatus}
-    overview = "，".join(f"{text} {n} 个" for text, n in counts.items() if n)
     tables = {"报送情况": units, f"{report['year']}年累计指标": figure_rows(report, as_of),
               "逾期任务": overdue_rows(report), "近期截止事项": deadlines, **amended}
     sheets = [captioned(f"{period} 行政执法月报汇总", as_of.isoformat(), title, rows) for title, rows in tables.items()]
     subject = f"【行政执法月报】{period} 报送情况汇总（截至 {as_of.isoformat()}）"
     html = "".join([
         f"<h2>{escape(subject)}</h2>",
-        f"<p>{escape(registry_size(statuses))}：{escape(overview)}。</p>",
+        f"<p>{escape(overview(statuses))}。</p>",
         *(f"<h3>{escape(sheet.title)}</h3>{_html_table(sheet.rows)}" for sheet in sheets),
         "<p>附件为同样内容的 Excel 表格。本邮件由 xzzf 自动发送。</p>",
     ])
-    text = "\n".join([subject, f"{registry_size(statuses)}：{overview}。", "",
+    text = "\n".join([subject, f"{overview(statuses)}。", "",
                       *(f"{sheet.title}\n" + "\n".join("\t".join(_cell(c) for c in row) for row in sheet.rows) + "\n"
                         for sheet in sheets)])
     return Summary(subject, sheets, html, text)
 
 
-def registry_size(statuses: dict[str, str]) -> str:
-    return f"应报送单位 {len(statuses)} 个"
+def overview(statuses: dict[str, str]) -> str:
+    """The summary's first line: the units that owe the month, by status; a 免报 unit owes
+    nothing, so it is not one of them but is named apart."""
+    owing = Counter(s for s in statuses.values() if s != UnitStatus.EXEMPT)
+    line = f"应报送单位 {owing.total()} 个"
+    if owing:
+        line += "：" + "，".join(f"{status.label} {owing[status]} 个" for status in UnitStatus if owing[status])
+    exempt = len(statuses) - owing.total()
+    return line + (f"；另有免报 {exempt} 个" if exempt else "")
 
 
 def _cell(value) -> str:

@@ -1,7 +1,9 @@
 import datetime as dt
 
-from xzzf.summary import figure_rows, overdue_rows
+from xzzf.summary import build_summary, figure_rows, overdue_rows
 from xzzf.tables import Number
+from xzzf.units import Registry, Unit
+from xzzf.vocabulary import UnitStatus
 
 
 def report(flexible_failing: bool):
@@ -26,3 +28,30 @@ def test_overdue_tasks_list_only_units_with_some():
     header, (unit, tasks) = overdue_rows(report(False))
     assert header == ["单位", "逾期任务"] and unit == "司法局"
     assert tasks.startswith("第 13 项 ") and "、第 32 项 " in tasks  # never a bare number
+
+
+def summary_of(statuses: dict[str, UnitStatus]):
+    registry = Registry(tuple(Unit(code, f"{code}局", "部门", True) for code in statuses))
+    return build_summary("2026-10", dt.date(2026, 11, 6), registry, statuses, {}, [["截止日期", "事项", "责任单位"]],
+                         report(False), {})
+
+
+def test_an_exempt_unit_owes_nothing_and_is_named_apart():
+    """Issue 20: a 免报 unit is not one of the units that owe the month (their count and the
+    statuses add up without it); the mail says it apart, in its text and its HTML alike."""
+    statuses = {"SFJ": UnitStatus.ON_TIME, "ZRZY": UnitStatus.ON_TIME, "LQX": UnitStatus.REJECTED,
+                "MZJ": UnitStatus.EXEMPT}
+    built = summary_of(statuses)
+    line = "应报送单位 3 个：按时 2 个，退回 1 个；另有免报 1 个。"
+    assert built.text.splitlines()[1] == line
+    assert f"<p>{line}</p>" in built.html
+    assert [row[2] for row in built.sheets[0].rows[1:]] == ["按时", "按时", "退回", "免报"]  # still listed
+
+
+def test_without_exempt_units_the_line_names_none():
+    built = summary_of({"SFJ": UnitStatus.ON_TIME, "ZRZY": UnitStatus.MISSING})
+    assert built.text.splitlines()[1] == "应报送单位 2 个：按时 1 个，未报送 1 个。"
+
+
+def test_when_every_unit_is_exempt_none_owes_the_month():
+    assert summary_of({"MZJ": UnitStatus.EXEMPT}).text.splitlines()[1] == "应报送单位 0 个；另有免报 1 个。"
