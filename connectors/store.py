@@ -241,6 +241,12 @@ class Store:
             ).all()
         return [StoredSubmission(**r._mapping) for r in rows]
 
+    def paths(self, ids: Collection[int]) -> dict[int, str]:
+        """Each file's path in the inbox, by id (what a 回执 names another file by)."""
+        with self.engine.connect() as connection:
+            return dict(connection.execute(select(submissions.c.id, submissions.c.path)
+                                           .where(submissions.c.id.in_(list(ids)))).all())
+
     def facts(self) -> list[SubmissionFact]:
         """What the as-of rules (xzzf.intake.as_of_view) need of every file of a unit."""
         query = select(submissions.c.id, submissions.c.unit_code, submissions.c.period, submissions.c.status,

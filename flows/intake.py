@@ -46,7 +46,7 @@ def write_receipts(run: Run) -> int:
     """Every 回执 owed — this run's files and any a previous run left — and its mail queued."""
     if run.dry_run:
         return 0
-    return receipt_steps.complete_receipts(run.store, run.archive, run.registry, run.settings, run.as_of)
+    return receipt_steps.complete_receipts(run)
 
 
 @task(cache_policy=NO_CACHE)

@@ -17,12 +17,13 @@ from connectors.archive import Archive
 from connectors.files import write_bytes
 from connectors.mail import Email
 from connectors.receipt_writer import annotate, write_receipt
-from connectors.store import Store, StoredSubmission
+from connectors.store import StoredSubmission
 from connectors.worker_pool import Raised, WorkerLost, run_isolated
 from flows.mail_steps import queued
-from xzzf.intake import FileEntry
+from flows.setup import Run
+from xzzf.intake import FileEntry, SubmissionFact
 from xzzf.periods import COUNTED
-from xzzf.receipt import FILES_PER_MAIL, receipt_lines, receipt_mail, receipt_name
+from xzzf.receipt import FILES_PER_MAIL, CountedFor, receipt_lines, receipt_mail, receipt_name
 from xzzf.settings import Settings
 from xzzf.units import Registry
 from xzzf.vocabulary import FileStatus
@@ -32,17 +33,19 @@ _NO_COPY = "未能生成标注副本（{reason}）：请按本回执列出的工
 _COPY_LOST = {"timeout": "处理超时", "memory": "所需内存超过上限", "crashed": "处理进程异常退出"}
 
 
-def complete_receipts(store: Store, archive: Archive, registry: Registry, settings: Settings,
-                      now: dt.datetime) -> int:
+def complete_receipts(run: Run) -> int:
     """Write every owed 回执 and queue its mail; returns how many were completed."""
+    store, registry, settings, now = run.store, run.registry, run.settings, run.as_of
     owed = store.owed_receipts()
     if not owed:
         return 0
-    copies = _annotated_copies(owed, archive, settings)
+    copies = _annotated_copies(owed, run.archive, settings)
+    counted = _counted_for(run, [s for s in owed if COUNTED in s.info])
     written: dict[int, list[Path]] = {}
     for stored in owed:
         try:
-            written[stored.id] = _write(stored, registry, settings.receipts_dir, copies.get(stored.id))
+            written[stored.id] = _write(stored, registry, settings.receipts_dir, copies.get(stored.id),
+                                        counted.get(stored.id))
         except OSError as error:  # e.g. a full disk: this 回执 stays owed for the next run
             log.error("回执未能写出，将在下次运行时补写：%s（%s）", stored.path, error)
     done, mails = [], []
@@ -78,11 +81,33 @@ def _annotated_copies(owed: list[StoredSubmission], archive: Archive,
     return copies
 
 
-def _write(stored: StoredSubmission, registry: Registry, receipts: Path, copy: bytes | str | None) -> list[Path]:
+def _counted_for(run: Run, owed: list[StoredSubmission]) -> dict[int, CountedFor]:
+    """For each file counted for a period it does not state (none readable), where its unit's
+    month stands as of the run — the run that records a file writes its 回执, so the clerk
+    reads what that run decided: another file of the month accepted in the same run or
+    before stands, and this one changes nothing."""
+    if not owed:
+        return {}
+    decided = run.standing()
+    obligations = run.obligations(decided)
+    months: dict[tuple, list[SubmissionFact]] = {(s.unit_code, s.period): [] for s in owed}
+    for fact in run.view(decided):
+        if (key := (fact.unit_code, fact.period)) in months:
+            months[key].append(fact)
+    in_force = {key: fact.id for key, facts in months.items() for fact in facts if fact.status == FileStatus.ACCEPTED}
+    paths = run.store.paths(in_force.values())
+    return {s.id: CountedFor(s.info[COUNTED],
+                             obligations.status(s.unit_code, s.period, months[(s.unit_code, s.period)], run.as_of),
+                             paths.get(in_force.get((s.unit_code, s.period))))
+            for s in owed}
+
+
+def _write(stored: StoredSubmission, registry: Registry, receipts: Path, copy: bytes | str | None,
+           counted: CountedFor | None) -> list[Path]:
     entry = _entry(stored)
     unit = registry.get(stored.unit_code) if stored.unit_code else None
     lines = receipt_lines(entry, unit.name if unit else None, stored.arrival_at,
-                          copy if isinstance(copy, str) else None, stored.info.get(COUNTED))
+                          copy if isinstance(copy, str) else None, counted)
     files = [write_receipt(receipts / receipt_name(entry, "回执"), lines)]
     if isinstance(copy, bytes):
         files.append(write_bytes(receipts / receipt_name(entry, "标注"), copy))

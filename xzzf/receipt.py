@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import dataclass
 from html import escape
 from pathlib import PurePosixPath
 
 from xzzf.intake import FileEntry
 from xzzf.periods import BEIJING
 from xzzf.problems import in_reading_order
-from xzzf.vocabulary import FileStatus
+from xzzf.vocabulary import FileStatus, UnitStatus
 from xzzf.workbook import COLUMN_ORDER, SHEET_ORDER
 
 PROBLEM_HEADER = ["类别", "工作表", "行号", "列", "填写的值", "问题及修改要求"]
@@ -52,12 +53,34 @@ def row_text(row: int | None) -> str:
     return f"第 {row} 行" if row else ""
 
 
+@dataclass(frozen=True)
+class CountedFor:
+    """A file whose 报送期间 could not be read: how it was given its period, and where its
+    unit's month stood as of the run that recorded it."""
+
+    how: str  # periods.BY_NAME or BY_ARRIVAL
+    month: UnitStatus  # the unit's status for that period, this file included
+    in_force: str | None = None  # the path of the accepted file the month stands on, if any
+
+
+def counted_period_text(period: str, counted: CountedFor) -> str:
+    """Only when nothing of the unit's month is accepted (nor is it 免报) does this file make
+    the month 已报送但被退回; otherwise the month stands on what is, and the file counts for nothing."""
+    if counted.month == UnitStatus.REJECTED:
+        standing = "本月视为已报送但被退回"
+    else:
+        stands_on = f"，本单位本月以已受理的文件《{counted.in_force}》为准" if counted.in_force else ""
+        standing = f"本文件不计入统计{stands_on}，本月报送状态：{counted.month.label}"
+    return f"{period}（文件中的报送期间无法读取，{counted.how}计入该月：{standing}）"
+
+
 def receipt_lines(entry: FileEntry, unit_name: str | None, arrival: dt.datetime,
-                  note: str | None = None, counted: str | None = None, decision: str | None = None) -> list[list]:
+                  note: str | None = None, counted: CountedFor | None = None,
+                  decision: str | None = None) -> list[list]:
     """The rows of the 回执 sheet: the decision first, then every error and warning; `note`
     says why a rejected file's annotated copy could not be made, `counted` how a file whose
-    报送期间 could not be read was given its period, `decision` the 司法局's decision that
-    withdrew the file's acceptance or restored it."""
+    报送期间 could not be read was given its period and what that made of its unit's month,
+    `decision` the 司法局's decision that withdrew the file's acceptance or restored it."""
     verdict = FileStatus.label_of(entry.status)
     if entry.status == FileStatus.WITHDRAWN:
         advice = "司法局已撤销对本文件的受理：文件及其数据仍保存备查，但不再计入统计。"
@@ -72,8 +95,7 @@ def receipt_lines(entry: FileEntry, unit_name: str | None, arrival: dt.datetime,
         ["单位", f"{unit_name or ''}（{entry.unit or '未识别'}）"],
         ["文件", entry.path],
         ["SHA-256", entry.sha256],
-        ["报送期间", f"{entry.period}（文件中的报送期间无法读取，{counted}计入该月：本月视为已报送但被退回）"
-                     if counted else entry.period or "未能识别"],
+        ["报送期间", counted_period_text(entry.period, counted) if counted else entry.period or "未能识别"],
         ["收到时间", arrival.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")],
         ["处理结果", verdict],
         ["说明", advice],

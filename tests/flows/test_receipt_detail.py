@@ -75,7 +75,34 @@ def test_a_unit_whose_only_file_cannot_be_read_has_sent_something_not_nothing(en
     assert "另存为" in files["ZRZY/2026-09.ods"]["errors"][0]["message"]
     assert report["units"] == {"SFJ": "rejected", "ZRZY": "missing"}  # ZRZY's file counts for September
     lines = {r[0]: r[1] for r in feedback(env, "SFJ", "回执")["回执"].iter_rows(values_only=True)}
-    assert lines["报送期间"].startswith("2026-10（文件中的报送期间无法读取，按收到时间计入该月")
+    assert lines["报送期间"] == "2026-10（文件中的报送期间无法读取，按收到时间计入该月：本月视为已报送但被退回）"
+
+
+def counted_line(env, unit: str, stem: str) -> str:
+    [path] = (env.out / "feedback" / unit).rglob(f"{stem}-*-回执.xlsx")
+    return {r[0]: r[1] for r in openpyxl.load_workbook(path)["回执"].iter_rows(values_only=True)}["报送期间"]
+
+
+def test_an_unreadable_file_beside_an_accepted_one_does_not_make_the_month_rejected(env):
+    """Issue 20: a file with no readable 报送期间 counts for the month being collected, but
+    when a file of that unit and month is accepted as of the run (in the same run, or an
+    earlier one) the month stands on it: the 回执 says so, not 已报送但被退回."""
+    from tests import hostile
+
+    set_mtime(write_workbook(env.inbox / "SFJ" / "a.xlsx"), at("2026-11-03"))
+    set_mtime(hostile.legacy_xls(env.inbox / "SFJ" / "旧格式.xls"), at("2026-11-04"))
+    report = env.intake(AS_OF)
+    files = by_path(report)
+    assert (files["SFJ/a.xlsx"]["status"], files["SFJ/旧格式.xls"]["status"]) == ("accepted", "rejected")
+    assert files["SFJ/旧格式.xls"]["period"] == "2026-10" and report["units"]["SFJ"] == "on_time"
+    stands = "本文件不计入统计，本单位本月以已受理的文件《SFJ/a.xlsx》为准，本月报送状态：按时）"
+    assert counted_line(env, "SFJ", "旧格式") == f"2026-10（文件中的报送期间无法读取，按收到时间计入该月：{stands}"
+    # A later run: the month stands on the file accepted before it.
+    broken = env.inbox / "SFJ" / "补报.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not a workbook")
+    set_mtime(broken, at("2026-11-08"))
+    assert by_path(env.intake(at("2026-11-09")))["SFJ/补报.xlsx"]["period"] == "2026-10"
+    assert counted_line(env, "SFJ", "补报") == f"2026-10（文件中的报送期间无法读取，按收到时间计入该月：{stands}"
 
 
 def test_a_receipt_mail_has_a_sender_name_and_no_double_space(env, monkeypatch):
