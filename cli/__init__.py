@@ -363,7 +363,7 @@ def revoke(
     reason: Reason, operator: Operator,
     as_of: AsOf = None, units: Units = None, db: Db = None, out: Out = None,
 ) -> None:
-    """撤回决定：此前的某项决定（延期、免报、撤销受理）自现在起不再有效；原决定保留在调整记录中。"""
+    """撤回决定：此前的某项决定（延期、免报、撤销受理、复核）不再有效；原决定保留在调整记录中。"""
     moment = _as_of(as_of, date_only=True, records=True)
     _use(units=units, database_url=db, out=out)
     for value, words in ((operator, "请填写经办人姓名（--operator）"), (reason, "请填写理由（--reason）")):
@@ -374,6 +374,27 @@ def revoke(
     from flows.adjustments import revoke as flow
 
     _run(lambda: flow(number=number, reason=reason, operator=operator, as_of=moment))
+
+
+@app.command()
+def recheck(
+    period: Annotated[str, typer.Option("--period", help="报送期间 YYYY-MM")],
+    reason: Reason, operator: Operator,
+    unit: Annotated[str, typer.Option("--unit", help="只复核这个单位的文件（留空为该月全部单位）")] = "",
+    file: Annotated[str, typer.Option("--file", help="只复核这一个文件（运行报告中的“文件”）")] = "",
+    as_of: AsOf = None, units: Units = None, db: Db = None, out: Out = None,
+) -> None:
+    """复核：按现行规则重新读取、校验已收到的文件（一个文件、某单位某月或整月），结论改变的文件改按新结论计入，并给单位复核回执。"""
+    from xzzf.vocabulary import AdjustmentKind
+
+    period, moment = _period(period), _as_of(as_of, date_only=True, records=True)
+    _use(units=units, database_url=db, out=out)
+    _decision(AdjustmentKind.RECHECK, unit, period, reason, operator)
+    _check(writer="recheck")
+    _local_prefect()
+    from flows.recheck import recheck as flow
+
+    _run(lambda: flow(period=period, unit=unit, file=file, reason=reason, operator=operator, as_of=moment))
 
 
 @app.command("repair-scans")

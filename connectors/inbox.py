@@ -27,6 +27,11 @@ class InboxFile:
     size: int
     mtime: dt.datetime
     ignored: bool  # lock, hidden and system files, links, devices: listed, never read
+    # The wall clock just after the file was looked at: its mtime is at most this unless the
+    # file came from a machine whose clock is ahead. How long a file has been still is told
+    # from this, not from the run's start, so a file written while the run was starting (a
+    # copy that restarted) is not taken for another machine's clock. Never an as-of.
+    seen_at: dt.datetime
     reason: str | None = None  # why an ignored entry that a person should hear about was not read
     raw: str = ""  # the path as the file system names it (may hold undecodable bytes)
 
@@ -93,7 +98,8 @@ class Inbox:
         return InboxFile(
             path=path, folder=folder_of(path), size=status.st_size,
             mtime=dt.datetime.fromtimestamp(status.st_mtime, dt.UTC),
-            ignored=bool(reason) or is_ignored(PurePosixPath(path)), reason=reason, raw=raw)
+            ignored=bool(reason) or is_ignored(PurePosixPath(path)), reason=reason, raw=raw,
+            seen_at=dt.datetime.now(dt.UTC))
 
     def read(self, item: InboxFile) -> bytes:
         return self._open(item).read()

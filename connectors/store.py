@@ -16,7 +16,15 @@ from sqlalchemy import Connection, Table, create_engine, delete, func, insert, s
 from sqlalchemy.exc import DBAPIError
 
 from connectors.store_lock import StoreLock, hold
-from connectors.store_schema import adjustments, data_tables, emails, issued_reports, scans, submissions
+from connectors.store_schema import (
+    adjustments,
+    data_tables,
+    emails,
+    issued_reports,
+    rejudgements,
+    scans,
+    submissions,
+)
 from xzzf.adjustments import Adjustment, standing
 from xzzf.intake import SubmissionFact, arrival_time, recency
 from xzzf.vocabulary import EVER_ACCEPTED, AdjustmentKind, FileStatus
@@ -231,8 +239,94 @@ class Store:
             if withdrawn:
                 connection.execute(update(submissions).where(submissions.c.id.in_(withdrawn))
                                    .values(status=FileStatus.WITHDRAWN))
-            _settle_in_force(connection, {(values["unit_code"], values["period"])})
+            touched = {(values["unit_code"], values["period"])}
+            revoked = next((d for d in made if d.id == values.get("revokes")), None)
+            if revoked and revoked.kind == AdjustmentKind.RECHECK:
+                touched |= self._undo_recheck(connection, revoked.id)
+            _settle_in_force(connection, touched)
         return next(d for d in made if d.id == number)
+
+    def judged_files(self, period: str, unit_code: str | None = None,
+                     path: str | None = None) -> list[tuple[StoredSubmission, int, dt.datetime, dt.datetime]]:
+        """The stored files of a period (of one unit, at one path) that a 复核 re-judges, each
+        with its size, mtime and the as-of time of the scan that recorded it; withdrawn files
+        stand by their decision and are left out."""
+        query = (select(*_STORED_COLUMNS, submissions.c.size, submissions.c.mtime, scans.c.scanned_at)
+                 .join(scans, scans.c.id == submissions.c.scan_id)
+                 .where(submissions.c.period == period, submissions.c.unit_code.is_not(None),
+                        submissions.c.status != FileStatus.WITHDRAWN).order_by(submissions.c.id))
+        if unit_code:
+            query = query.where(submissions.c.unit_code == unit_code)
+        if path:
+            query = query.where(submissions.c.path == path)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        stored = len(_STORED_COLUMNS)
+        return [(StoredSubmission(**dict(zip(r._fields[:stored], r[:stored], strict=True))), *r[stored:])
+                for r in rows]
+
+    def record_recheck(self, judged: dict[int, NewSubmission], **values) -> Adjustment:
+        """Record a 复核 (an Adjustment's fields but its id) and, in the same transaction, the
+        new outcome of each file it changed (`judged`, by submission id), as if the file had
+        been judged so when it arrived: its status, period, messages and, when accepted, its
+        rows; the outcome it replaces is kept in rejudgements. Then which file is in force is
+        settled again for every unit-period touched."""
+        with self.engine.begin() as connection:
+            number = connection.execute(insert(adjustments).values(**values)).inserted_primary_key[0]
+            touched = set()
+            for submission_id, new in judged.items():
+                before = _outcome(connection.execute(select(submissions).where(
+                    submissions.c.id == submission_id)).one())
+                after = {"status": FileStatus.ACCEPTED if new.accepted else FileStatus.REJECTED,
+                         "period": new.period, "fill_date": new.fill_date, "info": new.info,
+                         "errors": new.errors, "warnings": new.warnings, "readable": new.readable}
+                connection.execute(insert(rejudgements).values(
+                    adjustment_id=number, submission_id=submission_id,
+                    before=_jsonable(before), after=_jsonable(after)))
+                self._set_outcome(connection, submission_id, after, new.rows if new.accepted else None)
+                touched |= {(new.unit_code, before["period"]), (new.unit_code, new.period)}
+            _settle_in_force(connection, touched)
+        return next(a for a in self.adjustments() if a.id == number)
+
+    def _set_outcome(self, connection: Connection, submission_id: int, outcome: dict,
+                     rows: dict[str, list[dict]] | None) -> None:
+        """A file's outcome replaced; its rows replaced by `rows` when given (an accepted
+        outcome), else kept (a file judged rejected counts for nothing: rows are read only
+        for the files in force)."""
+        connection.execute(update(submissions).where(submissions.c.id == submission_id).values(**outcome))
+        if rows is not None:
+            for table in data_tables.values():
+                connection.execute(delete(table).where(table.c.submission_id == submission_id))
+            self._insert_rows(connection, {name: [(submission_id, records)]
+                                           for name, records in rows.items() if records})
+
+    def _undo_recheck(self, connection: Connection, adjustment_id: int) -> set[tuple[str, str]]:
+        """Each file a revoked 复核 changed gets back the outcome it replaced (its rows were
+        kept); the unit-periods touched."""
+        touched = set()
+        for row in connection.execute(select(rejudgements).where(rejudgements.c.adjustment_id == adjustment_id)
+                                      .order_by(rejudgements.c.id.desc())).all():
+            unit, status = connection.execute(select(submissions.c.unit_code, submissions.c.status).where(
+                submissions.c.id == row.submission_id)).one()
+            if status == FileStatus.WITHDRAWN:  # withdrawn since: that decision stands
+                continue
+            before = {**row.before, "fill_date": _date(row.before["fill_date"])}
+            self._set_outcome(connection, row.submission_id, before, None)
+            touched |= {(unit, row.before["period"]), (unit, row.after["period"])}
+        return touched
+
+    def rejudged(self, adjustment_id: int) -> list[tuple[int, dict, dict]]:
+        """What a 复核 changed: (submission id, outcome before, outcome after), in order."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(rejudgements).where(rejudgements.c.adjustment_id == adjustment_id)
+                                      .order_by(rejudgements.c.id)).all()
+        return [(r.submission_id, r.before, r.after) for r in rows]
+
+    def submissions_by_id(self, ids: Collection[int]) -> list[StoredSubmission]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(*_STORED_COLUMNS).where(submissions.c.id.in_(list(ids)))
+                                      .order_by(submissions.c.id)).all()
+        return [StoredSubmission(**r._mapping) for r in rows]
 
     def submissions_for(self, period: str) -> list[StoredSubmission]:
         with self.engine.connect() as connection:
@@ -283,6 +377,22 @@ class Store:
             # its own (some 100 MB at a million rows).
             rows = [(*files[row[0]], *row[1:]) for row in connection.execute(query)]
         return pd.DataFrame.from_records(rows, columns=["unit_code", "period", *columns])
+
+
+_OUTCOME = ("status", "period", "fill_date", "info", "errors", "warnings", "readable")
+
+
+def _outcome(row) -> dict:
+    """A file's outcome as its submissions row holds it."""
+    return {name: getattr(row, name) for name in _OUTCOME}
+
+
+def _jsonable(outcome: dict) -> dict:
+    return {**outcome, "fill_date": outcome["fill_date"].isoformat() if outcome["fill_date"] else None}
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
 
 
 def _save_email(connection: Connection, key: str, **values) -> None:

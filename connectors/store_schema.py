@@ -121,6 +121,18 @@ adjustments = Table(
     Column("changes", Text, nullable=False),
 )
 
+# What a 复核 decision changed, file by file: the outcome it replaced and the one it gave. The
+# file's row in submissions holds the outcome in force; this keeps every earlier one, so a
+# revocation of the 复核 can put it back and the 调整记录 can say what was judged before.
+rejudgements = Table(
+    "rejudgements", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("adjustment_id", ForeignKey("adjustments.id"), nullable=False, index=True),
+    Column("submission_id", ForeignKey("submissions.id"), nullable=False, index=True),
+    Column("before", JSON, nullable=False),  # status, period, fill_date, info, errors, warnings, readable
+    Column("after", JSON, nullable=False),  # the same, as the 复核 judged it
+)
+
 _TYPES = {
     Kind.TEXT: Text, Kind.IDENT: String(128), Kind.ENUM: String(32), Kind.YESNO: Boolean,
     Kind.DATE: Date, Kind.NUMBER: Float, Kind.INTEGER: Integer, Kind.MONEY: Numeric(18, 2),

@@ -27,6 +27,7 @@ from flows.parameters import (
     DecisionPeriod,
     described,
 )
+from flows.receipt_steps import decision_receipts
 from flows.setup import Run, prepare
 from xzzf.adjustments import (
     Adjustment,
@@ -38,7 +39,8 @@ from xzzf.adjustments import (
     standing,
 )
 from xzzf.intake import FileEntry
-from xzzf.receipt import receipt_lines, receipt_mail, receipt_name
+from xzzf.periods import BEIJING
+from xzzf.receipt import first_problem, receipt_lines, receipt_mail, receipt_name
 from xzzf.tables import markdown_table
 from xzzf.vocabulary import AdjustmentKind, FileStatus
 
@@ -55,7 +57,7 @@ NUMBER = described(..., "决定编号", "要撤回的决定的编号（见调整
 def adjust(unit: str = UNIT, period: DecisionPeriod = DECISION_PERIOD, kind: MonthKind = KIND,
            until: AsOf = UNTIL, reason: str = REASON, operator: str = OPERATOR, as_of: AsOf = AS_OF) -> str:
     """延期 or 免报 for one unit's month."""
-    with _decision_run(as_of) as run:
+    with decision_run(as_of) as run:
         kind = _MONTH_KINDS[kind]
         check_adjustment(kind, run.registry, unit, period, reason, operator,
                          run.obligations().normal_due(period), until if kind == AdjustmentKind.EXTENSION else None)
@@ -68,7 +70,7 @@ def withdraw(unit: str = UNIT, period: DecisionPeriod = DECISION_PERIOD, reason:
              operator: str = OPERATOR, as_of: AsOf = AS_OF) -> str:
     """撤销受理 of the file in force for one unit's month: the earlier accepted file, if any,
     is in force again. The file, its rows and the decision stay in the store and the archive."""
-    with _decision_run(as_of) as run:
+    with decision_run(as_of) as run:
         check_adjustment(AdjustmentKind.WITHDRAWAL, run.registry, unit, period, reason, operator)
         in_force = _in_force(run, run.view(), unit, period)
         if in_force is None:
@@ -80,7 +82,7 @@ def withdraw(unit: str = UNIT, period: DecisionPeriod = DECISION_PERIOD, reason:
 @flow(name="revoke-adjustment", log_prints=True)
 def revoke(number: int = NUMBER, reason: str = REASON, operator: str = OPERATOR, as_of: AsOf = AS_OF) -> str:
     """撤回决定: an earlier decision stops holding from now on (it is never edited or deleted)."""
-    with _decision_run(as_of) as run:
+    with decision_run(as_of) as run:
         made = run.store.adjustments()
         target = next((a for a in made if a.id == number), None)
         check_revocation(target, number, made)
@@ -89,7 +91,7 @@ def revoke(number: int = NUMBER, reason: str = REASON, operator: str = OPERATOR,
                        reason=reason, operator=operator, revokes=number)
 
 
-def _decision_run(as_of):
+def decision_run(as_of):
     """A decision is recorded at the run's as-of time, which may not be in the future: it
     would hold for runs dated before it was made."""
     return prepare(as_of=as_of, needs_inbox=False, records=True)
@@ -102,12 +104,16 @@ def _decide(run: Run, **values) -> str:
     unit, period = values["unit_code"], values["period"]
     (status, in_force) = _state(run, made, unit, period)
     trial = Adjustment(id=max((a.id for a in made), default=0) + 1, decided_at=run.as_of, **values)
+    undone = _recheck_undone(run, made, values.get("revokes"))
     (status_after, in_force_after) = _state(run, [*made, trial], unit, period)
     decision = run.store.record_adjustment(decided_at=run.as_of, **values,
                                            changes=change_text(status, status_after, in_force, in_force_after))
     line = (f"{decision.label}：{run.registry.get(unit).name}（{unit}）{period}，{decision.changes}；"
             f"理由：{decision.reason}；经办人：{decision.operator}")
     run_log().info("已记录%s", line)
+    if undone:
+        tell_units(run, decision, undone)
+        send_owed_mail(run)
     withdrawn = _withdrawal_of(decision, made)
     if withdrawn is not None:
         _tell_unit(run, decision, withdrawn)
@@ -130,6 +136,15 @@ def _state(run: Run, made: list[Adjustment], unit: str, period: str):
 def _in_force(run: Run, view, unit: str, period: str) -> int | None:
     return next((f.id for f in view if f.unit_code == unit and f.period == period
                  and f.status == FileStatus.ACCEPTED), None)
+
+
+def _recheck_undone(run: Run, made: list[Adjustment], revokes: int | None) -> dict:
+    """The files a revoked 复核 changed, as they stand before it is revoked (their 复核 outcome
+    is undone: each gets a 回执 saying so); {} for any other decision."""
+    target = next((a for a in made if a.id == revokes), None)
+    if target is None or target.kind != AdjustmentKind.RECHECK:
+        return {}
+    return {s.id: s for s in run.store.submissions_by_id([i for i, _, _ in run.store.rejudged(target.id)])}
 
 
 def _withdrawal_of(decision: Adjustment, made: list[Adjustment]) -> Adjustment | None:
@@ -163,3 +178,17 @@ def adjustments_artifact(run: Run) -> None:
     rows = record_rows(run.store.adjustments(), run.registry)
     create_markdown_artifact(key="adjustments", description="调整记录（司法局的延期、免报、撤销受理和撤回决定）",
                              markdown=f"## 调整记录（截至 {run.as_of:%Y-%m-%d %H:%M}）\n\n" + markdown_table(rows))
+
+
+def tell_units(run: Run, decision, earlier: dict) -> None:
+    """One 复核回执 for each changed file, as it stands now, saying what it was before and why
+    (`earlier`: each file as stored before the decision)."""
+    files = run.store.submissions_by_id(earlier)
+    said = {}
+    for now in files:
+        was = earlier[now.id]
+        why = first_problem(was.errors) if was.status == FileStatus.REJECTED else ""
+        said[now.id] = (f"{decision.label}，{decision.decided_at.astimezone(BEIJING):%Y-%m-%d}：本文件原结论为“"
+                        f"{FileStatus.label_of(was.status)}”" + (f"（{why}）" if why else "") +
+                        f"，按现行规则重新读取、校验后为“{FileStatus.label_of(now.status)}”。理由：{decision.reason}")
+    decision_receipts(run, files, f"{decision.number}-{decision.kind.label}", said, f"adjustment/{decision.id}")

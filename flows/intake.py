@@ -60,11 +60,12 @@ def report_run(run: Run, scan: steps.Scan, period: str, name: str) -> str:
     period_artifacts(scan.entries, units, reasons, run.registry, period, f"{run.as_of:%Y-%m-%d %H:%M}", run.dry_run)
     log = run_log()
     log.info("%s扫描收件文件夹：共 %d 个文件，新文件 %d 个（已受理 %d 个，退回 %d 个），"
-             "重复 %d 个，忽略 %d 个，待处理 %d 个",
+             "重复 %d 个，忽略 %d 个，待处理 %d 个，未到达（晚于数据截至日期，本次不处理）%d 个",
              "【试运行】" if run.dry_run else "", len(scan.entries), len(scan.new),
              sum(1 for item in scan.new if item.accepted), sum(1 for item in scan.new if not item.accepted),
              *(sum(1 for e in scan.entries if e.status == status)
-               for status in (FileStatus.DUPLICATE, FileStatus.IGNORED, FileStatus.PENDING)))
+               for status in (FileStatus.DUPLICATE, FileStatus.IGNORED, FileStatus.PENDING,
+                                FileStatus.NOT_ARRIVED)))
     log.info("%s 各单位报送状态：%s", period, "，".join(
         f"{status.label} {count}" for status, count in Counter(units.values()).most_common()) or "没有报送单位")
     return str(path)

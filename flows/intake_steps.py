@@ -20,7 +20,7 @@ from connectors.worker_pool import Raised, WorkerLost, run_isolated
 from connectors.xlsx_reader import ContainerLimits, ReadFailure, check_container, ends_early, read_workbook
 from xzzf.adjustments import Obligations
 from xzzf.catalog import assign, load_catalog
-from xzzf.intake import FileEntry, SubmissionFact, arrival_time
+from xzzf.intake import FileEntry, SubmissionFact, arrival_time, arrived_by
 from xzzf.periods import COUNTED, counted_period
 from xzzf.problems import Problem
 from xzzf.receipt import first_problem
@@ -49,6 +49,10 @@ class Examined:
     data: bytes | None  # None: over the size limit, never read
     arrival_at: dt.datetime
     parsed: ParsedWorkbook
+    # The day its rules are applied on (a period after that day's month is a future one): the
+    # run's as-of, or for a 复核 the day it would have been judged had the run that recorded
+    # it been right.
+    judged_on: dt.date
     readable: bool = False  # opened and parsed: a highlighted copy can be made
     counted: tuple[str, str] | None = None  # no readable 报送期间: the period it counts for, and why
 
@@ -76,9 +80,12 @@ class Scan:
         return [self.files[path] for path in sorted(self.files)]
 
 
-def survey(inbox: Inbox, settings: Settings, registry: Registry, store: Store, now: dt.datetime) -> Scan:
-    """List and hash every file; the new ones get their arrival time and container check.
-    Only new files' bytes are kept, and a file over the size limit is hashed, never held."""
+def survey(inbox: Inbox, settings: Settings, registry: Registry, store: Store, as_of: dt.datetime,
+           now: dt.datetime) -> Scan:
+    """List and hash every file that had arrived by `as_of`; the new ones get their arrival
+    time and container check. Only new files' bytes are kept, and a file over the size limit
+    is hashed, never held. A file that arrived later does not exist for this run: listed as
+    not_arrived, never read (a later run takes it, with its real arrival)."""
     # Scans up to now only: one dated later (a run given a future as-of) saw nothing of today.
     known, last_scan = store.known(), store.last_scan(now)
     files: dict[str, FileEntry] = {}
@@ -88,12 +95,20 @@ def survey(inbox: Inbox, settings: Settings, registry: Registry, store: Store, n
             files[item.path] = FileEntry(item.path, None, None, None, FileStatus.IGNORED,
                                          warnings=[Problem(item.reason).as_dict()] if item.reason else [])
             continue
-        digest, data = _fingerprint(inbox, item, settings, now)
+        # An arrival is never before the mtime: a later mtime is known without opening the file.
+        if not arrived_by(item.mtime, as_of, now):
+            files[item.path] = _not_arrived(item, registry)
+            continue
+        digest, data = _fingerprint(inbox, item, settings)
         if digest is None:
             files[item.path] = FileEntry(item.path, None, _unit(item, registry), None, FileStatus.PENDING)
             continue
         key = (item.folder or "", digest)
-        contents.setdefault(key, []).append((item, None if key in known else data))
+        stored = known.get(key)
+        if not arrived_by(stored.arrival_at if stored else arrival_time(item.mtime, last_scan), as_of, now):
+            files[item.path] = _not_arrived(item, registry)
+            continue
+        contents.setdefault(key, []).append((item, None if stored else data))
     new, duplicates = [], {}
     for key, copies in contents.items():
         stored = known.get(key)
@@ -104,21 +119,24 @@ def survey(inbox: Inbox, settings: Settings, registry: Registry, store: Store, n
         if stored:
             files[item.path] = _entry_of(stored, item.path)
             continue
-        reason = _refusal(item, data, registry, settings)
-        if reason and _still_arriving(item, data, settings, now):
+        reason = refusal(item, data, registry, settings)
+        if reason and _still_arriving(item, data, settings):
             files[item.path] = FileEntry(item.path, None, _unit(item, registry), None, FileStatus.PENDING)
             continue
         new.append(Examined(item, _unit(item, registry), key[1], data, arrival_time(item.mtime, last_scan),
-                            ParsedWorkbook(errors=[Problem(reason)] if reason else [])))
+                            ParsedWorkbook(errors=[Problem(reason)] if reason else []), as_of.date()))
     return Scan(files, new, duplicates)
 
 
-def _fingerprint(inbox: Inbox, item: InboxFile, settings: Settings,
-                 now: dt.datetime) -> tuple[str | None, bytes | None]:
+def _not_arrived(item: InboxFile, registry: Registry) -> FileEntry:
+    return FileEntry(item.path, None, _unit(item, registry), None, FileStatus.NOT_ARRIVED)
+
+
+def _fingerprint(inbox: Inbox, item: InboxFile, settings: Settings) -> tuple[str | None, bytes | None]:
     """(SHA-256, bytes) of a file that has settled; (None, None) while it may still be written
     (modified within the settle time, or changed, replaced or removed while we read it)."""
     # A future mtime is another machine's clock, not a copy in progress: the size check decides.
-    if dt.timedelta(0) <= now - item.mtime < dt.timedelta(seconds=settings.settle_s):
+    if dt.timedelta(0) <= item.seen_at - item.mtime < dt.timedelta(seconds=settings.settle_s):
         return None, None
     try:
         if item.size > settings.max_file_mb << 20:
@@ -131,10 +149,10 @@ def _fingerprint(inbox: Inbox, item: InboxFile, settings: Settings,
     return (digest, data) if inbox.unchanged(item) else (None, None)
 
 
-def _still_arriving(item: InboxFile, data: bytes | None, settings: Settings, now: dt.datetime) -> bool:
+def _still_arriving(item: InboxFile, data: bytes | None, settings: Settings) -> bool:
     """A zip that ends early is most likely a copy still in progress: it waits a while
     before it is called corrupt."""
-    recent = dt.timedelta(0) <= now - item.mtime < dt.timedelta(minutes=settings.incomplete_wait_min)
+    recent = dt.timedelta(0) <= item.seen_at - item.mtime < dt.timedelta(minutes=settings.incomplete_wait_min)
     return recent and data is not None and ends_early(data)
 
 
@@ -144,7 +162,7 @@ def preload_rules() -> None:
     threading.Thread(target=lambda: importlib.import_module(RULE_RUNNER).preload(), daemon=True).start()
 
 
-def read_new(scan: Scan, settings: Settings, registry: Registry, as_of: dt.datetime) -> None:
+def read_new(scan: Scan, settings: Settings, registry: Registry) -> None:
     """Read and parse the new files that passed the container check, in worker processes."""
     to_read = {n: item.data for n, item in enumerate(scan.new) if not item.parsed.errors}
     if to_read:
@@ -152,8 +170,8 @@ def read_new(scan: Scan, settings: Settings, registry: Registry, as_of: dt.datet
     grids = run_isolated(read_workbook, to_read.items(), workers=settings.reader_workers,
                          memory_bytes=settings.reader_memory_mb << 20, timeout=settings.reader_timeout_s)
     for index, result in grids.items():
-        scan.new[index].parsed, scan.new[index].readable = _parse(result, scan.new[index].file.folder,
-                                                                  registry, as_of)
+        item = scan.new[index]
+        item.parsed, item.readable = _parse(result, item.file.folder, registry, item.judged_on)
 
 
 def conclude(scan: Scan) -> None:
@@ -173,12 +191,17 @@ def conclude(scan: Scan) -> None:
 def examine(inbox: Inbox, settings: Settings, registry: Registry, store: Store, as_of: dt.datetime,
             now: dt.datetime) -> Scan:
     """Hash every file, and read, check and parse those never seen before."""
-    scan = survey(inbox, settings, registry, store, now)
-    read_new(scan, settings, registry, as_of)
+    scan = survey(inbox, settings, registry, store, as_of, now)
+    judge(scan, settings, registry)
+    return scan
+
+
+def judge(scan: Scan, settings: Settings, registry: Registry) -> None:
+    """Read, parse and check the scan's new files: each one's outcome."""
+    read_new(scan, settings, registry)
     validate_rows({n: (item.unit, item.parsed) for n, item in enumerate(scan.new) if item.parsed.tables},
                   registry, settings)
     conclude(scan)
-    return scan
 
 
 def _unit(item: InboxFile, registry: Registry) -> str | None:
@@ -201,7 +224,7 @@ def validate_rows(workbooks: dict[int, tuple[str, ParsedWorkbook]], registry: Re
     return runner.calls
 
 
-def _refusal(item: InboxFile, data: bytes | None, registry: Registry, settings: Settings) -> str | None:
+def refusal(item: InboxFile, data: bytes | None, registry: Registry, settings: Settings) -> str | None:
     if item.folder is None:
         return "文件不在任何单位文件夹中：请放入本单位编码命名的文件夹"
     if item.folder not in registry:
@@ -214,7 +237,7 @@ def _refusal(item: InboxFile, data: bytes | None, registry: Registry, settings: 
     return check_container(item.path, data, limits)
 
 
-def _parse(result, folder: str, registry: Registry, as_of: dt.datetime) -> tuple[ParsedWorkbook, bool]:
+def _parse(result, folder: str, registry: Registry, judged_on: dt.date) -> tuple[ParsedWorkbook, bool]:
     """A file's outcome, and whether it was opened and parsed (a highlighted copy can be made).
     Whatever goes wrong with one file is that file's rejection, never the run's failure (the
     traceback goes to the log for us)."""
@@ -225,7 +248,7 @@ def _parse(result, folder: str, registry: Registry, as_of: dt.datetime) -> tuple
             return ParsedWorkbook(errors=[Problem(str(result.error))]), False
         return _unexpected(result.error), False
     try:
-        return parse_workbook(result.grids, folder, registry, as_of.date(), hidden=result.hidden), True
+        return parse_workbook(result.grids, folder, registry, judged_on, hidden=result.hidden), True
     except Exception as error:  # noqa: BLE001 - one odd file must not stop every unit's intake
         return _unexpected(error), False
 
@@ -247,7 +270,7 @@ def record(scan: Scan, store: Store, archive: Archive, as_of: dt.datetime, dry_r
     if dry_run:
         return
     archive.put_all([(item.sha256, item.data) for item in scan.new if item.data is not None])
-    store.record_scan(as_of, [_new_submission(item) for item in scan.new])
+    store.record_scan(as_of, [new_submission(item) for item in scan.new])
     now = store.known()
     for entry in scan.entries:
         stored = now.get((folder_of(entry.path) or "", entry.sha256 or ""))
@@ -255,7 +278,7 @@ def record(scan: Scan, store: Store, archive: Archive, as_of: dt.datetime, dry_r
             entry.status = stored.status
 
 
-def _new_submission(item: Examined) -> NewSubmission:
+def new_submission(item: Examined) -> NewSubmission:
     parsed = item.parsed
     errors, warnings = parsed.listed()
     return NewSubmission(

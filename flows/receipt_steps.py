@@ -102,15 +102,30 @@ def _counted_for(run: Run, owed: list[StoredSubmission]) -> dict[int, CountedFor
             for s in owed}
 
 
+def decision_receipts(run: Run, files: list[StoredSubmission], label: str, said: dict[int, str],
+                      key: str) -> dict[int, list[Path]]:
+    """The 回执 of a decision about stored files (a 复核, or its revocation): one for each file
+    as it stands now, named after the decision (`label`, e.g. 第3号复核: an earlier 回执 of the
+    file keeps its own name), with the decision in words (`said`, by file), and the annotated
+    copy of a file now rejected; each unit with addresses gets one mail with its files' 回执."""
+    copies = _annotated_copies(files, run.archive, run.settings)
+    written = {s.id: _write(s, run.registry, run.settings.receipts_dir, copies.get(s.id), None,
+                            label=label, decision=said[s.id]) for s in files}
+    mails = [_mail(unit, unit_files, written, run.settings, run.as_of, key=f"{key}/{code}", title=f"{label}回执")
+             for code, unit_files in _by_unit(files).items() if (unit := run.registry.get(code)) and unit.email]
+    run.store.settle_receipts([], run.as_of, mails)
+    return written
+
+
 def _write(stored: StoredSubmission, registry: Registry, receipts: Path, copy: bytes | str | None,
-           counted: CountedFor | None) -> list[Path]:
+           counted: CountedFor | None, label: str = "", decision: str | None = None) -> list[Path]:
     entry = _entry(stored)
     unit = registry.get(stored.unit_code) if stored.unit_code else None
     lines = receipt_lines(entry, unit.name if unit else None, stored.arrival_at,
-                          copy if isinstance(copy, str) else None, counted)
-    files = [write_receipt(receipts / receipt_name(entry, "回执"), lines)]
+                          copy if isinstance(copy, str) else None, counted, decision)
+    files = [write_receipt(receipts / receipt_name(entry, f"{label}回执"), lines)]
     if isinstance(copy, bytes):
-        files.append(write_bytes(receipts / receipt_name(entry, "标注"), copy))
+        files.append(write_bytes(receipts / receipt_name(entry, f"{label}标注"), copy))
     return files
 
 
@@ -127,11 +142,12 @@ def _by_unit(owed) -> dict[str | None, list[StoredSubmission]]:
 
 
 def _mail(unit, files: list[StoredSubmission], written: dict[int, list[Path]], settings: Settings,
-          now: dt.datetime) -> dict:
-    """The ledger line of the unit's one mail for these files; its key names the files, so
-    a run that redoes the same files after a crash owes the same mail, not a second one."""
-    subject, html, text = receipt_mail([_entry(s) for s in files], unit.name)
+          now: dt.datetime, key: str | None = None, title: str = "回执") -> dict:
+    """The ledger line of the unit's one mail for these files; its key names the files (or
+    the decision), so a run that redoes the same files after a crash owes the same mail, not
+    a second one."""
+    subject, html, text = receipt_mail([_entry(s) for s in files], unit.name, title)
     attachments = tuple(path for s in files[:FILES_PER_MAIL] for path in written[s.id])
     names = hashlib.sha256(",".join(sorted(s.sha256 for s in files)).encode()).hexdigest()[:16]
-    return queued(settings, f"receipt/{unit.code}/{names}", Email(tuple(unit.email), subject, html, text,
-                                                                  attachments), now)
+    return queued(settings, key or f"receipt/{unit.code}/{names}",
+                  Email(tuple(unit.email), subject, html, text, attachments), now)

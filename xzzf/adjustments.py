@@ -1,5 +1,5 @@
-"""The 司法局's own decisions about a unit's month — 延期, 免报, 撤销受理 — and the revocation
-of one of them; and what each unit owes for each month once the registry's dates and the
+"""The 司法局's own decisions about a unit's month — 延期, 免报, 撤销受理, 复核 of stored
+files — and the revocation of one of them; and what each unit owes for each month once the registry's dates and the
 decisions in force are applied.
 
 A decision is a record, never edited: it is in force from its time (the as-of of the run that
@@ -26,7 +26,7 @@ class AdjustmentError(ValueError):
 class Adjustment:
     id: int
     kind: AdjustmentKind
-    unit_code: str
+    unit_code: str  # "" for a 复核 of a whole period: every unit's files
     period: str
     reason: str
     operator: str  # who decided: the name the administrator gave
@@ -39,6 +39,11 @@ class Adjustment:
     @property
     def label(self) -> str:
         return f"第 {self.id} 号决定（{self.kind.label}）"
+
+    @property
+    def number(self) -> str:
+        """How a file named after the decision says which one: 第3号."""
+        return f"第{self.id}号"
 
 
 @dataclass(frozen=True)
@@ -131,11 +136,13 @@ def check_adjustment(kind: AdjustmentKind, registry: Registry, unit_code: str, p
         raise AdjustmentError("请填写经办人姓名（operator）：每项决定都记录由谁作出")
     if not reason.strip():
         raise AdjustmentError("请填写理由（reason）：每项决定都须写明理由，理由会列入调整记录")
+    if kind == AdjustmentKind.RECHECK and not unit_code:  # the whole period
+        return
     try:
         unit = registry.only([unit_code]).units[0]
     except RegistryError as error:
         raise AdjustmentError(f"{error}（请使用单位名册中的单位编码）") from None
-    if kind == AdjustmentKind.REVOCATION:
+    if kind in (AdjustmentKind.REVOCATION, AdjustmentKind.RECHECK):  # about files already stored
         return
     if not unit.owes(period):
         raise AdjustmentError(f"{unit.name}（{unit.code}）不需报送 {period}：{_why_not_owed(unit, period)}")
@@ -176,6 +183,14 @@ def change_text(status_before: UnitStatus, status_after: UnitStatus,
     return "；".join(parts)
 
 
+def unit_text(registry: Registry, code: str) -> str:
+    """A unit as every message names it, 柳泉乡（LQX）; "" (a whole period's 复核) is 全部单位."""
+    if not code:
+        return "全部单位"
+    unit = registry.get(code)
+    return f"{unit.name}（{code}）" if unit else f"（{code}）"
+
+
 def record_rows(adjustments: Iterable[Adjustment], registry: Registry) -> list[list]:
     """The 调整记录 as a table (header first): every decision ever made, oldest first, with
     whether it is still in force (a revoked one says by which decision)."""
@@ -183,13 +198,13 @@ def record_rows(adjustments: Iterable[Adjustment], registry: Registry) -> list[l
     revoked_by = {a.revokes: a.id for a in adjustments if a.kind == AdjustmentKind.REVOCATION}
     rows = [["编号", "决定", "单位", "报送期间", "内容", "变化", "理由", "经办人", "决定时间", "现状"]]
     for a in adjustments:
-        unit = registry.get(a.unit_code)
         content = {AdjustmentKind.EXTENSION: f"延期至 {a.until.isoformat() if a.until else ''}",
                    AdjustmentKind.EXEMPTION: "该月免报",
                    AdjustmentKind.WITHDRAWAL: "撤销受理该月在用的文件（见“变化”）",
+                   AdjustmentKind.RECHECK: "按现行规则重新读取、校验已收到的文件（见“变化”）",
                    AdjustmentKind.REVOCATION: f"撤回第 {a.revokes} 号决定"}[a.kind]
         state = f"已被第 {revoked_by[a.id]} 号决定撤回" if a.id in revoked_by else "有效"
-        rows.append([a.id, a.kind.label, f"{unit.name if unit else ''}（{a.unit_code}）", a.period, content,
+        rows.append([a.id, a.kind.label, unit_text(registry, a.unit_code), a.period, content,
                      a.changes, a.reason, a.operator, a.decided_at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M"),
                      state])
     return rows

@@ -16,6 +16,13 @@ def arrival_time(mtime: dt.datetime, last_scan: dt.datetime | None) -> dt.dateti
     return max(mtime, last_scan) if last_scan else mtime
 
 
+def arrived_by(arrival: dt.datetime, as_of: dt.datetime, now: dt.datetime) -> bool:
+    """A file had arrived by `as_of` (operations.md): a run dated before a file came does not
+    see it. A file in the folder now has arrived by now, whatever its mtime says (another
+    machine's clock ahead): a run as of now takes it."""
+    return min(arrival, now) <= as_of
+
+
 @dataclass
 class FileEntry:
     """One line of the run report: a file in the inbox and its status now."""

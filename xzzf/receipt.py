@@ -80,12 +80,13 @@ def receipt_lines(entry: FileEntry, unit_name: str | None, arrival: dt.datetime,
     """The rows of the 回执 sheet: the decision first, then every error and warning; `note`
     says why a rejected file's annotated copy could not be made, `counted` how a file whose
     报送期间 could not be read was given its period and what that made of its unit's month,
-    `decision` the 司法局's decision that withdrew the file's acceptance or restored it."""
+    `decision` the 司法局's decision that withdrew the file's acceptance, restored it, or
+    judged it again (复核)."""
     verdict = FileStatus.label_of(entry.status)
     if entry.status == FileStatus.WITHDRAWN:
         advice = "司法局已撤销对本文件的受理：文件及其数据仍保存备查，但不再计入统计。"
     elif entry.status == FileStatus.ACCEPTED:
-        advice = ("已受理，数据已入库。" if decision is None else "司法局已恢复对本文件的受理，数据重新计入统计。") \
+        advice = ("已受理，数据已入库。" if decision is None else "经司法局决定，本文件已受理，数据计入统计。") \
             + ("请注意以下提醒，下月报送时一并核对。" if entry.warnings else "")
     else:
         advice = "已退回，未入库：请按下列问题逐条修改后，将更正后的文件重新放入本单位文件夹。"
@@ -111,16 +112,17 @@ FILES_PER_MAIL = 20  # a unit that dropped hundreds of files finds the rest in i
 PROBLEMS_PER_FILE = 10  # listed in the mail's body; the attached 回执 has them all
 
 
-def receipt_mail(entries: list[FileEntry], unit_name: str) -> tuple[str, str, str]:
-    """Subject, HTML and text of the one mail that carries a run's 回执 to a unit: all its
-    files counted, the first FILES_PER_MAIL listed (and attached)."""
+def receipt_mail(entries: list[FileEntry], unit_name: str, title: str = "回执") -> tuple[str, str, str]:
+    """Subject, HTML and text of the one mail that carries a run's 回执 (or a decision's:
+    `title`) to a unit: all its files counted, the first FILES_PER_MAIL listed (and attached)."""
     if len(entries) == 1:
         entry = entries[0]
         verdict = FileStatus.label_of(entry.status)
-        subject = f"【回执】{unit_name} " + (f"{entry.period} " if entry.period else "") + f"月报：{verdict}"
+        subject = f"【{title}】{unit_name} " + (f"{entry.period} " if entry.period else "") + f"月报：{verdict}"
     else:
         tally = Counter(FileStatus.label_of(e.status) for e in entries)
-        subject = f"【回执】{unit_name} 月报 {len(entries)} 份：" + "，".join(f"{k} {n} 份" for k, n in tally.items())
+        subject = (f"【{title}】{unit_name} 月报 {len(entries)} 份："
+                   + "，".join(f"{k} {n} 份" for k, n in tally.items()))
     text_parts, html_parts = [subject], [f"<p>{escape(subject)}</p>"]
     for entry in entries[:FILES_PER_MAIL]:
         verdict = FileStatus.label_of(entry.status)

@@ -28,6 +28,7 @@ class FileStatus(Labelled):
     DUPLICATE = "duplicate", "重复"
     IGNORED = "ignored", "忽略"
     PENDING = "pending", "待处理（文件仍在写入）"
+    NOT_ARRIVED = "not_arrived", "未到达（晚于数据截至日期）"
     WITHDRAWN = "withdrawn", "已撤销"
 
 
@@ -45,11 +46,12 @@ class UnitStatus(Labelled):
 
 
 class AdjustmentKind(Labelled):
-    """What the 司法局 decided about a unit's month (operations: 调整记录)."""
+    """What the 司法局 decided about a unit's month, or a period's stored files (operations: 调整记录)."""
 
     EXTENSION = "extension", "延期"
     EXEMPTION = "exemption", "免报"
     WITHDRAWAL = "withdrawal", "撤销受理"
+    RECHECK = "recheck", "复核"
     REVOCATION = "revocation", "撤回决定"
 
 

@@ -59,9 +59,9 @@ def run_once(settings, registry, store, archive) -> tuple[dict, int, int]:
     """One intake over the inbox, stage by stage, without Prefect."""
     seconds: dict[str, float] = {}
     with timed(seconds, "scan"):
-        scan = steps.survey(Inbox(settings.inbox), settings, registry, store, AS_OF)
+        scan = steps.survey(Inbox(settings.inbox), settings, registry, store, AS_OF, AS_OF)
     with timed(seconds, "read"):
-        steps.read_new(scan, settings, registry, AS_OF)
+        steps.read_new(scan, settings, registry)
     with timed(seconds, "validate"):
         calls = steps.validate_rows({n: (i.unit, i.parsed) for n, i in enumerate(scan.new) if i.parsed.tables},
                                     registry, settings)

@@ -6,28 +6,35 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from connectors.inbox import LINK, NOT_A_FILE
+from connectors.inbox import LINK, NOT_A_FILE, Inbox
 from connectors.store import Store
+from flows import intake_steps
 from tests import hostile
 from tests.builders import write_workbook
 from tests.flows.conftest import at, by_path, set_mtime
+from xzzf.settings import load_settings
+from xzzf.units import SAMPLE_REGISTRY, load_registry
 
 pytestmark = pytest.mark.faults
-AS_OF = dt.date(2026, 11, 6)
 
 
 @pytest.fixture
 def beside(env):
-    """The env, with ZRZY's valid file dropped; `run()` checks that it was loaded."""
+    """The env, with ZRZY's valid file dropped; `run()` checks that it was loaded. The odd
+    files are dropped now, and a run as of an earlier day would not see them (not_arrived):
+    the runs are as of now."""
     set_mtime(write_workbook(env.inbox / "ZRZY" / "ok.xlsx", "ZRZY"), at("2026-11-03"))
 
     def run(**options) -> dict:
-        report = env.intake(AS_OF, **options)
+        report = env.intake(None, **options)
         assert by_path(report)["ZRZY/ok.xlsx"]["status"] == "accepted"
         assert {r["unit_code"] for r in Store(env.db).rows("roster")} >= {"ZRZY"}
         return report
@@ -145,6 +152,52 @@ def test_a_zip_that_ends_early_is_a_copy_in_progress_until_it_is_old(beside):
     set_mtime(cut, dt.datetime.now(dt.UTC) - dt.timedelta(hours=2))
     entry = by_path(beside.run())["SFJ/copying.xlsx"]
     assert entry["status"] == "rejected" and "不完整" in entry["errors"][0]["message"]
+
+
+# A copy that restarts (a sync client, a second copy): the file truncated, then rewritten 1 KB
+# every 0.3 s, over and over, until killed.
+RESTARTING_COPY = """
+import sys, time
+path, whole = sys.argv[1], open(sys.argv[2], "rb").read()
+while True:
+    open(path, "wb").close()
+    for start in range(0, len(whole), 1024):
+        with open(path, "ab") as out:
+            out.write(whole[start:start + 1024])
+        time.sleep(0.3)
+"""
+
+
+def test_a_file_rewritten_while_the_run_goes_is_pending_and_gets_no_receipt(beside):
+    """Issue 20, item 7: a real process rewrites the file through the run; the run leaves it
+    pending (no 回执, no mail) and takes it once the copy has settled."""
+    whole = write_workbook(beside.inbox.parent / "whole.xlsx")
+    path = set_mtime(write_workbook(beside.inbox / "SFJ" / "copying.xlsx"), at("2026-11-03"))
+    writer = subprocess.Popen([sys.executable, "-c", RESTARTING_COPY, str(path), str(whole)])
+    try:
+        time.sleep(1)
+        entry = by_path(beside.run())["SFJ/copying.xlsx"]
+    finally:
+        writer.kill()
+        writer.wait()
+    assert entry["status"] == "pending" and receipts(beside, "SFJ") == []
+    path.write_bytes(whole.read_bytes())
+    set_mtime(path, dt.datetime.now(dt.UTC) - dt.timedelta(hours=2))
+    assert by_path(beside.run())["SFJ/copying.xlsx"]["status"] == "accepted"
+
+
+def test_a_file_changed_after_the_run_started_is_not_taken_for_another_machines_clock(env, tmp_path):
+    """The run's start is before the file's mtime; the file is still being written (its
+    mtime is not ahead of the moment it was looked at), so the settle time holds."""
+    whole = write_workbook(tmp_path / "whole.xlsx").read_bytes()
+    (env.inbox / "SFJ").mkdir()
+    (env.inbox / "SFJ" / "copying.xlsx").write_bytes(whole[: len(whole) // 2])  # mtime: now
+    started = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10)
+    store = Store(env.db)
+    store.migrate()
+    scan = intake_steps.survey(Inbox(env.inbox), load_settings(), load_registry(SAMPLE_REGISTRY), store,
+                               started, started)
+    assert [(e.path, e.status) for e in scan.entries] == [("SFJ/copying.xlsx", "pending")] and not scan.new
 
 
 def test_a_hidden_look_alike_sheet_rejects_the_file_naming_both(beside):

@@ -13,8 +13,10 @@ def _prefect(prefect_harness):
     """Every flow test runs real Prefect flow runs against the session's test API."""
 
 
-def set_mtime(path: Path, moment: dt.datetime) -> None:
+def set_mtime(path: Path, moment: dt.datetime) -> Path:
+    """The file arrives at `moment`: a run as of an earlier time does not see it."""
     os.utime(path, (moment.timestamp(), moment.timestamp()))
+    return path
 
 
 def at(day: str, time: str = "10:00") -> dt.datetime:

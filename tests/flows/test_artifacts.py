@@ -115,7 +115,7 @@ def test_the_reporting_matrix_shows_the_year_with_the_rate(october):
 def test_a_dry_run_is_marked_and_never_replaces_the_real_runs_artifacts(october):
     october.monthly("2026-10", AFTER_DUE)
     real = artifacts("units-2026-10")
-    write_workbook(october.inbox / "LQX" / "2026-10.xlsx", "LQX")
+    set_mtime(write_workbook(october.inbox / "LQX" / "2026-10.xlsx", "LQX"), at("2026-11-06"))
     october.monthly("2026-10", AFTER_DUE, dry_run=True)
     assert [a.id for a in artifacts("units-2026-10")] == [a.id for a in real]  # untouched
     # The newest of each (the API is the test session's: other tests' dry runs are there too).

@@ -1,22 +1,37 @@
 """`xzzf demo` over its year: the month-by-month statuses and the district figures are
 checked in (tests/flows/demo_expected.json); a change to either shows here."""
 
+import datetime as dt
 import json
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
 import openpyxl
+import pytest
+
+from tests.flows.conftest import BEIJING, Env
 
 EXPECTED = Path(__file__).with_name("demo_expected.json")
 
 
-def test_the_demo_year_gives_the_checked_in_statuses_and_figures(tmp_path):
-    from flows.demo import YEAR, run_demo
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo year, made once for this module: its outputs, and its inbox of 302 files
+    that other tests take in again on fresh stores."""
+    from flows.demo import run_demo
 
+    out = tmp_path_factory.mktemp("demo") / "demo"
     months = []
-    tour = run_demo(tmp_path / "demo", echo=months.append)
-    results = tmp_path / "demo" / "results"
+    tour = run_demo(out, echo=months.append)
+    return out, months, tour
+
+
+def test_the_demo_year_gives_the_checked_in_statuses_and_figures(demo):
+    from flows.demo import YEAR
+
+    out, months, tour = demo
+    results = out / "results"
     statuses = {}
     for month in range(1, 13):
         report = json.loads((results / "runs" / f"{YEAR}-{month:02d}" / "run-report.json").read_text(encoding="utf-8"))
@@ -52,9 +67,118 @@ def test_the_demo_year_gives_the_checked_in_statuses_and_figures(tmp_path):
                    and f.status == "rejected")
     assert hostile.arrival_at.year == YEAR  # inside the demo year
     subjects = [BytesParser(policy=policy.default).parsebytes(m.read_bytes())["Subject"]
-                for m in (tmp_path / "demo" / "mail").glob("*.eml")]
+                for m in (out / "mail").glob("*.eml")]
     assert sum("报送情况汇总" in s for s in subjects) == 12
     assert sum(s.startswith("【年度报告】") for s in subjects) == 1
     assert any(s.startswith("【回执】") for s in subjects)
     for folder in ("archive", "feedback", "outbox"):
         assert any((results / folder).rglob("*")), folder
+
+
+def on_demo_inbox(demo, root: Path, monkeypatch) -> Env:
+    """A fresh store and output folder that take in the demo's inbox (read-only to runs)."""
+    out, _, _ = demo
+    root.mkdir()
+    env = Env(root, monkeypatch)
+    env.use(inbox=out / "inbox", units=out / "units.yaml")
+    return env
+
+
+def year_figures(as_of: dt.date) -> dict:
+    """The 2025 figures as of a day, as the annual report computes them (without writing it)."""
+    from flows.annual_steps import reports
+    from flows.setup import prepare
+
+    with prepare(as_of=as_of, dry_run=True, needs_inbox=False) as run:
+        report, _, _ = reports(run, 2025)
+    return {"district": report["district"], "units": report["units"]}
+
+
+def outcomes(report: dict) -> dict[str, tuple]:
+    return {e["path"]: (e["status"], e["unit"], e["period"], e["errors"], e["warnings"]) for e in report["files"]}
+
+
+def test_a_run_dated_before_files_came_does_not_take_them_and_a_later_run_takes_them_as_if_at_once(
+        demo, tmp_path, monkeypatch):
+    """Issue 20: October re-run as of 10 November on a fresh store, then December as of 20
+    January, gives what one run as of 20 January gives; the files that came after 10
+    November are 未到达 for the first run: not read, not judged, no 回执, no mail."""
+    single = on_demo_inbox(demo, tmp_path / "single", monkeypatch)
+    once = single.monthly("2025-12", dt.date(2026, 1, 20))
+    expected = year_figures(dt.date(2026, 1, 20))
+
+    stepped = on_demo_inbox(demo, tmp_path / "stepped", monkeypatch)
+    october = stepped.monthly("2025-10", dt.date(2025, 11, 10))
+    day_end = dt.datetime(2025, 11, 10, 23, 59, 59, 999999, tzinfo=BEIJING)
+    inbox = demo[0] / "inbox"
+    late = {e["path"] for e in october["files"]
+            if dt.datetime.fromtimestamp((inbox / e["path"]).stat().st_mtime, dt.UTC) > day_end}
+    assert len(late) > 50  # November's and December's files, and the year's last corrections
+    assert {e["path"] for e in october["files"] if e["status"] == "not_arrived"} == late
+    assert not any("未来月份" in p["message"] for e in october["files"] for p in e["errors"])
+    assert all(e["sha256"] is None for e in october["files"] if e["status"] == "not_arrived")  # never read
+    receipts = {p.parent.name for p in (stepped.out / "feedback").rglob("*.xlsx")}
+    assert receipts and max(receipts) <= "2025-10"  # no 回执 for a file that had not come
+    mails = [BytesParser(policy=policy.default).parsebytes(m.read_bytes())
+             for m in (stepped.out / "outbox").glob("*.eml")]
+    attached = [part.get_filename()[:7] for mail in mails for part in mail.iter_attachments()
+                if part.get_filename().endswith("回执.xlsx")]  # the demo's files are named by their period
+    assert attached and max(attached) <= "2025-10"  # no mail for a file that had not come
+
+    december = stepped.monthly("2025-12", dt.date(2026, 1, 20))
+    assert outcomes(december) == outcomes(once) and december["units"] == once["units"]
+    assert year_figures(dt.date(2026, 1, 20)) == expected
+
+
+def test_recheck_repairs_a_store_hurt_by_a_past_dated_run(demo, tmp_path, monkeypatch):
+    """Issue 20: a store where the December files were judged as from the future (as the
+    runs did before not_arrived) is repaired by 复核 of 2025-12: every unit as one run as of
+    20 January has it, the same figures, one 复核回执 per changed file, the decision in 调整记录
+    — and its revocation puts the earlier outcomes back."""
+    from connectors.archive import Archive
+    from connectors.inbox import Inbox
+    from connectors.store import Store
+    from flows import intake_steps
+    from flows.adjustments import revoke
+    from flows.recheck import recheck
+    from xzzf.adjustments import record_rows
+    from xzzf.settings import load_settings
+    from xzzf.units import load_registry
+
+    single = on_demo_inbox(demo, tmp_path / "single", monkeypatch)
+    once = single.monthly("2025-12", dt.date(2026, 1, 20))
+    expected = year_figures(dt.date(2026, 1, 20))
+
+    hurt = on_demo_inbox(demo, tmp_path / "hurt", monkeypatch)
+    settings, store = load_settings(), Store(hurt.db)
+    store.migrate()
+    registry = load_registry(settings.units)
+    # The run as it was: a clock at the as-of day saw every file of the inbox as arrived.
+    day_end = dt.datetime(2025, 11, 10, 23, 59, 59, tzinfo=BEIJING)
+    scan = intake_steps.examine(Inbox(settings.inbox), settings, registry, store, day_end, day_end)
+    intake_steps.record(scan, store, Archive(settings.out / "archive"), day_end, False)
+    future = [e.path for e in scan.entries if any("未来月份" in p["message"] for p in e.errors)]
+    assert len(future) >= 20
+    before = hurt.monthly("2025-12", dt.date(2026, 1, 20))
+    assert list(before["units"].values()).count("rejected") >= 20
+    assert year_figures(dt.date(2026, 1, 20)) != expected
+
+    line = recheck(period="2025-12", reason="数据截至日期早于文件到达时间，误判为未来月份", operator="王五")
+    after = hurt.monthly("2025-12", dt.date(2026, 1, 20))
+    assert after["units"] == once["units"] and outcomes(after) == outcomes(once)
+    assert year_figures(dt.date(2026, 1, 20)) == expected
+    [decision] = store.adjustments()
+    assert decision.kind == "recheck" and line.startswith(f"第 {decision.id} 号决定（复核）：全部单位 2025-12")
+    assert f"改变结论 {len(future)} 个" in decision.changes and "退回 → 按时" in decision.changes
+    rechecked = sorted((hurt.out / "feedback").rglob(f"*-第{decision.id}号-复核回执.xlsx"))
+    assert len(rechecked) == len(future)
+    sheet = openpyxl.load_workbook(rechecked[0]).active
+    said = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    assert said["处理结果"] == "已受理" and "原结论为“退回”" in said["司法局决定"]
+    assert "晚于当前月份" in said["司法局决定"] and "王五" not in said["司法局决定"]
+    rows = record_rows(store.adjustments(), registry)
+    assert rows[1][1] == "复核" and rows[1][2] == "全部单位"
+
+    revoke(number=decision.id, reason="复核有误，恢复原结论", operator="王五")
+    assert hurt.monthly("2025-12", dt.date(2026, 1, 20))["units"] == before["units"]
+    assert len(sorted((hurt.out / "feedback").rglob(f"*-第{decision.id + 1}号-撤回决定回执.xlsx"))) == len(future)

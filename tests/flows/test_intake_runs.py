@@ -48,7 +48,7 @@ def test_a_copy_with_an_old_mtime_counts_from_the_scan_that_missed_it(env):
 
 
 def test_a_file_still_being_written_is_left_pending_for_the_next_run(env, tmp_path):
-    path = write_workbook(env.inbox / "SFJ" / "a.xlsx")
+    path = set_mtime(write_workbook(env.inbox / "SFJ" / "a.xlsx"), at("2026-11-03"))
 
     class GrowingInbox(Inbox):
         def read(self, item):
@@ -63,12 +63,12 @@ def test_a_file_still_being_written_is_left_pending_for_the_next_run(env, tmp_pa
     scan = intake_steps.examine(GrowingInbox(env.inbox), settings, load_registry(SAMPLE_REGISTRY),
                                 store, at("2026-11-06"), at("2026-11-06"))
     assert [(e.path, e.status) for e in scan.entries] == [("SFJ/a.xlsx", "pending")] and not scan.new
-    write_workbook(path)
+    set_mtime(write_workbook(path), at("2026-11-03"))
     assert by_path(env.intake(at("2026-11-06")))["SFJ/a.xlsx"]["status"] == "accepted"
 
 
 def test_a_dry_run_records_archives_and_loads_nothing(env):
-    write_workbook(env.inbox / "SFJ" / "a.xlsx")
+    set_mtime(write_workbook(env.inbox / "SFJ" / "a.xlsx"), at("2026-11-03"))
     report = env.intake(at("2026-11-06"), dry_run=True)
     assert by_path(report)["SFJ/a.xlsx"]["status"] == "accepted"
     assert counts(env.db) == (0, 0, 0)
@@ -125,7 +125,7 @@ def test_a_run_killed_at_any_stage_leaves_no_half_loaded_submission(env, tmp_pat
     from prefect.settings import get_current_settings
 
     for unit in ("SFJ", "ZRZY", "NYNC"):
-        write_workbook(env.inbox / unit / "a.xlsx", unit)
+        set_mtime(write_workbook(env.inbox / unit / "a.xlsx", unit), at("2026-11-03"))
     environment = {**os.environ, "PREFECT_API_URL": str(get_current_settings().api.url),
                    "PREFECT_HOME": str(tmp_path / "prefect-home")}
     killed = subprocess.run(

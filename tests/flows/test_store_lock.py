@@ -20,7 +20,7 @@ import pytest
 from connectors.store import Store
 from connectors.store_lock import StoreBusy
 from tests.builders import write_workbook
-from tests.flows.conftest import at, by_path
+from tests.flows.conftest import at, by_path, set_mtime
 
 ROOT = Path(__file__).parents[2]
 XZZF = Path(sys.executable).with_name("xzzf")
@@ -86,7 +86,7 @@ def recorded(database: str) -> tuple:
 
 def test_a_second_run_waits_then_stops_naming_the_first_and_runs_once_it_has_ended(
         database_url, tmp_path, monkeypatch):
-    write_workbook(tmp_path / "inbox" / "SFJ" / "a.xlsx")
+    set_mtime(write_workbook(tmp_path / "inbox" / "SFJ" / "a.xlsx"), at("2026-11-03"))
     monkeypatch.setenv("XZZF_LOCK_WAIT_S", "1")
     with holder(database_url) as first:
         named = f"另一个运行正在使用数据库：intake（进程 {first.pid}，主机 {socket.gethostname()}，开始于 "
@@ -124,7 +124,7 @@ def test_a_run_holds_the_store_until_it_ends_and_lets_go_when_it_fails(tmp_path,
     from flows import intake_steps
 
     database = f"sqlite:///{tmp_path / 'xzzf.db'}"
-    write_workbook(tmp_path / "inbox" / "SFJ" / "a.xlsx")
+    set_mtime(write_workbook(tmp_path / "inbox" / "SFJ" / "a.xlsx"), at("2026-11-03"))
     seen = []
 
     def fail(*args, **kwargs):

@@ -8,7 +8,8 @@ from xzzf.vocabulary import DecisionCategory, FileStatus, Progress, Publication,
 
 # operations.md, "Outputs": code → label, as a person reads it.
 SPEC_FILE = {"accepted": "已受理", "rejected": "退回", "superseded": "已被更正", "duplicate": "重复",
-             "ignored": "忽略", "pending": "待处理（文件仍在写入）", "withdrawn": "已撤销"}
+             "ignored": "忽略", "pending": "待处理（文件仍在写入）", "withdrawn": "已撤销",
+             "not_arrived": "未到达（晚于数据截至日期）"}
 SPEC_UNIT = {"on_time": "按时", "late": "逾期", "missing": "未报送", "rejected": "退回", "not_due": "未到期",
              "exempt": "免报"}
 

@@ -1,0 +1,107 @@
+"""复核: the 司法局 has stored files judged again — one file, one unit's month or a whole
+period — with today's rules, each as if it had been judged when it arrived. A decision like
+the others (number, reason, operator, as-of, what it changed; revocable): a file whose
+outcome changes (退回 → 已受理, or the reverse) changes the file in force, the statuses and
+the figures; its unit gets one 复核回执 for it. The earlier outcome stays in the store.
+
+The repair for a store hurt by a run that judged a file wrongly (a past-dated run that took
+files not yet arrived as future periods), and for a rule that was wrong."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from prefect import flow
+
+from connectors.inbox import InboxFile
+from flows import intake_steps as steps
+from flows.adjustments import adjustments_artifact, decision_run, tell_units
+from flows.artifacts import run_log
+from flows.intake import send_owed_mail
+from flows.parameters import AS_OF, DECISION_PERIOD, OPERATOR, REASON, AsOf, DecisionPeriod, described
+from flows.setup import Run
+from xzzf.adjustments import AdjustmentError, check_adjustment, unit_text
+from xzzf.intake import as_of_view
+from xzzf.periods import BEIJING
+from xzzf.problems import Problem
+from xzzf.vocabulary import EVER_ACCEPTED, AdjustmentKind, FileStatus
+from xzzf.workbook import ParsedWorkbook
+
+RECHECK_UNIT = described("", "单位编码", "只复核这个单位的文件，如 LQX；留空为该月全部单位的文件", "LQX",
+                         allOf=[{"pattern": r"^(?=|单位编码为大写字母、数字或下划线，如 SFJ)([A-Z0-9_-]+)?$"}])
+RECHECK_FILE = described("", "文件", "只复核这一个文件：填写运行报告或回执中的“文件”（如 LQX/2025-12.xlsx）；"
+                         "留空为该月（该单位）全部文件", "LQX/2025-12.xlsx")
+
+
+@flow(name="recheck-files", log_prints=True)
+def recheck(period: DecisionPeriod = DECISION_PERIOD, unit: str = RECHECK_UNIT, file: str = RECHECK_FILE,
+            reason: str = REASON, operator: str = OPERATOR, as_of: AsOf = AS_OF) -> str:
+    """复核: judge the stored files of a period (of one unit, or one file) again."""
+    with decision_run(as_of) as run:
+        check_adjustment(AdjustmentKind.RECHECK, run.registry, unit, period, reason, operator)
+        stored = run.store.judged_files(period, unit or None, file or None)
+        if not stored:
+            where = f"{unit_text(run.registry, unit)} {period}" + (f" 的文件 {file}" if file else "")
+            raise AdjustmentError(f"{where} 没有已收到的文件（已撤销受理的除外），无可复核："
+                                  "请核对报送期间、单位编码和文件名")
+        judged = _judge_again(run, stored)
+        before = {s.id: s for s, *_ in stored}
+        changed = {i: item for i, item in judged.items()
+                   if (before[i].status in EVER_ACCEPTED) != item.accepted}
+        decision = run.store.record_recheck(
+            {i: steps.new_submission(item) for i, item in changed.items()},
+            kind=AdjustmentKind.RECHECK, unit_code=unit, period=period, reason=reason, operator=operator,
+            decided_at=run.as_of, changes=_changes(run, before, changed, len(stored)))
+        line = (f"{decision.label}：{unit_text(run.registry, unit)} {period}，{decision.changes}；"
+                f"理由：{decision.reason}；经办人：{decision.operator}")
+        run_log().info("已记录%s", line)
+        if changed:
+            tell_units(run, decision, {i: before[i] for i in changed})
+            send_owed_mail(run)
+        adjustments_artifact(run)
+        return line
+
+
+def _judge_again(run: Run, stored) -> dict[int, steps.Examined]:
+    """Each stored file read from the archive and judged with today's rules, on the day the
+    run that recorded it should have judged it: the later of its arrival and that run's
+    as-of (a run dated before the file came judged it as from the future)."""
+    scan = steps.Scan({}, [], {})
+    for submission, size, mtime, scanned_at in stored:
+        judged_at = max(submission.arrival_at, scanned_at)
+        item = InboxFile(submission.path, submission.folder, size, mtime, False, judged_at, raw=submission.path)
+        data = run.archive.get(submission.sha256) if run.archive.path_of(submission.sha256).exists() else None
+        reason = steps.refusal(item, data, run.registry, run.settings)
+        scan.new.append(steps.Examined(item, submission.unit_code, submission.sha256, data, submission.arrival_at,
+                                       ParsedWorkbook(errors=[Problem(reason)] if reason else []),
+                                       judged_at.astimezone(BEIJING).date()))
+    steps.judge(scan, run.settings, run.registry)
+    return {submission.id: item for (submission, *_), item in zip(stored, scan.new, strict=True)}
+
+
+def _changes(run: Run, before: dict, changed: dict[int, steps.Examined], count: int) -> str:
+    """What the 复核 changes, in the words of the 调整记录: each changed file's outcome, and the
+    status of each unit-month it touches, before and after."""
+    if not changed:
+        return f"复核文件 {count} 个，结论均未改变"
+    decided = run.standing()
+    facts = run.store.facts()
+    after = [replace(f, status=FileStatus.ACCEPTED if changed[f.id].accepted else FileStatus.REJECTED,
+                     period=changed[f.id].period) if f.id in changed else f for f in facts]
+    obligations = run.obligations(decided)
+    months = sorted({(before[i].unit_code, p) for i, item in changed.items() for p in (before[i].period, item.period)
+                     if p})
+
+    def status(view, unit, period):
+        return obligations.status(unit, period, [f for f in view if f.unit_code == unit and f.period == period],
+                                  run.as_of)
+
+    views = [as_of_view(version, run.as_of, decided.withdrawn) for version in (facts, after)]
+    parts = [f"复核文件 {count} 个，改变结论 {len(changed)} 个"]
+    parts += [f"{before[i].path} {FileStatus.label_of(before[i].status)} → "
+              f"{(FileStatus.ACCEPTED if item.accepted else FileStatus.REJECTED).label}" for i, item in changed.items()]
+    for unit, period in months:
+        old, new = (status(view, unit, period) for view in views)
+        parts.append(f"{unit_text(run.registry, unit)} {period} 报送状态 " +
+                     (f"{old.label} → {new.label}" if old != new else f"仍为{new.label}"))
+    return "；".join(parts)
