@@ -10,6 +10,7 @@ recipients the server refused are returned one by one with its reply.
 
 from __future__ import annotations
 
+import contextlib
 import mimetypes
 import smtplib
 import ssl
@@ -78,7 +79,11 @@ def _name_for_older_clients(part: EmailMessage, name: str) -> None:
 
 
 class SmtpMailer:
-    """Sends through XZZF_SMTP_*; the password is read when sending, never at import."""
+    """Sends through XZZF_SMTP_*; the password is read when sending, never at import. Used as
+    `with SmtpMailer(...) as mailer:`: send returns as soon as the server has accepted the
+    message, and QUIT waits for the end of the block, so the caller records the delivery
+    first — a server that stalls on QUIT would otherwise keep a delivered mail unrecorded for
+    the whole timeout, and a run killed meanwhile would send it again."""
 
     def __init__(self, settings: Settings, password: str | None = None):
         self.settings = settings
@@ -88,14 +93,13 @@ class SmtpMailer:
         if settings.smtp_user and not password:
             # yagmail would fall back to the keyring, then prompt on a terminal nobody watches
             raise MailSettingError("设置 XZZF_SMTP_PASSWORD 未填写（也没有 Prefect Secret 块 xzzf-smtp-password）")
+        self.client = None
 
     @property
     def sender(self) -> str:
         return self.settings.mail_from or self.settings.smtp_user
 
-    def send(self, message: EmailMessage, recipients: tuple[str, ...]) -> dict[str, tuple[int, str]]:
-        """Send to the recipients; those the server refused, address → (code, reply). Raises
-        MailError when nothing was sent."""
+    def __enter__(self) -> SmtpMailer:
         s = self.settings
         # Certificates are always checked; smtplib has no timeout by default: a silent server
         # would hang the run.
@@ -105,15 +109,26 @@ class SmtpMailer:
         extra = {"timeout": s.smtp_timeout_s}
         if s.smtp_security == "ssl":
             extra["context"] = context
-        client = yagmail.SMTP(
+        self.client = yagmail.SMTP(  # connects at login, in send
             user=s.smtp_user or self.sender, password=self.password, host=s.smtp_host,
             port=s.smtp_port or {"ssl": 465, "starttls": 587, "none": 25}[s.smtp_security],
             smtp_ssl=s.smtp_security == "ssl",
             smtp_starttls={"context": context} if s.smtp_security == "starttls" else False,
             smtp_skip_login=not s.smtp_user, soft_email_validation=False, **extra)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        # QUIT unanswered (a timeout, a dropped line): what the server accepted is settled, and
+        # recorded by now; only the goodbye is lost.
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            self.client.close()
+
+    def send(self, message: EmailMessage, recipients: tuple[str, ...]) -> dict[str, tuple[int, str]]:
+        """Send to the recipients (one message a session); those the server refused, address
+        → (code, reply). Raises MailError when nothing was sent."""
         try:
-            client.login()
-            refused = client.smtp.send_message(message, from_addr=self.sender, to_addrs=list(recipients))
+            self.client.login()
+            refused = self.client.smtp.send_message(message, from_addr=self.sender, to_addrs=list(recipients))
         except smtplib.SMTPRecipientsRefused as error:  # every one refused: say who and why
             refused = error.recipients
         except UnicodeEncodeError:
@@ -124,8 +139,6 @@ class SmtpMailer:
         except (smtplib.SMTPException, OSError) as error:
             raise MailError(f"邮件发送失败（{type(error).__name__}: {error}）：请检查 XZZF_SMTP_HOST、"
                             "XZZF_SMTP_PORT、XZZF_SMTP_SECURITY 和邮件服务器状态") from None
-        finally:
-            client.close()
         return {address: (code, reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply))
                 for address, (code, reply) in refused.items()}
 

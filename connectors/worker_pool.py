@@ -30,7 +30,7 @@ class Raised:
 
 
 class _Worker:
-    def __init__(self, function: Callable, memory_bytes: int):
+    def __init__(self, function: Callable, memory_bytes: int, options: dict):
         from_parent, to_child = os.pipe()
         from_child, to_parent = os.pipe()
         self.process = subprocess.Popen(
@@ -42,13 +42,14 @@ class _Worker:
         os.close(to_parent)
         self.outbox = Connection(to_child, readable=False)
         self.inbox = Connection(from_child, writable=False)
+        self.options = options
         self.job = None
         self.started = 0.0
 
     def give(self, key, argument) -> None:
         self.job = key
         self.started = time.monotonic()
-        self.outbox.send((key, argument))
+        self.outbox.send((key, argument, self.options))
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -64,12 +65,14 @@ class _Worker:
 
 
 def run_isolated(function: Callable, items: Iterable[tuple[object, object]], *, workers: int,
-                 memory_bytes: int, timeout: float) -> dict:
-    """Apply `function` (a module-level callable) to each (key, argument); key → result,
-    where a result is the return value, Raised(error) or WorkerLost(reason)."""
+                 memory_bytes: int, timeout: float, options: dict | None = None) -> dict:
+    """Apply `function` (a module-level callable) to each (key, argument), with `options` as
+    keyword arguments of every call; key → result, where a result is the return value,
+    Raised(error) or WorkerLost(reason)."""
     queue = list(items)[::-1]
     results: dict = {}
-    pool = [_Worker(function, memory_bytes) for _ in range(min(workers, len(queue)))]
+    options = options or {}
+    pool = [_Worker(function, memory_bytes, options) for _ in range(min(workers, len(queue)))]
     try:
         for worker in pool:
             worker.give(*queue.pop())
@@ -94,7 +97,7 @@ def run_isolated(function: Callable, items: Iterable[tuple[object, object]], *, 
                 if lost:
                     results[worker.job] = WorkerLost(lost)
                     worker.stop(kill=True)
-                    worker = pool[index] = _Worker(function, memory_bytes)
+                    worker = pool[index] = _Worker(function, memory_bytes, options)
                 worker.job = None
                 if queue:
                     worker.give(*queue.pop())
@@ -110,9 +113,9 @@ def _serve(module: str, qualname: str, memory_bytes: int, inbox: Connection, out
     for part in qualname.split("."):
         function = getattr(function, part)
     while (job := inbox.recv()) is not None:
-        key, argument = job
+        key, argument, options = job
         try:
-            result = function(argument)
+            result = function(argument, **options)
         except MemoryError:
             result = WorkerLost("memory")
         except Exception as error:  # returned to the parent, which decides what it means

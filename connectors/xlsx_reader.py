@@ -11,10 +11,11 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import PurePosixPath
 from xml.etree import ElementTree
 
-from xzzf.cells import CellProblem
+from xzzf.cells import CellProblem, is_blank
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -101,12 +102,16 @@ _NS = {
 }
 
 
-def read_workbook(data: bytes) -> RawWorkbook:
+MAX_ROWS = 10_000  # XZZF_MAX_ROWS's default: a month's workbook has hundreds of rows a sheet
+
+
+def read_workbook(data: bytes, max_rows: int = MAX_ROWS) -> RawWorkbook:
     """Read every sheet's values (runs inside a worker process). Whatever goes wrong with the
     file is a ReadFailure for the clerk: one odd file must not stop the intake of all the
-    others. Only MemoryError passes, for the worker to report the memory limit."""
+    others. Only MemoryError passes, for the worker to report the memory limit. A sheet with
+    content below row `max_rows` is refused (too_many_rows)."""
     try:
-        return _read(data)
+        return _read(data, max_rows)
     except (ReadFailure, MemoryError):
         raise
     except Exception as error:  # our own XML reading met what calamine tolerates
@@ -114,18 +119,15 @@ def read_workbook(data: bytes) -> RawWorkbook:
                           "请用 Excel 或 WPS 打开后另存为 .xlsx 再报送") from None
 
 
-def _read(data: bytes) -> RawWorkbook:
+def _read(data: bytes, max_rows: int) -> RawWorkbook:
     import python_calamine
 
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        grids = {
-            name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            for name in book.sheet_names
-        }
+        grids = {name: _grid(book.get_sheet_by_name(name), max_rows) for name in book.sheet_names}
         hidden = frozenset(sheet.name for sheet in book.sheets_metadata
                            if sheet.visible != python_calamine.SheetVisibleEnum.Visible)
-    except MemoryError:
+    except (MemoryError, ReadFailure):
         raise
     except python_calamine.PasswordError:
         raise ReadFailure("文件设置了打开密码（已加密），无法读取，请取消密码后重新报送") from None
@@ -137,8 +139,29 @@ def _read(data: bytes) -> RawWorkbook:
         for name, grid in grids.items():
             part = parts.get(name)
             if part and part in archive.namelist():
-                _mark_cells(archive.read(part), grid, padded_styles)
+                _mark_cells(archive.read(part), grid, padded_styles, name, max_rows)
     return RawWorkbook(grids, hidden)
+
+
+def _grid(sheet, max_rows: int) -> list[list]:
+    """The sheet's values from A1, at most `max_rows` rows. A sheet with content further down
+    is refused before any grid is built: a column filled down to row 1,048,576 would be a
+    million rows, each one a problem, for the main process to hold. Rows that are only blank
+    below (cells emptied, formatting to the bottom) are no content: the grid stops above them.
+    Calamine's rows start at row 1, whichever cell the sheet's data starts at."""
+    end = sheet.end
+    if end is None or end[0] < max_rows:
+        return sheet.to_python(skip_empty_area=False)
+    below = islice(sheet.iter_rows(), max_rows, None)
+    if not all(is_blank(value) for line in below for value in line):  # stops at the first one
+        raise ReadFailure(too_many_rows(sheet.name, end[0] + 1, max_rows))
+    return sheet.to_python(skip_empty_area=False, nrows=max_rows)
+
+
+def too_many_rows(sheet: str, last_row: int, max_rows: int) -> str:
+    return (f"工作表“{sheet}”一直填到第 {last_row} 行，超过每张工作表 {max_rows} 行的上限，不予读取："
+            "月报每张表一般只有几百行，这多半是整列向下填充或粘贴到了表格底部。"
+            "请选中数据下方多余的行，右键“删除”，保存后重新报送")
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -175,9 +198,11 @@ def _zero_padded_styles(archive: zipfile.ZipFile) -> dict[bytes, int]:
     }
 
 
-def _mark_cells(xml: bytes, grid: list[list], padded_styles: dict[bytes, int]) -> None:
+def _mark_cells(xml: bytes, grid: list[list], padded_styles: dict[bytes, int], sheet: str,
+                max_rows: int) -> None:
     """Put into the grid what calamine loses: error cells, uncalculated formulas, and
-    numbers the clerk sees zero-padded."""
+    numbers the clerk sees zero-padded. Such a cell below `max_rows` is content there, as a
+    value is (_grid): the grid does not grow past the limit."""
     if b't="e"' not in xml and not _FORMULA.search(xml) and not padded_styles:
         return
     for match in _CELL.finditer(xml):
@@ -195,7 +220,10 @@ def _mark_cells(xml: bytes, grid: list[list], padded_styles: dict[bytes, int]) -
             shown = cached.split(".")[0].zfill(padded_styles[attrs[b"s"]])
         else:
             continue
-        _put(grid, *_position(attrs[b"r"].decode()), shown)
+        row, col = _position(attrs[b"r"].decode())
+        if row >= max_rows:
+            raise ReadFailure(too_many_rows(sheet, row + 1, max_rows))
+        _put(grid, row, col, shown)
 
 
 def _position(ref: str) -> tuple[int, int]:

@@ -164,7 +164,9 @@ def _tell_unit(run: Run, decision: Adjustment, withdrawal: Adjustment) -> None:
     unit = run.registry.get(stored.unit_code)
     said = (f"{decision.label}，{decision.decided_at:%Y-%m-%d}：{decision.changes}。理由：{decision.reason}")
     lines = receipt_lines(entry, unit.name, stored.arrival_at, decision=said)
-    kind = "撤销回执" if status == FileStatus.WITHDRAWN else "恢复受理回执"
+    # Named by the decision: a later decision on the same file (withdrawn again after a
+    # revocation) gets its own 回执 beside the earlier ones, not over them.
+    kind = f"第{decision.id}号-" + ("撤销回执" if status == FileStatus.WITHDRAWN else "恢复受理回执")
     path = write_receipt(run.settings.receipts_dir / receipt_name(entry, kind), lines)
     if unit.email:
         subject, html, text = receipt_mail([entry], unit.name)

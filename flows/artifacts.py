@@ -12,6 +12,7 @@ from prefect.logging import get_run_logger
 
 from xzzf.intake import FileEntry
 from xzzf.matrix import ReportingMatrix
+from xzzf.problems import count
 from xzzf.receipt import first_problem
 from xzzf.units import Registry
 from xzzf.vocabulary import FileStatus, UnitStatus
@@ -52,7 +53,7 @@ def period_artifacts(entries: list[FileEntry], statuses: dict[str, UnitStatus], 
         description=_description(f"{period} 报送文件（数据截至 {as_of}；其他期间或未识别期间的文件 {others} 个未列出）",
                                  dry_run),
         table=[{"单位编码": e.unit or "", "单位": _unit(e.unit, registry), "文件": e.path,
-                "状态": FileStatus.label_of(e.status), "错误数": len(e.errors), "提醒数": len(e.warnings),
+                "状态": FileStatus.label_of(e.status), "错误数": count(e.errors), "提醒数": count(e.warnings),
                 "退回原因（第一处错误）": first_problem(e.errors) or "—"} for e in mine])
     create_table_artifact(
         key=_key(f"units-{period}", dry_run),

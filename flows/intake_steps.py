@@ -168,7 +168,8 @@ def read_new(scan: Scan, settings: Settings, registry: Registry) -> None:
     if to_read:
         preload_rules()
     grids = run_isolated(read_workbook, to_read.items(), workers=settings.reader_workers,
-                         memory_bytes=settings.reader_memory_mb << 20, timeout=settings.reader_timeout_s)
+                         memory_bytes=settings.reader_memory_mb << 20, timeout=settings.reader_timeout_s,
+                         options={"max_rows": settings.max_rows})
     for index, result in grids.items():
         item = scan.new[index]
         item.parsed, item.readable = _parse(result, item.file.folder, registry, item.judged_on)

@@ -100,7 +100,10 @@ def _send(store: Store, settings: Settings, row: dict, now: dt.datetime) -> str:
     for attempt in range(settings.mail_attempts):
         attempts += 1
         try:
-            refused = SmtpMailer(settings, smtp_password(settings)).send(message, waiting)
+            with SmtpMailer(settings, smtp_password(settings)) as mailer:
+                refused = mailer.send(message, waiting)
+                # Recorded before QUIT (the block's end): the server has the mail from its 250.
+                return _answered(store, settings, row, waiting, refused, attempts, now)
         except MailError as failure:
             error = str(failure)
             log().warning("邮件 %s 第 %d 次发送失败：%s", key, attempt + 1, error)
@@ -108,8 +111,6 @@ def _send(store: Store, settings: Settings, row: dict, now: dt.datetime) -> str:
                 break  # a wrong setting does not get better by waiting
             if attempt + 1 < settings.mail_attempts:
                 time.sleep(settings.mail_backoff_s * 2**attempt)
-        else:
-            return _answered(store, settings, row, waiting, refused, attempts, now)
     store.save_email(key, status=MailStatus.UNSENT, attempts=attempts, last_error=error, updated_at=now)
     log().error("邮件 %s 未能发送，将在下次运行时重发：%s", key, error)
     return MailStatus.UNSENT

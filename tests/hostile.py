@@ -114,3 +114,19 @@ def hidden_look_alike(source: Path, target: Path, title: str, changes: dict[str,
         copy[cell] = value
     book.save(target)
     return target
+
+
+EXCEL_ROWS = 1_048_576  # the last row of a sheet
+
+
+def rows_below(source: Path, target: Path, cells, *, last_row: int = EXCEL_ROWS,
+               part: str = "xl/worksheets/sheet2.xml") -> Path:
+    """The workbook with rows added to one sheet (sheet2 is 执法人员 in write_workbook's files)
+    from below its data down to `last_row`, row n holding `cells(n)`, as Excel saves them: a
+    clerk's fill-down of column A to the bottom is `lambda n: b'<c r="A%d"><v>1</v></c>' % n`."""
+    def add(xml: bytes) -> bytes:
+        first = int(re.findall(rb'<row r="(\d+)"', xml)[-1]) + 1
+        rows = b"".join(b'<row r="%d">%s</row>' % (n, cells(n)) for n in range(first, last_row + 1))
+        xml = re.sub(rb'(<dimension ref="[A-Z]+\d+:[A-Z]+)\d+', rb"\g<1>%d" % last_row, xml, count=1)
+        return xml.replace(b"</sheetData>", rows + b"</sheetData>", 1)
+    return rewrite_part(source, target, part, add)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import ssl
 import subprocess
@@ -43,6 +44,22 @@ class Inbox:
         return "250 OK"
 
 
+class StallsOnQuit(Inbox):
+    """An Inbox whose server, having accepted the message, does not answer QUIT while
+    `stalling` is set; `quitting` is set when a client says QUIT."""
+
+    def __init__(self):
+        super().__init__()
+        self.stalling = True
+        self.quitting = threading.Event()
+
+    async def handle_QUIT(self, server, session, envelope):
+        self.quitting.set()
+        while self.stalling:
+            await asyncio.sleep(0.1)
+        return "221 Bye"
+
+
 def self_signed(folder: Path) -> tuple[Path, Path]:
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
@@ -58,8 +75,8 @@ def authenticate(server, session, envelope, mechanism, auth_data):
 
 
 class Server:
-    def __init__(self, tls_folder: Path | None = None, port: int | None = None):
-        self.inbox = Inbox()
+    def __init__(self, tls_folder: Path | None = None, port: int | None = None, inbox: Inbox | None = None):
+        self.inbox = inbox or Inbox()
         self.port = port or free_port()
         options = {}
         if tls_folder:

@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 
 from xzzf.intake import FileEntry
 from xzzf.periods import BEIJING
-from xzzf.problems import in_reading_order
+from xzzf.problems import count, in_reading_order
 from xzzf.vocabulary import FileStatus, UnitStatus
 from xzzf.workbook import COLUMN_ORDER, SHEET_ORDER
 
@@ -126,12 +126,13 @@ def receipt_mail(entries: list[FileEntry], unit_name: str, title: str = "回执"
     text_parts, html_parts = [subject], [f"<p>{escape(subject)}</p>"]
     for entry in entries[:FILES_PER_MAIL]:
         verdict = FileStatus.label_of(entry.status)
-        counts = f"{verdict}；错误 {len(entry.errors)} 处，提醒 {len(entry.warnings)} 处"
+        counts = f"{verdict}；错误 {count(entry.errors)} 处，提醒 {count(entry.warnings)} 处"
         listed = problem_lines(entry.errors, entry.warnings)
         first = [" ".join(x for x in (kind, sheet, row, column) if x) + f"：{message}"
                  for kind, sheet, row, column, _, message in listed[:PROBLEMS_PER_FILE]]
         if len(listed) > PROBLEMS_PER_FILE:
-            first.append(f"……另有 {len(listed) - PROBLEMS_PER_FILE} 处，见附件回执")
+            rest = count(entry.errors) + count(entry.warnings) - PROBLEMS_PER_FILE
+            first.append(f"……另有 {rest} 处，见附件回执")
         text_parts += [f"文件：{entry.path}", counts, *first]
         html_parts.append(f"<p>文件：{escape(entry.path)}<br>{escape(counts)}</p>"
                           + (f"<ul>{''.join(f'<li>{escape(line)}</li>' for line in first)}</ul>" if first else ""))

@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     reader_timeout_s: float = Field(60, gt=0)
     reader_workers: int = Field(2, ge=1, le=16)
     max_file_mb: int = Field(20, ge=1)  # a larger file is refused before it is read
+    # A sheet with content below this row is refused (a column filled down to the bottom).
+    max_rows: int = Field(10_000, ge=100, le=1_048_576)
     # A file modified less than this before the scan may still be being copied: left pending.
     settle_s: float = Field(60, ge=0)
     # A zip that ends early is a copy in progress for this long after its mtime, then corrupt.

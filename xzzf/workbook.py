@@ -14,7 +14,7 @@ from operator import itemgetter
 
 from xzzf import cells
 from xzzf.periods import period_end
-from xzzf.problems import Problem, in_reading_order
+from xzzf.problems import Problem, bounded, in_reading_order
 from xzzf.schema import BASIC_INFO, BASIC_INFO_SHEET, SHEETS, TEMPLATE_VERSIONS, Column, Kind, Sheet
 from xzzf.units import Registry
 
@@ -35,9 +35,10 @@ class ParsedWorkbook:
         return self.info.get("period")
 
     def listed(self) -> tuple[list[dict], list[dict]]:
-        """Errors and warnings as dicts, in the order a clerk reads the workbook."""
-        return tuple(in_reading_order([p.as_dict() for p in problems], SHEET_ORDER, COLUMN_ORDER)
-                     for problems in (self.errors, self.warnings))
+        """Errors and warnings as dicts, in the order a clerk reads the workbook, each list
+        bounded (the first ones, and a line counting the rest)."""
+        return tuple(bounded(in_reading_order([p.as_dict() for p in problems], SHEET_ORDER, COLUMN_ORDER), kind)
+                     for problems, kind in ((self.errors, "错误"), (self.warnings, "提醒")))
 
 
 def parse_workbook(

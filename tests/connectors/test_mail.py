@@ -28,10 +28,16 @@ def email(tmp_path, **changes):
     return Email(**{**values, **changes})
 
 
+def sent(settings, password, message, recipients) -> dict:
+    """What the server refused, from one session; QUIT at its end."""
+    with SmtpMailer(settings, password) as mailer:
+        return mailer.send(message, recipients)
+
+
 def test_chinese_subject_parts_and_attachment_names_arrive_intact(tmp_path):
     with Server() as server:
         message = build_message(email(tmp_path), "xzzf@hsb.example.gov.cn")
-        SmtpMailer(settings(server.port)).send(message, TO)
+        sent(settings(server.port), None, message, TO)
     [(recipients, received)] = server.inbox.messages
     assert recipients == list(TO)
     assert received["Subject"] == "【行政执法月报】2026-10 报送情况汇总"
@@ -58,13 +64,13 @@ def test_an_attachment_is_named_both_ways_mainstream_clients_read(tmp_path):
 def test_starttls_with_login_checks_the_certificate(tmp_path):
     with Server(tls_folder=tmp_path) as server:
         good = settings(server.port, smtp_security="starttls", smtp_user=USER, smtp_ca_file=server.cert)
-        SmtpMailer(good, PASSWORD).send(build_message(email(tmp_path), USER), TO)
+        sent(good, PASSWORD, build_message(email(tmp_path), USER), TO)
         assert len(server.inbox.messages) == 1
         with pytest.raises(MailSettingError, match="XZZF_SMTP_PASSWORD"):
-            SmtpMailer(good, "wrong-password").send(build_message(email(tmp_path), USER), TO)
+            sent(good, "wrong-password", build_message(email(tmp_path), USER), TO)
         untrusted = settings(server.port, smtp_security="starttls", smtp_user=USER)
         with pytest.raises(MailError, match="CERTIFICATE_VERIFY_FAILED|SSL"):
-            SmtpMailer(untrusted, PASSWORD).send(build_message(email(tmp_path), USER), TO)
+            sent(untrusted, PASSWORD, build_message(email(tmp_path), USER), TO)
     assert len(server.inbox.messages) == 1
 
 
@@ -75,18 +81,18 @@ def test_a_missing_password_is_a_settings_error_not_a_keyring_prompt(tmp_path):
 
 def test_a_silent_server_times_out_instead_of_hanging(tmp_path):
     with Misbehaving("silent") as server, pytest.raises(MailError, match="timed out|TimeoutError"):
-        SmtpMailer(settings(server.port)).send(build_message(email(tmp_path), USER), TO)
+        sent(settings(server.port), None, build_message(email(tmp_path), USER), TO)
 
 
 def test_a_line_dropped_during_data_raises(tmp_path):
     with Misbehaving("drop") as server, pytest.raises(MailError, match="SMTPServerDisconnected"):
-        SmtpMailer(settings(server.port)).send(build_message(email(tmp_path), USER), TO)
+        sent(settings(server.port), None, build_message(email(tmp_path), USER), TO)
 
 
 def test_partly_refused_recipients_are_named_with_the_servers_reply_and_the_others_get_it(tmp_path):
     with Server() as server:
-        refused = SmtpMailer(settings(server.port)).send(build_message(email(tmp_path), USER),
-                                                         (*TO, "nobody@refuse.example"))
+        refused = sent(settings(server.port), None, build_message(email(tmp_path), USER),
+                       (*TO, "nobody@refuse.example"))
     assert refused == {"nobody@refuse.example": (550, "no such user")}
     [(recipients, _)] = server.inbox.messages
     assert recipients == list(TO)
@@ -94,8 +100,8 @@ def test_partly_refused_recipients_are_named_with_the_servers_reply_and_the_othe
 
 def test_every_recipient_refused_is_named_too(tmp_path):
     with Server() as server:
-        refused = SmtpMailer(settings(server.port)).send(build_message(email(tmp_path), USER),
-                                                         ("nobody@refuse.example",))
+        refused = sent(settings(server.port), None, build_message(email(tmp_path), USER),
+                       ("nobody@refuse.example",))
     assert refused == {"nobody@refuse.example": (550, "no such user")} and server.inbox.messages == []
 
 

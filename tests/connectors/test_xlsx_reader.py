@@ -187,3 +187,45 @@ def test_hidden_sheets_are_named(tmp_path):
     path = hostile.hidden_sheets(write_workbook(tmp_path / "ok.xlsx", extra_sheets=["填报说明"]),
                                  tmp_path / "hidden.xlsx", ["培训记录"], very_hidden=["填报说明"])
     assert read_workbook(path.read_bytes()).hidden == {"培训记录", "填报说明"}
+
+
+def filled_to(tmp_path, last_row, cells=lambda n: b'<c r="A%d"><v>1</v></c>' % n):
+    """write_workbook's file with 执法人员 filled below its data down to `last_row`."""
+    source = write_workbook(tmp_path / "ok.xlsx")
+    return hostile.rows_below(source, tmp_path / f"to-{last_row}.xlsx", cells, last_row=last_row).read_bytes()
+
+
+def test_a_sheet_with_content_below_the_row_limit_is_refused_naming_it(tmp_path):
+    with pytest.raises(ReadFailure) as failure:
+        read_workbook(filled_to(tmp_path, 300), max_rows=100)
+    assert str(failure.value) == (
+        "工作表“执法人员”一直填到第 300 行，超过每张工作表 100 行的上限，不予读取："
+        "月报每张表一般只有几百行，这多半是整列向下填充或粘贴到了表格底部。"
+        "请选中数据下方多余的行，右键“删除”，保存后重新报送")
+
+
+def test_a_sheet_filled_down_to_exactly_the_limit_is_read(tmp_path):
+    grid = read_workbook(filled_to(tmp_path, 100), max_rows=100).grids["执法人员"]
+    assert len(grid) == 100 and grid[99][0] == 1.0
+
+
+def test_blank_rows_down_to_the_bottom_are_not_content(tmp_path):
+    """Emptied cells (an empty text value) and formatting alone, down to the last row of the
+    sheet: the file reads as it did without them, the grid no longer than the limit."""
+    def blank(n):
+        return b'<c r="A%d" t="inlineStr"><is><t> </t></is></c><c r="B%d" s="1"/>' % (n, n)
+    source = write_workbook(tmp_path / "ok.xlsx")
+    expected = read_workbook(source.read_bytes()).grids
+    grids = read_workbook(filled_to(tmp_path, 20_000, blank), max_rows=100).grids
+    assert len(grids["执法人员"]) == 100
+    assert grids["执法人员"][:3] == expected["执法人员"][:3]
+    assert all(value in ("", " ") for line in grids["执法人员"][3:] for value in line)
+    assert {k: v for k, v in grids.items() if k != "执法人员"} == \
+        {k: v for k, v in expected.items() if k != "执法人员"}
+
+
+def test_an_uncalculated_formula_below_the_limit_is_content_there(tmp_path):
+    """Calamine gives no value for it; our marking would put it there, growing the grid."""
+    data = filled_to(tmp_path, 150, lambda n: b'<c r="A%d"><f>B%d</f></c>' % (n, n) if n == 150 else b"")
+    with pytest.raises(ReadFailure, match="一直填到第 150 行，超过每张工作表 100 行的上限"):
+        read_workbook(data, max_rows=100)

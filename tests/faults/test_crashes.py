@@ -15,7 +15,7 @@ from connectors.store import Store
 from tests.builders import write_workbook
 from tests.faults.runner import MOMENTS
 from tests.flows.conftest import at, set_mtime
-from tests.smtp import Server
+from tests.smtp import Server, StallsOnQuit
 
 pytestmark = pytest.mark.faults
 
@@ -85,3 +85,35 @@ def killed_then_rerun(moment: str, database_url: str, tmp_path: Path, monkeypatc
         intake(as_of=AS_OF)
         intake(as_of=AS_OF)  # and a third: nothing more
     assert_exactly_once(out, database_url, server)
+
+
+def test_a_run_killed_while_the_server_stalls_on_quit_does_not_send_again(tmp_path, monkeypatch):
+    """Issue 20: the server has accepted the 回执 mail (250 to DATA) and does not answer QUIT;
+    the run (the real command) is killed with SIGKILL while it waits. The delivery was recorded
+    before QUIT: the next run does not send it again."""
+    from prefect.settings import PREFECT_API_URL
+
+    inbox, out, database = tmp_path / "inbox", tmp_path / "out", f"sqlite:///{tmp_path / 'xzzf.db'}"
+    set_mtime(write_workbook(inbox / "SFJ" / "a.xlsx"), at("2026-11-03"))
+    settings = {**mail_settings(0), "XZZF_INBOX": str(inbox), "XZZF_OUT": str(out), "XZZF_DATABASE_URL": database}
+    stalls = StallsOnQuit()
+    with Server(inbox=stalls) as server:
+        settings["XZZF_SMTP_PORT"] = str(server.port)
+        settings["XZZF_SMTP_TIMEOUT_S"] = "300"  # the client waits on QUIT until it is killed
+        run = subprocess.Popen([str(Path(sys.executable).parent / "xzzf"), "intake", "--as-of", AS_OF], cwd=ROOT,
+                               env={**os.environ, **settings, "PREFECT_API_URL": PREFECT_API_URL.value()},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            assert stalls.quitting.wait(180), "the run never reached QUIT"
+        finally:
+            run.kill()
+        assert run.wait() == -9
+        [(_, sent)] = server.inbox.messages
+        stalls.stalling = False
+        for name, value in settings.items():
+            monkeypatch.setenv(name, value)
+        from flows.intake import intake
+
+        intake(as_of=AS_OF)
+    assert [m["Message-ID"] for _, m in server.inbox.messages] == [sent["Message-ID"]]
+    assert Store(database).unsent_emails() == []

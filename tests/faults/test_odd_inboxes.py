@@ -16,9 +16,10 @@ import pytest
 
 from connectors.inbox import LINK, NOT_A_FILE, Inbox
 from connectors.store import Store
+from connectors.xlsx_reader import too_many_rows
 from flows import intake_steps
 from tests import hostile
-from tests.builders import write_workbook
+from tests.builders import VALID_ROWS, write_workbook
 from tests.flows.conftest import at, by_path, set_mtime
 from xzzf.settings import load_settings
 from xzzf.units import SAMPLE_REGISTRY, load_registry
@@ -206,3 +207,33 @@ def test_a_hidden_look_alike_sheet_rejects_the_file_naming_both(beside):
     entry = by_path(beside.run())["SFJ/twins.xlsx"]
     assert entry["status"] == "rejected"
     assert any("“执法人员”与“执法人员 ”" in e["message"] for e in entry["errors"])
+
+
+def test_a_sheet_filled_down_to_the_last_row_is_refused_and_the_run_goes_on(beside):
+    """Issue 20: column A of 执法人员 filled down to row 1,048,576 (a few MB, inside the
+    container limits) once stopped every run; now the reader refuses it, naming the sheet,
+    its rows and the limit, and the valid file beside it is loaded in the same run."""
+    source = write_workbook(beside.inbox.parent / "src.xlsx")
+    filled = hostile.rows_below(source, beside.inbox / "SFJ" / "filled.xlsx",
+                                lambda n: b'<c r="A%d"><v>1</v></c>' % n)
+    assert filled.stat().st_size < 5 << 20
+    started = time.monotonic()
+    entry = by_path(beside.run())["SFJ/filled.xlsx"]
+    assert time.monotonic() - started < 60  # it took 9 minutes and 15 GB before failing
+    assert entry["status"] == "rejected"
+    assert [e["message"] for e in entry["errors"]] == [too_many_rows("执法人员", 1_048_576, 10_000)]
+    assert receipts(beside, "SFJ")  # the clerk gets the reason
+
+
+def test_a_file_with_hundreds_of_errors_lists_the_first_ones_and_counts_the_rest(beside):
+    """300 rows with an unreadable date (after 张三, whom 培训记录 names): the run report and
+    the store list 200 errors, then one line counting the rest."""
+    bad = {**VALID_ROWS["执法人员"][0], "证件有效期至": "下个月"}
+    rows = [VALID_ROWS["执法人员"][0], *({**bad, "姓名": f"人员{n}", "执法证号": f"{640300000000 + n}"}
+                                      for n in range(300))]
+    write_workbook(beside.inbox / "SFJ" / "many.xlsx", rows={"执法人员": rows})
+    errors = by_path(beside.run())["SFJ/many.xlsx"]["errors"]
+    [stored] = [s for s in Store(beside.db).submissions_for("2026-10") if s.path == "SFJ/many.xlsx"]
+    assert stored.errors == errors and len(errors) == 201
+    assert all(e["sheet"] == "执法人员" and e["column"] == "证件有效期至" for e in errors[:200])
+    assert errors[200]["message"].startswith("另有 100 处错误未逐条列出（每个文件最多列出 200 处）")

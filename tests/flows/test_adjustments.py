@@ -111,6 +111,28 @@ def test_a_withdrawal_restores_the_earlier_file_and_its_figures_and_tells_the_un
     assert len(store(year).adjustments()) == 2 and len(store(year).submissions_for("2026-10")) == 2
 
 
+
+def test_each_decision_on_a_file_keeps_its_own_receipt(year):
+    """Issue 20: withdrawn, restored, withdrawn again: three 回执, each named by its decision
+    and saying it — the second 撤销回执 no longer replaces the first."""
+    from flows.adjustments import revoke, withdraw
+
+    drop(year, "10月.xlsx", "2026-11-03")
+    drop(year, "10月-更正.xlsx", "2026-11-04", decisions=2)
+    year.monthly("2026-10", dt.date(2026, 11, 9))
+    withdraw(unit="SFJ", period="2026-10", as_of=dt.date(2026, 11, 9), reason="误将他单位数据报入", operator="张三")
+    revoke(number=1, as_of=dt.date(2026, 11, 10), **OPERATOR)
+    withdraw(unit="SFJ", period="2026-10", as_of=dt.date(2026, 11, 11), reason="核实后仍有误", operator="张三")
+    folder = year.out / "feedback" / "SFJ" / "2026-10"
+    receipts = {path.name.split("-", 3)[3]: path for path in folder.glob("10月-更正-*-第*号-*.xlsx")}
+    assert sorted(receipts) == ["第1号-撤销回执.xlsx", "第2号-恢复受理回执.xlsx", "第3号-撤销回执.xlsx"]
+    for name, reason in (("第1号-撤销回执.xlsx", "误将他单位数据报入"), ("第3号-撤销回执.xlsx", "核实后仍有误")):
+        cells = [str(c) for row in openpyxl.load_workbook(receipts[name]).active.iter_rows(values_only=True)
+                 for c in row if c]
+        said = next(c for c in cells if reason in c)
+        assert said.startswith(f"第 {name[1]} 号决定"), said
+
+
 @pytest.mark.parametrize(("call", "message"), [
     (lambda f: f.adjust(unit="NOPE", period="2026-10", kind="延期", until=dt.date(2026, 11, 20), **OPERATOR),
      "未登记的单位编码：NOPE"),
