@@ -6,6 +6,7 @@ every decision. A withdrawal (or its revocation) sends the unit a 回执 saying 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html import escape
 from typing import Literal
 
@@ -14,6 +15,7 @@ from prefect.artifacts import create_markdown_artifact
 
 from connectors.mail import Email
 from connectors.receipt_writer import write_receipt
+from connectors.store import StoredSubmission
 from flows import mail_steps
 from flows.artifacts import run_log
 from flows.intake import send_owed_mail
@@ -37,8 +39,9 @@ from xzzf.adjustments import (
     check_revocation,
     record_rows,
     standing,
+    unit_text,
 )
-from xzzf.intake import FileEntry
+from xzzf.intake import FileEntry, as_of_view
 from xzzf.periods import BEIJING
 from xzzf.receipt import first_problem, receipt_lines, receipt_mail, receipt_name
 from xzzf.tables import markdown_table
@@ -99,16 +102,22 @@ def decision_run(as_of):
 
 def _decide(run: Run, **values) -> str:
     """Record the decision with what it changes (the unit's month before and after), show
-    the 调整记录, and tell the unit of a withdrawal or its undoing."""
+    the 调整记录, and tell the unit of a withdrawal, a revoked 复核, or their undoing."""
     made = run.store.adjustments()
     unit, period = values["unit_code"], values["period"]
-    (status, in_force) = _state(run, made, unit, period)
-    trial = Adjustment(id=max((a.id for a in made), default=0) + 1, decided_at=run.as_of, **values)
     undone = _recheck_undone(run, made, values.get("revokes"))
-    (status_after, in_force_after) = _state(run, [*made, trial], unit, period)
-    decision = run.store.record_adjustment(decided_at=run.as_of, **values,
-                                           changes=change_text(status, status_after, in_force, in_force_after))
-    line = (f"{decision.label}：{run.registry.get(unit).name}（{unit}）{period}，{decision.changes}；"
+    if undone:  # the files it changed get their earlier outcomes back
+        earlier = {i: (outcome["status"], outcome["period"]) for i, outcome, _ in
+                   run.store.rejudged(values["revokes"]) if i in undone}
+        changes = "；".join([f"恢复第 {values['revokes']} 号决定之前的结论",
+                            *outcome_changes(run, undone, earlier)])
+    else:
+        (status, in_force) = _state(run, made, unit, period)
+        trial = Adjustment(id=max((a.id for a in made), default=0) + 1, decided_at=run.as_of, **values)
+        (status_after, in_force_after) = _state(run, [*made, trial], unit, period)
+        changes = change_text(status, status_after, in_force, in_force_after)
+    decision = run.store.record_adjustment(decided_at=run.as_of, **values, changes=changes)
+    line = (f"{decision.label}：{unit_text(run.registry, unit)} {period}，{decision.changes}；"
             f"理由：{decision.reason}；经办人：{decision.operator}")
     run_log().info("已记录%s", line)
     if undone:
@@ -120,6 +129,32 @@ def _decide(run: Run, **values) -> str:
         send_owed_mail(run)
     adjustments_artifact(run)
     return line
+
+
+def outcome_changes(run: Run, files: dict[int, StoredSubmission], outcomes: dict[int, tuple[str, str | None]]
+                    ) -> list[str]:
+    """What a decision that changes files' outcomes (`outcomes`: status and period by file;
+    `files`: each as stored before) changes, in the words of the 调整记录: each file's outcome,
+    and the status of each unit-month it touches, before and after."""
+    decided = run.standing()
+    facts = run.store.facts()
+    after = [replace(f, status=outcomes[f.id][0], period=outcomes[f.id][1]) if f.id in outcomes else f
+             for f in facts]
+    obligations = run.obligations(decided)
+    views = [as_of_view(version, run.as_of, decided.withdrawn) for version in (facts, after)]
+
+    def status(view, unit, period):
+        return obligations.status(unit, period, [f for f in view if f.unit_code == unit and f.period == period],
+                                  run.as_of)
+
+    parts = [f"{files[i].path} {FileStatus.label_of(files[i].status)} → {FileStatus.label_of(status_now)}"
+             for i, (status_now, _) in outcomes.items()]
+    for unit, period in sorted({(files[i].unit_code, p) for i, (_, new) in outcomes.items()
+                                for p in (files[i].period, new) if p}):
+        old, new = (status(view, unit, period) for view in views)
+        parts.append(f"{unit_text(run.registry, unit)} {period} 报送状态 " +
+                     (f"{old.label} → {new.label}" if old != new else f"仍为{new.label}"))
+    return parts
 
 
 def _state(run: Run, made: list[Adjustment], unit: str, period: str):
@@ -182,15 +217,18 @@ def adjustments_artifact(run: Run) -> None:
                              markdown=f"## 调整记录（截至 {run.as_of:%Y-%m-%d %H:%M}）\n\n" + markdown_table(rows))
 
 
-def tell_units(run: Run, decision, earlier: dict) -> None:
-    """One 复核回执 for each changed file, as it stands now, saying what it was before and why
-    (`earlier`: each file as stored before the decision)."""
+def tell_units(run: Run, decision: Adjustment, earlier: dict[int, StoredSubmission]) -> None:
+    """A 回执 for each file a 复核 (or the revocation of one) changed, as it stands now, saying
+    what it was before and why (`earlier`: each file as stored before the decision)."""
     files = run.store.submissions_by_id(earlier)
     said = {}
     for now in files:
         was = earlier[now.id]
         why = first_problem(was.errors) if was.status == FileStatus.REJECTED else ""
-        said[now.id] = (f"{decision.label}，{decision.decided_at.astimezone(BEIJING):%Y-%m-%d}：本文件原结论为“"
-                        f"{FileStatus.label_of(was.status)}”" + (f"（{why}）" if why else "") +
-                        f"，按现行规则重新读取、校验后为“{FileStatus.label_of(now.status)}”。理由：{decision.reason}")
+        before = f"“{FileStatus.label_of(was.status)}”" + (f"（{why}）" if why else "")
+        what = (f"撤回第 {decision.revokes} 号决定（复核），本文件恢复复核前的结论“{FileStatus.label_of(now.status)}”"
+                f"（复核结论为{before}）" if decision.kind == AdjustmentKind.REVOCATION else
+                f"本文件原结论为{before}，按现行规则重新读取、校验后为“{FileStatus.label_of(now.status)}”")
+        said[now.id] = (f"{decision.label}，{decision.decided_at.astimezone(BEIJING):%Y-%m-%d}：{what}。"
+                        f"理由：{decision.reason}")
     decision_receipts(run, files, f"{decision.number}-{decision.kind.label}", said, f"adjustment/{decision.id}")

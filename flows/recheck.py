@@ -9,19 +9,16 @@ files not yet arrived as future periods), and for a rule that was wrong."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from prefect import flow
 
 from connectors.inbox import InboxFile
 from flows import intake_steps as steps
-from flows.adjustments import adjustments_artifact, decision_run, tell_units
+from flows.adjustments import adjustments_artifact, decision_run, outcome_changes, tell_units
 from flows.artifacts import run_log
 from flows.intake import send_owed_mail
 from flows.parameters import AS_OF, DECISION_PERIOD, OPERATOR, REASON, AsOf, DecisionPeriod, described
 from flows.setup import Run
 from xzzf.adjustments import AdjustmentError, check_adjustment, unit_text
-from xzzf.intake import as_of_view
 from xzzf.periods import BEIJING
 from xzzf.problems import Problem
 from xzzf.vocabulary import EVER_ACCEPTED, AdjustmentKind, FileStatus
@@ -80,28 +77,9 @@ def _judge_again(run: Run, stored) -> dict[int, steps.Examined]:
 
 
 def _changes(run: Run, before: dict, changed: dict[int, steps.Examined], count: int) -> str:
-    """What the 复核 changes, in the words of the 调整记录: each changed file's outcome, and the
-    status of each unit-month it touches, before and after."""
+    """What the 复核 changes, in the words of the 调整记录."""
     if not changed:
         return f"复核文件 {count} 个，结论均未改变"
-    decided = run.standing()
-    facts = run.store.facts()
-    after = [replace(f, status=FileStatus.ACCEPTED if changed[f.id].accepted else FileStatus.REJECTED,
-                     period=changed[f.id].period) if f.id in changed else f for f in facts]
-    obligations = run.obligations(decided)
-    months = sorted({(before[i].unit_code, p) for i, item in changed.items() for p in (before[i].period, item.period)
-                     if p})
-
-    def status(view, unit, period):
-        return obligations.status(unit, period, [f for f in view if f.unit_code == unit and f.period == period],
-                                  run.as_of)
-
-    views = [as_of_view(version, run.as_of, decided.withdrawn) for version in (facts, after)]
-    parts = [f"复核文件 {count} 个，改变结论 {len(changed)} 个"]
-    parts += [f"{before[i].path} {FileStatus.label_of(before[i].status)} → "
-              f"{(FileStatus.ACCEPTED if item.accepted else FileStatus.REJECTED).label}" for i, item in changed.items()]
-    for unit, period in months:
-        old, new = (status(view, unit, period) for view in views)
-        parts.append(f"{unit_text(run.registry, unit)} {period} 报送状态 " +
-                     (f"{old.label} → {new.label}" if old != new else f"仍为{new.label}"))
-    return "；".join(parts)
+    outcomes = {i: (FileStatus.ACCEPTED if item.accepted else FileStatus.REJECTED, item.period)
+                for i, item in changed.items()}
+    return "；".join([f"复核文件 {count} 个，改变结论 {len(changed)} 个", *outcome_changes(run, before, outcomes)])

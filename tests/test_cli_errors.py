@@ -52,6 +52,10 @@ REFUSED = {
     "as-of": (["intake", "--as-of", "9999-12-31"], {}, "--as-of 9999-12-31 无效：年份应在 2000 到 2100 之间"),
     "year": (["annual", "--year", "1900"], {}, "--year 1900 无效：报告年度应为 2000 到 2100 之间的年份"),
     "only": (["monthly", "--period", "2026-10", "--only", "SFJ,NOPE"], {}, "--only 无效：未登记的单位编码：NOPE"),
+    "recheck-unit": (["recheck", "--period", "2025-12", "--unit", "NOPE", "--reason", "误判", "--operator", "张三"], {},
+                     "未登记的单位编码：NOPE（请使用单位名册中的单位编码）"),
+    "recheck-operator": (["recheck", "--period", "2025-12", "--reason", "误判", "--operator", " "], {},
+                         "请填写经办人姓名（operator）"),
     "registry": (["intake", "--units", "/nonexistent/units.yaml"], {},
                  "单位名册文件不存在：/nonexistent/units.yaml（设置 XZZF_UNITS 或 --units）"),
     "inbox": (["intake", "--inbox", "/nonexistent/inbox"], {},
@@ -64,7 +68,7 @@ def test_a_wrong_setting_or_flag_is_one_chinese_line_and_exit_code_2_before_any_
         tmp_path, inbox, case):
     args, settings, message = REFUSED[case]
     out = tmp_path / "out"
-    if args[0] != "annual" and "--inbox" not in args:
+    if args[0] not in ("annual", "recheck") and "--inbox" not in args:
         args = [*args, "--inbox", str(inbox)]
     done = xzzf(tmp_path, *args, "--out", str(out), **settings)
     assert done.returncode == 2, done.stderr

@@ -136,7 +136,7 @@ def check_adjustment(kind: AdjustmentKind, registry: Registry, unit_code: str, p
         raise AdjustmentError("请填写经办人姓名（operator）：每项决定都记录由谁作出")
     if not reason.strip():
         raise AdjustmentError("请填写理由（reason）：每项决定都须写明理由，理由会列入调整记录")
-    if kind == AdjustmentKind.RECHECK and not unit_code:  # the whole period
+    if kind in (AdjustmentKind.RECHECK, AdjustmentKind.REVOCATION) and not unit_code:  # a whole period's 复核
         return
     try:
         unit = registry.only([unit_code]).units[0]

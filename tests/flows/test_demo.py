@@ -181,4 +181,6 @@ def test_recheck_repairs_a_store_hurt_by_a_past_dated_run(demo, tmp_path, monkey
 
     revoke(number=decision.id, reason="复核有误，恢复原结论", operator="王五")
     assert hurt.monthly("2025-12", dt.date(2026, 1, 20))["units"] == before["units"]
+    undone = store.adjustments()[-1].changes
+    assert undone.startswith(f"恢复第 {decision.id} 号决定之前的结论") and "按时 → 退回" in undone
     assert len(sorted((hurt.out / "feedback").rglob(f"*-第{decision.id + 1}号-撤回决定回执.xlsx"))) == len(future)

@@ -36,7 +36,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-component-update", "--disable-sync"]
 VIEWPORT = {"width": 1400, "height": 1000}
 DEPLOYMENTS = {"intake", "monthly-collection", "reminders", "annual-report", "templates", "adjust-month",
-               "withdraw-submission", "revoke-adjustment"}
+               "withdraw-submission", "recheck-files", "revoke-adjustment"}
 # Where runs read and write is the worker's environment, never a field of the form.
 NOT_IN_THE_FORM = {"inbox", "units", "db", "out"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -109,6 +109,7 @@ def test_a_decision_cannot_be_submitted_without_its_reason_and_operator(deployed
     "(Optional)" beside the label) and the server refuses a run without them."""
     wanted = {"adjust-month": {"unit", "period", "kind", "reason", "operator"},
               "withdraw-submission": {"unit", "period", "reason", "operator"},
+              "recheck-files": {"period", "reason", "operator"},
               "revoke-adjustment": {"number", "reason", "operator"}}
     for name, fields in wanted.items():
         deployment = deployed.deployments[name]
