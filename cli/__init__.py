@@ -234,13 +234,22 @@ def remind(
     _run(lambda: flow(as_of=moment, only_units=codes or [], dry_run=dry_run))
 
 
+DemoOut = Annotated[Path, typer.Option(
+    "--out", help="演示输出文件夹：新的或空的文件夹，或之前演示生成的文件夹（会先清空）")]
+
+
 @app.command()
-def demo(out: Annotated[Path, typer.Option("--out", help="演示输出文件夹（会先清空）")] = Path("out/demo")) -> None:
+def demo(out: DemoOut = Path("out/demo")) -> None:
     """演示：按场景表生成一年的示例收件文件夹，逐月运行收取和月度收集，再生成年度报告，并说明结果在哪里。"""
     _local_prefect()
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # the month-by-month progress is the output
-    from flows.demo import run_demo
+    from flows.demo import check_folder, run_demo
+    from xzzf.settings import SettingsError
 
+    try:  # before Prefect starts; run_demo checks again as it empties the folder
+        check_folder(out)
+    except SettingsError as error:
+        _refuse(str(error))
     _run(lambda: run_demo(out))
 
 

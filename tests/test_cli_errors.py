@@ -173,3 +173,17 @@ def test_two_commands_started_together_start_their_prefect_servers_one_after_the
         _, errors = command.communicate(timeout=300)
         assert command.returncode == 0 and "Traceback" not in errors, errors[-3000:]
     assert all((tmp_path / out / "runs" / "intake").is_dir() for out in ("out-1", "out-2"))
+
+
+def test_the_demo_refuses_a_folder_it_did_not_make_and_leaves_every_file_in_it(tmp_path):
+    """`xzzf demo --out .` in the repository, or `--out ~`, must not wipe it."""
+    mine = tmp_path / "mine"
+    (mine / "notes").mkdir(parents=True)
+    (mine / "notes" / "a.txt").write_text("keep", encoding="utf-8")
+    done = xzzf(tmp_path, "demo", "--out", str(mine))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith(f"错误：--out {mine} 不是空文件夹，也不是之前演示生成的文件夹，演示不会清空它"), \
+        done.stderr
+    assert sorted(str(p.relative_to(mine)) for p in mine.rglob("*")) == ["notes", "notes/a.txt"]
+    assert (mine / "notes" / "a.txt").read_text(encoding="utf-8") == "keep"

@@ -58,3 +58,21 @@ def test_the_demo_year_gives_the_checked_in_statuses_and_figures(tmp_path):
     assert any(s.startswith("【回执】") for s in subjects)
     for folder in ("archive", "feedback", "outbox"):
         assert any((results / folder).rglob("*")), folder
+
+
+def test_a_folder_an_earlier_demo_made_is_emptied_and_used_again_as_is_an_empty_one(tmp_path):
+    """The demo empties only a folder it made (its marker inside) or an empty one; the command
+    refuses any other (tests/test_cli_errors.py)."""
+    from flows.demo import MARKER, prepare_folder
+
+    earlier = tmp_path / "demo"
+    prepare_folder(earlier)  # missing: made and marked
+    (earlier / "inbox" / "SFJ").mkdir(parents=True)
+    (earlier / "inbox" / "SFJ" / "a.xlsx").write_bytes(b"an earlier demo's file")
+    (earlier / "units.yaml").write_text("units: []\n", encoding="utf-8")
+    prepare_folder(earlier)
+    assert [entry.name for entry in earlier.iterdir()] == [MARKER]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    prepare_folder(empty)
+    assert [entry.name for entry in empty.iterdir()] == [MARKER]
