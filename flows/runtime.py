@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import errno
 import fcntl
 import functools
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import types
@@ -50,6 +52,28 @@ def open_store(settings: Settings) -> Store:
         return store
     raise SettingsError(f"设置 XZZF_DATABASE_URL（或 --db）无法连接数据库：{reason}；"
                         "请检查地址、用户名和数据库是否存在")
+
+
+def full_disk(error: BaseException | None) -> BaseException | None:
+    """The error in `error`'s chain that says a disk is full: ENOSPC (or a quota) from a write,
+    or SQLite's "database or disk is full", which SQLAlchemy wraps in its own."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+            return error
+        if getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+            return error
+        error = error.__cause__ or error.__context__ or getattr(error, "orig", None)
+    return None
+
+
+def where_full(full: BaseException, settings: Settings) -> str:
+    """What a full disk stopped writing, as the administrator who frees space looks for it: the
+    database, the folder of the file (connectors.files names ours), else the output folder."""
+    if not isinstance(full, OSError):
+        return f"数据库 {make_url(settings.database).database}"
+    return f"文件夹 {Path(full.filename).parent if full.filename else settings.out}"
 
 
 def start_local_server(meanwhile: Callable[[], None] | None = None) -> None:
