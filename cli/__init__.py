@@ -6,15 +6,19 @@ Its flags are settings (XZZF_*), put in the environment where the flows read the
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 
 app = typer.Typer(help="xzzf：行政执法月报的收取、校验、回执与年度报告", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+                  pretty_exceptions_enable=False,
+                  epilog="退出码：0 完成；2 设置或参数有误；3 另一个运行正在使用数据库；4 邮件未能发送（数据已保存）；"
+                         "5 磁盘已满（释放空间后重新运行）；1 程序错误")
 
 Inbox = Annotated[Path | None, typer.Option("--inbox", help="收件文件夹（XZZF_INBOX）")]
 Units = Annotated[Path | None, typer.Option("--units", help="单位名册 units.yaml（XZZF_UNITS）")]
@@ -34,11 +38,47 @@ def _local_prefect() -> None:
         os.environ.setdefault(name, value)
 
 
+def _say(message: str) -> None:
+    typer.secho(f"错误：{' '.join(message.split())}", err=True, fg="red")  # one line, even a YAML error's
+
+
 def _refuse(message: str, code: int = 2) -> NoReturn:
     """One line naming what stops the command: a wrong setting or flag (exit code 2), or
     another run holding the store (exit code 3)."""
-    typer.secho(f"错误：{' '.join(message.split())}", err=True, fg="red")  # one line, even a YAML error's
+    _say(message)
     raise typer.Exit(code)
+
+
+FULL_DISK = 5  # the exit code of a command that found a disk full
+
+
+def main() -> None:
+    """The console command (pyproject's entry point). A full disk, met wherever the command
+    writes (the store's lock in its checks, the database, a file in the flow), is no defect:
+    one line naming where, exit code 5; what was done is kept, the next run does the rest."""
+    from flows.runtime import full_disk, where_full
+
+    try:
+        app()
+    except Exception as error:
+        full = full_disk(error)
+        if full is None:
+            raise
+        _say(f"磁盘已满，无法写入{where_full(full, _settings())}：请释放该磁盘的空间后重新运行；"
+             "已完成的部分不会丢失，重新运行会补上其余的")
+        sys.exit(FULL_DISK)
+
+
+class _NoFullDiskTraceback(logging.Filter):
+    """Prefect logs a failed task or flow run with its traceback; a full disk is the command's
+    one line (main()), so the console keeps the log's message and drops its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from flows.runtime import full_disk
+
+        if record.exc_info and full_disk(record.exc_info[1]):
+            record.exc_info, record.exc_text = None, None
+        return True
 
 
 def _use(**flags) -> None:
@@ -114,8 +154,8 @@ def _run(call, meanwhile=None):
     start while the command only waits for that server). A wrong setting the flow
     still meets (changed since the checks) exits with code 2, a run that took the store since
     the checks with code 3, a run that did its work but could not send its own mail with
-    code 4 (its message says the data are safe); anything else is a defect: its traceback
-    and exit code 1."""
+    code 4 (its message says the data are safe), a full disk with code 5 (main()); anything
+    else is a defect: its traceback and exit code 1."""
     from prefect.exceptions import FailedRun
 
     from connectors.store_lock import StoreBusy
@@ -124,6 +164,8 @@ def _run(call, meanwhile=None):
     from xzzf.settings import SettingsError
     from xzzf.units import RegistryError
 
+    for handler in logging.getLogger().handlers:  # Prefect's console, set up as it was imported
+        handler.addFilter(_NoFullDiskTraceback())
     start_local_server(meanwhile)
     try:
         result = call()
@@ -234,13 +276,22 @@ def remind(
     _run(lambda: flow(as_of=moment, only_units=codes or [], dry_run=dry_run))
 
 
+DemoOut = Annotated[Path, typer.Option(
+    "--out", help="演示输出文件夹：新的或空的文件夹，或之前演示生成的文件夹（会先清空）")]
+
+
 @app.command()
-def demo(out: Annotated[Path, typer.Option("--out", help="演示输出文件夹（会先清空）")] = Path("out/demo")) -> None:
+def demo(out: DemoOut = Path("out/demo")) -> None:
     """演示：按场景表生成一年的示例收件文件夹，逐月运行收取和月度收集，再生成年度报告，并说明结果在哪里。"""
     _local_prefect()
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # the month-by-month progress is the output
-    from flows.demo import run_demo
+    from flows.demo import check_folder, run_demo
+    from xzzf.settings import SettingsError
 
+    try:  # before Prefect starts; run_demo checks again as it empties the folder
+        check_folder(out)
+    except SettingsError as error:
+        _refuse(str(error))
     _run(lambda: run_demo(out))
 
 

@@ -17,6 +17,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Length, Mm, Pt, RGBColor, Twips
 
+from connectors.files import replacing
 from xzzf.draft import Draft, Part
 
 PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)  # A4
@@ -70,8 +71,8 @@ def write_draft(path: Path, draft: Draft, as_of: dt.datetime, notice: str | None
     _indent(issuer, "right", max(0.0, 4 + (_width(draft.date) - _width(draft.issuer)) / 2))
     _indent(_text(document.add_paragraph(), draft.date, TEXT_FONT, align=WD_ALIGN_PARAGRAPH.RIGHT), "right", 4)
     _properties(document, draft, as_of)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    document.save(path)
+    with replacing(path) as temporary:
+        document.save(temporary)
     return path
 
 

@@ -18,8 +18,9 @@ def replacing(path: Path) -> Iterator[Path]:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
     os.close(handle)
     try:
-        yield Path(temporary)
-        os.replace(temporary, path)
+        with naming(path):
+            yield Path(temporary)
+            os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
@@ -44,12 +45,13 @@ def write_all(files: list[tuple[Path, bytes]]) -> list[Path]:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
             pending.append((temporary, path))
-            with os.fdopen(handle, "wb") as out:
+            with naming(path), os.fdopen(handle, "wb") as out:
                 out.write(data)
-        for temporary, _ in pending:
+        for temporary, path in pending:
             handle = os.open(temporary, os.O_RDONLY)
             try:
-                os.fsync(handle)
+                with naming(path):  # a disk may say it is full only when asked to flush
+                    os.fsync(handle)
             finally:
                 os.close(handle)
         for temporary, path in pending:
@@ -59,3 +61,15 @@ def write_all(files: list[tuple[Path, bytes]]) -> list[Path]:
             if os.path.exists(temporary):
                 os.unlink(temporary)
     return [path for _, path in pending]
+
+
+@contextmanager
+def naming(path: Path) -> Iterator[None]:
+    """An OSError met writing `path` names it: a write that finds the disk full says ENOSPC
+    without a file name, and whoever frees space needs to know which disk (`xzzf` exits 5)."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno is None or error.filename is not None:
+            raise
+        raise OSError(error.errno, error.strerror, str(path)) from error

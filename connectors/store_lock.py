@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.pool import NullPool
 
+from connectors.files import naming
 from xzzf.periods import BEIJING
 
 
@@ -105,8 +106,9 @@ class _FileLock(StoreLock):
             fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return False
-        os.ftruncate(self.fd, 0)
-        os.pwrite(self.fd, self.me.encode().encode(), 0)
+        with naming(self.path):  # the first write of a run: where a full disk is met first
+            os.ftruncate(self.fd, 0)
+            os.pwrite(self.fd, self.me.encode().encode(), 0)
         return True
 
     def holder(self) -> Holder | None:

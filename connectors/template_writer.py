@@ -12,6 +12,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from connectors.files import replacing
 from connectors.xlsx_writer import TOP, WRAP, fit_rows, keep_as_text, print_setup, text_width, title_row
 from xzzf.schema import BASIC_INFO_SHEET, SHEETS, Kind
 from xzzf.template import INSTRUCTIONS_SHEET, Template, choices
@@ -38,8 +39,8 @@ def write_template(path: Path, template: Template) -> Path:
     for ws in book.worksheets:
         print_setup(ws)
     book.active = 1
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    with replacing(path) as temporary:
+        book.save(temporary)
     return path
 
 

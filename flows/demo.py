@@ -32,7 +32,7 @@ from xzzf.catalog import assign, load_catalog
 from xzzf.figures import NAMES
 from xzzf.periods import BEIJING, due_day, next_period_start
 from xzzf.sample import as_sheets, submission
-from xzzf.settings import load_settings
+from xzzf.settings import SettingsError, load_settings
 from xzzf.units import SAMPLE_REGISTRY, load_registry
 from xzzf.vocabulary import UnitStatus
 
@@ -160,11 +160,34 @@ DECISIONS = {"late_extended": (6, "延期", "系统故障，单位书面申请�
              "exempt": (6, "免报", "机构改革，当月暂停执法")}
 
 
+MARKER = ".xzzf-demo"  # in the folder a demo made: the one folder a later demo may empty
+
+
+def check_folder(out: Path) -> None:
+    """The demo empties its folder first, so it takes only one that holds nothing of anyone
+    else's: missing, empty, or made by an earlier demo (`--out .` or `--out ~` must never be
+    wiped)."""
+    if out.exists() and not (out.is_dir() and ((out / MARKER).is_file() or not any(out.iterdir()))):
+        raise SettingsError(f"--out {out} 不是空文件夹，也不是之前演示生成的文件夹，演示不会清空它；"
+                            "请指定一个新的或空的文件夹")
+
+
+def prepare_folder(out: Path) -> None:
+    """The demo's folder, empty and marked as the demo's."""
+    check_folder(out)
+    out.mkdir(parents=True, exist_ok=True)
+    for entry in out.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    (out / MARKER).write_text("此文件夹由 xzzf demo 生成；再次运行演示会先清空它\n", encoding="utf-8")
+
+
 def run_demo(out: Path, echo=print) -> str:
-    if out.exists():
-        shutil.rmtree(out)
+    prepare_folder(out)
     inbox, results = out / "inbox", out / "results"
-    inbox.mkdir(parents=True)
+    inbox.mkdir()
     units = out / "units.yaml"
     units.write_text(SAMPLE_REGISTRY.read_text(encoding="utf-8") + NEW_UNIT, encoding="utf-8")
     registry = load_registry(units)

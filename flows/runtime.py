@@ -3,14 +3,19 @@ line — Prefect's temporary API server, which must not outlive the command."""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import errno
+import fcntl
 import functools
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
@@ -19,6 +24,7 @@ from connectors.store import Store
 from xzzf.settings import Settings, SettingsError
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+START_LOCK = "xzzf-server-start.lock"  # in PREFECT_HOME, beside Prefect's database
 
 
 def open_store(settings: Settings) -> Store:
@@ -48,6 +54,28 @@ def open_store(settings: Settings) -> Store:
                         "请检查地址、用户名和数据库是否存在")
 
 
+def full_disk(error: BaseException | None) -> BaseException | None:
+    """The error in `error`'s chain that says a disk is full: ENOSPC (or a quota) from a write,
+    or SQLite's "database or disk is full", which SQLAlchemy wraps in its own."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+            return error
+        if getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+            return error
+        error = error.__cause__ or error.__context__ or getattr(error, "orig", None)
+    return None
+
+
+def where_full(full: BaseException, settings: Settings) -> str:
+    """What a full disk stopped writing, as the administrator who frees space looks for it: the
+    database, the folder of the file (connectors.files names ours), else the output folder."""
+    if not isinstance(full, OSError):
+        return f"数据库 {make_url(settings.database).database}"
+    return f"文件夹 {Path(full.filename).parent if full.filename else settings.out}"
+
+
 def start_local_server(meanwhile: Callable[[], None] | None = None) -> None:
     """Start Prefect's temporary API server now, tied to this process: the kernel kills it when
     the command dies, even by kill -9, instead of leaving it running under init. `meanwhile`
@@ -59,7 +87,7 @@ def start_local_server(meanwhile: Callable[[], None] | None = None) -> None:
     that started it ends, and the main thread lives until the command exits; Prefect would
     otherwise start it from whichever thread first needs an API client."""
     from prefect.server.api import server
-    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+    from prefect.settings import PREFECT_API_URL, PREFECT_HOME, PREFECT_SERVER_EPHEMERAL_ENABLED
 
     if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value() \
             or not sys.platform.startswith("linux"):  # a real server, none at all, or no prctl
@@ -83,7 +111,21 @@ def start_local_server(meanwhile: Callable[[], None] | None = None) -> None:
             return process
 
     # The first instance is the one Prefect's clients get back from SubprocessASGIServer().
-    TiedServer().start()
+    with _one_start_at_a_time(PREFECT_HOME.value()):
+        TiedServer().start()
+
+
+@contextlib.contextmanager
+def _one_start_at_a_time(home: Path) -> Iterator[None]:
+    """Held while a temporary server starts: until it answers, it has migrated Prefect's
+    database in `home` and registered its blocks. Two commands started together (a schedule
+    and an administrator) would otherwise migrate one SQLite database at once, and one server
+    would die on the other's tables ("table automation already exists") before Prefect
+    restarts it. A flock: the kernel lets go of it when the command dies."""
+    home.mkdir(parents=True, exist_ok=True)
+    with (home / START_LOCK).open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # closing the file lets go of it
+        yield
 
 
 def _dies_with(parent: int):

@@ -1,9 +1,10 @@
 """The `xzzf` command as an administrator meets it: a wrong setting or flag is one Chinese line
 naming it (exit code 2) before any file is read; Prefect's temporary server starts on a busy
-machine and never outlives the command."""
+machine, one command's after another's, and never outlives the command."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import subprocess
@@ -141,3 +142,52 @@ def test_slow_a_command_on_a_machine_with_every_core_busy_still_starts_its_prefe
             process.wait()
     assert done.returncode == 0, done.stderr[-3000:]
     assert (tmp_path / "out" / "runs" / "intake").is_dir()
+
+
+def waiting_for(lock: Path) -> int:
+    """How many processes wait for the flock on `lock` (the kernel's list: "->" marks a waiter)."""
+    inode = f":{lock.stat().st_ino} "
+    return sum("->" in line and inode in line for line in Path("/proc/locks").read_text().splitlines())
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/locks is Linux's")
+def test_two_commands_started_together_start_their_prefect_servers_one_after_the_other(tmp_path):
+    """A schedule and an administrator in the same second, on one fresh PREFECT_HOME: each
+    temporary server would migrate Prefect's new database, and one of them died on the other's
+    tables with a traceback. Here a third start holds the way until both commands wait at it,
+    so that they go on at the same moment."""
+    from flows.runtime import START_LOCK
+
+    (tmp_path / "inbox").mkdir()
+    lock = tmp_path / "prefect-home" / START_LOCK
+    lock.parent.mkdir()
+    with lock.open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        commands = [subprocess.Popen([str(XZZF), "intake", "--inbox", "inbox", "--out", out, "--as-of", "2026-11-06"],
+                                     cwd=tmp_path, env=environment(tmp_path), stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, text=True)
+                     for out in ("out-1", "out-2")]
+        deadline = time.monotonic() + 120
+        while waiting_for(lock) < 2:
+            assert time.monotonic() < deadline and all(c.poll() is None for c in commands), \
+                "a command started its temporary server while another was starting one"
+            time.sleep(0.05)
+    for command in commands:
+        _, errors = command.communicate(timeout=300)
+        assert command.returncode == 0 and "Traceback" not in errors, errors[-3000:]
+    assert all((tmp_path / out / "runs" / "intake").is_dir() for out in ("out-1", "out-2"))
+
+
+def test_the_demo_refuses_a_folder_it_did_not_make_and_leaves_every_file_in_it(tmp_path):
+    """`xzzf demo --out .` in the repository, or `--out ~`, must not wipe it."""
+    mine = tmp_path / "mine"
+    (mine / "notes").mkdir(parents=True)
+    (mine / "notes" / "a.txt").write_text("keep", encoding="utf-8")
+    done = xzzf(tmp_path, "demo", "--out", str(mine))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith(f"错误：--out {mine} 不是空文件夹，也不是之前演示生成的文件夹，演示不会清空它"), \
+        done.stderr
+    assert sorted(str(p.relative_to(mine)) for p in mine.rglob("*")) == ["notes", "notes/a.txt"]
+    assert (mine / "notes" / "a.txt").read_text(encoding="utf-8") == "keep"

@@ -49,7 +49,8 @@ class SmallDisk:
     def fill(self) -> None:
         self.full = True
         if self.real:
-            with (self.folder / "filler").open("wb") as out, contextlib.suppress(OSError):
+            # Suppressed outside the file too: closing it flushes what the last write left buffered.
+            with contextlib.suppress(OSError), (self.folder / "filler").open("wb") as out:
                 while True:
                     out.write(b"\0" * 65536)
                     out.flush()
@@ -110,3 +111,30 @@ def test_a_full_output_disk_fails_the_run_before_its_commit_and_the_next_run_doe
     env.intake(AS_OF)
     assert len(list((env.out / "feedback").rglob("*-回执.xlsx"))) == 3
     assert len(mail.inbox.messages) == 2
+
+
+@pytest.mark.parametrize("full", ["out", "database"])
+def test_the_command_on_a_full_disk_says_which_in_one_line_and_exits_5(tmp_path, disk, full):
+    """Through the real command: not a defect's traceback and exit code 1, but one line naming
+    the full folder or database and what to do; nothing is recorded, so nothing is lost."""
+    from tests.test_cli_errors import xzzf
+
+    if not disk.real:
+        pytest.skip("needs a real small disk (mount, as root): the command runs in a process of its own")
+    inbox = tmp_path / "inbox"
+    for unit in ("SFJ", "SCJG"):
+        set_mtime(write_workbook(inbox / unit / "a.xlsx", unit), at("2026-11-03"))
+    out, database = (disk.folder / "out", tmp_path / "xzzf.db") if full == "out" else \
+        (tmp_path / "out", disk.folder / "xzzf.db")
+    Store(f"sqlite:///{database}").migrate()
+    Store(f"sqlite:///{database}").lock("setup", 0, dt.datetime.now(dt.UTC)).release()  # its lock file too
+    disk.fill()
+    done = xzzf(tmp_path, "intake", "--inbox", str(inbox), "--out", str(out), "--db", f"sqlite:///{database}",
+                "--as-of", AS_OF.isoformat())
+    assert done.returncode == 5, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    where = f"文件夹 {out / 'archive'}/" if full == "out" else f"数据库 {database}："
+    said = [line for line in done.stderr.splitlines() if line.startswith("错误：")]
+    assert len(said) == 1 and said[0].startswith(f"错误：磁盘已满，无法写入{where}"), said
+    assert "请释放该磁盘的空间后重新运行；已完成的部分不会丢失" in said[0]
+    assert Store(f"sqlite:///{database}").known() == {}

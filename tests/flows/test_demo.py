@@ -184,3 +184,21 @@ def test_recheck_repairs_a_store_hurt_by_a_past_dated_run(demo, tmp_path, monkey
     undone = store.adjustments()[-1].changes
     assert undone.startswith(f"恢复第 {decision.id} 号决定之前的结论") and "按时 → 退回" in undone
     assert len(sorted((hurt.out / "feedback").rglob(f"*-第{decision.id + 1}号-撤回决定回执.xlsx"))) == len(future)
+
+
+def test_a_folder_an_earlier_demo_made_is_emptied_and_used_again_as_is_an_empty_one(tmp_path):
+    """The demo empties only a folder it made (its marker inside) or an empty one; the command
+    refuses any other (tests/test_cli_errors.py)."""
+    from flows.demo import MARKER, prepare_folder
+
+    earlier = tmp_path / "demo"
+    prepare_folder(earlier)  # missing: made and marked
+    (earlier / "inbox" / "SFJ").mkdir(parents=True)
+    (earlier / "inbox" / "SFJ" / "a.xlsx").write_bytes(b"an earlier demo's file")
+    (earlier / "units.yaml").write_text("units: []\n", encoding="utf-8")
+    prepare_folder(earlier)
+    assert [entry.name for entry in earlier.iterdir()] == [MARKER]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    prepare_folder(empty)
+    assert [entry.name for entry in empty.iterdir()] == [MARKER]
