@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from xzzf.periods import due_day, period_end, period_start, year_periods
+from xzzf.periods import YEARS, due_day, period_end, period_start, year_periods
 from xzzf.workdays import PACKAGE, WorkCalendar, YearDays
 
 SETTING = "XZZF_CALENDAR"
@@ -49,8 +49,8 @@ def load_calendar_file(path: Path) -> dict[int, YearDays]:
 
 
 def _year(key, entry) -> tuple[int, YearDays]:
-    if isinstance(key, bool) or not (isinstance(key, int) or str(key).isdigit()) or not 2000 <= int(key) <= 2100:
-        raise CalendarFileError(f"年度 {key} 无效：应为四位年份，如 2027")
+    if isinstance(key, bool) or not (isinstance(key, int) or str(key).isdigit()) or int(key) not in YEARS:
+        raise CalendarFileError(f"年度 {key} 无效：应为 {YEARS[0]} 到 {YEARS[-1]} 之间的年份，如 2027")
     year = int(key)
     if not isinstance(entry, dict) or (unknown := set(entry) - _KEYS):
         raise CalendarFileError(f"{year} 年应只填写 notice、holidays、workdays"

@@ -117,6 +117,7 @@ BAD = {
     "not-a-date": ({"years": {2027: {"notice": NOTICE, "holidays": ["2027-02-30"]}}},
                    "2027 年的 holidays 中 2027-02-30 不是日期"),
     "no-notice": ({"years": {2027: {"holidays": [dt.date(2027, 2, 5)]}}}, "2027 年缺少 notice"),
+    "not-a-year": ({"years": {27: {"notice": NOTICE}}}, "年度 27 无效：应为 2000 到 2100 之间的年份"),
     "misspelt-key": ({"years": {2027: {"notice": NOTICE, "holiday": [dt.date(2027, 2, 5)]}}}, "多出：holiday"),
 }
 
