@@ -448,6 +448,50 @@ def recheck(
     _run(lambda: flow(period=period, unit=unit, file=file, reason=reason, operator=operator, as_of=moment))
 
 
+@app.command("calendar")
+def calendar_command(
+    year: Annotated[str, typer.Option("--year", metavar="YYYY", help="年度")],
+    calendar_file: Annotated[Path | None, typer.Option("--calendar", help="节假日安排文件（XZZF_CALENDAR）")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
+) -> None:
+    """节假日：列出该年度各月月报的截止日和首次提醒日，以及是否有官方节假日数据（chinesecalendar 或 XZZF_CALENDAR）。"""
+    import json
+
+    from xzzf.calendars import calendar_notes, year_days
+
+    number = _year(year)
+    _use(calendar=calendar_file)
+    settings = _settings()
+    calendar = settings.calendar()
+    days = year_days(number, settings.due_day, settings.remind_days, calendar)
+    notes = calendar_notes(calendar, [day for period in days for day in (period.remind_from, period.due)])
+    if as_json:
+        typer.echo(json.dumps({"year": number, "periods": {
+            d.period: {"due": d.due.isoformat(), "remind_from": d.remind_from.isoformat(), "official": d.official}
+            for d in days}}, ensure_ascii=False, indent=2))
+        for note in notes:
+            typer.echo(f"注意：{note}", err=True)
+        return
+    typer.echo(_calendar_table(number, days, calendar, settings.due_day, settings.remind_days, notes))
+
+
+def _calendar_table(year: int, days, calendar, due_day: int, remind_days: int, notes: list[str]) -> str:
+    """The year's due days and first reminder days, for the administrator who asked."""
+    weekdays = "一二三四五六日"
+
+    def shown(day: dt.date) -> str:
+        return f"{day.isoformat()}（周{weekdays[day.weekday()]}）"
+
+    def basis(d) -> str:
+        sources = dict.fromkeys(calendar.source(day) for day in (d.remind_from, d.due))
+        return ("官方数据：" + "；".join(sources)) if d.official else "无官方数据，按周一至周五推算"
+
+    lines = [f"{year} 年各月月报：次月 {due_day} 日截止（遇节假日顺延至工作日），截止日前 {remind_days} 个工作日起提醒",
+             "报送期间  截止日              首次提醒日          日期依据"]
+    lines += [f"{d.period}   {shown(d.due)}  {shown(d.remind_from)}  {basis(d)}" for d in days]
+    return "\n".join([*lines, *(f"注意：{note}" for note in notes)])
+
+
 @app.command("repair-scans")
 def repair_scans(db: Db = None, out: Out = None) -> None:
     """修复：把晚于今天的扫描记录改回合理的时间，重算被它推迟的文件收到时间，并重新确定有效文件。"""

@@ -43,9 +43,10 @@ def _unit(code: str | None, registry: Registry) -> str:
 
 
 def period_artifacts(entries: list[FileEntry], statuses: dict[str, UnitStatus], reasons: dict[str, str],
-                     registry: Registry, period: str, as_of: str, dry_run: bool) -> None:
+                     registry: Registry, period: str, as_of: str, dry_run: bool, notes: list[str]) -> None:
     """The period's files and the status of every unit that owes the period, by name and code,
-    with the reason of every rejection, 免报 and 延期."""
+    with the reason of every rejection, 免报 and 延期; `notes`: what its description must also
+    say (the calendar its due days rest on)."""
     mine = [e for e in entries if e.period == period]
     others = len(entries) - len(mine)
     create_table_artifact(
@@ -57,10 +58,15 @@ def period_artifacts(entries: list[FileEntry], statuses: dict[str, UnitStatus], 
                 "退回原因（第一处错误）": first_problem(e.errors) or "—"} for e in mine])
     create_table_artifact(
         key=_key(f"units-{period}", dry_run),
-        description=_description(f"{period} 各单位报送状态（数据截至 {as_of}）", dry_run),
+        description=_description(f"{period} 各单位报送状态（数据截至 {as_of}）" + noted(notes), dry_run),
         table=[{"单位编码": code, "单位": _unit(code, registry), "状态": status.label,
                 "说明": reasons.get(code, "—")}
                for code, status in statuses.items()])
+
+
+def noted(notes: list[str]) -> str:
+    """Notes that go with an artifact, each its own paragraph after its title."""
+    return "".join(f"\n\n注意：{note}" for note in notes)
 
 
 def matrix_artifact(matrix: ReportingMatrix, dry_run: bool) -> None:

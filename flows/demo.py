@@ -28,9 +28,10 @@ from flows.intake import intake
 from flows.monthly import monthly
 from flows.reminders import reminders
 from xzzf.adjustments import record_rows
+from xzzf.calendars import period_days
 from xzzf.catalog import assign, load_catalog
 from xzzf.figures import NAMES
-from xzzf.periods import BEIJING, due_day, next_period_start
+from xzzf.periods import BEIJING, next_period_start
 from xzzf.sample import as_sheets, submission
 from xzzf.settings import SettingsError, load_settings
 from xzzf.units import SAMPLE_REGISTRY, load_registry
@@ -207,8 +208,8 @@ def run_demo(out: Path, echo=print) -> str:
             reminded = month == REMINDED_MONTH
             if reminded:  # on the reminder day, before any file of the month came in
                 settings = load_settings()
-                due = due_day(period, settings.due_day, settings.calendar())
-                reminders(as_of=settings.calendar().add_workdays(due, -settings.remind_days))
+                days = period_days(period, settings.due_day, settings.remind_days, settings.calendar())
+                reminders(as_of=days.remind_from)
             for path, sheets in drops[3]:
                 _drop(path, sheets, _moment(first.replace(day=3), 9))
             intake(as_of=_moment(first.replace(day=4), 12))
@@ -219,7 +220,7 @@ def run_demo(out: Path, echo=print) -> str:
                            reason=reason, operator=OPERATOR, as_of=first.replace(day=day))
             for day in (5, 9):
                 if reminded and day == 9:  # the day after the due day: 催报 to whoever is still missing
-                    reminders(as_of=due + dt.timedelta(days=1))
+                    reminders(as_of=days.due + dt.timedelta(days=1))
                 for path, sheets in drops[day]:
                     _drop(path, sheets, _moment(first.replace(day=day), 9))
             report = json.loads(Path(monthly(period=period, as_of=first.replace(day=10)))

@@ -57,8 +57,12 @@ def report_run(run: Run, scan: steps.Scan, period: str, name: str) -> str:
     path = steps.write_run_report(run.runs_dir(name) / "run-report.json", run.as_of, scan,
                                   period, units)
     reasons = steps.status_reasons(run.store, view, obligations, period, units)
-    period_artifacts(scan.entries, units, reasons, run.registry, period, f"{run.as_of:%Y-%m-%d %H:%M}", run.dry_run)
+    notes = run.settings.calendar_notes(period)
+    period_artifacts(scan.entries, units, reasons, run.registry, period, f"{run.as_of:%Y-%m-%d %H:%M}", run.dry_run,
+                     notes)
     log = run_log()
+    for note in notes:
+        log.warning("%s", note)
     log.info("%s扫描收件文件夹：共 %d 个文件，新文件 %d 个（已受理 %d 个，退回 %d 个），"
              "重复 %d 个，忽略 %d 个，待处理 %d 个，未到达（晚于数据截至日期，本次不处理）%d 个",
              "【试运行】" if run.dry_run else "", len(scan.entries), len(scan.new),

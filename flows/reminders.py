@@ -16,7 +16,7 @@ from prefect.utilities.annotations import quote
 from connectors.mail import Email
 from connectors.template_writer import write_template
 from flows import mail_steps
-from flows.artifacts import reminders_artifact, run_log
+from flows.artifacts import noted, reminders_artifact, run_log
 from flows.intake import send_owed_mail
 from flows.intake_steps import unit_statuses
 from flows.parameters import AS_OF, DRY_RUN, ONLY_UNITS, AsOf, Units
@@ -104,9 +104,12 @@ def show_notices(run: Run, notices: list[Notice], statuses: dict[str, str], rese
     body = markdown_table(rows) if mine else "今天没有需要发送的提醒（已发送过的提醒不再发送）。"
     if resent:
         body += f"\n\n此前未能发送的邮件本次补发 {resent} 封。"
-    shown = reminders_artifact(title, body, run.dry_run)
+    notes = run.settings.calendar_notes(*reminder_periods(run.as_of.date()))
+    shown = reminders_artifact(title, body + noted(notes), run.dry_run)
     log = run_log()
     log.info("%s", shown)
+    for note in notes:
+        log.warning("%s", note)
     for notice in mine:
         log.info("%s：%s，%s（%s）", notice.kind, notice.whom, notice.about, MailStatus.label_of(statuses[notice.key]))
     return shown

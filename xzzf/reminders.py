@@ -22,6 +22,7 @@ from html import escape
 
 from xzzf.adjustments import Obligations
 from xzzf.annual import as_frames
+from xzzf.calendars import first_reminder_day
 from xzzf.catalog import ROLES, Assignment, Task
 from xzzf.periods import end_of_day, period_of, previous_period
 from xzzf.task_status import latest_progress, task_status
@@ -79,7 +80,7 @@ def due_notices(obligations: Obligations, period: str, statuses: dict[str, UnitS
     notices = []
     for code, status in statuses.items():
         unit, due = obligations.registry.get(code), obligations.due(code, period)
-        start = obligations.calendar.add_workdays(due, -days)
+        start = first_reminder_day(due, days, obligations.calendar)
         if unit.email and status in _WITHOUT_FILE and start <= as_of.date() and as_of <= end_of_day(due):
             extended = due != obligations.normal_due(period)
             notices.append(Notice(f"remind/{period}/{code}", NoticeKind.DUE, unit.email, _whom(unit),

@@ -6,12 +6,13 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, PrivateAttr, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from xzzf.calendars import SETTING, CalendarFileError, calendar_notes, dates_at_stake, load_calendar_file
 from xzzf.units import SAMPLE_REGISTRY
-from xzzf.workdays import WorkCalendar
+from xzzf.workdays import WorkCalendar, YearDays
 
 
 class SettingsError(ValueError):
@@ -25,7 +26,7 @@ def _split(value):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="XZZF_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="XZZF_", env_file=".env", extra="ignore", populate_by_name=True)
 
     inbox: Path = Path("inbox")
     units: Path = SAMPLE_REGISTRY
@@ -38,7 +39,10 @@ class Settings(BaseSettings):
     # A unit still without an accepted file for a month is reminded this many working days
     # before its due day (xzzf.reminders).
     remind_days: int = Field(3, ge=1, le=20)
-    extra_holidays: Annotated[list[dt.date], NoDecode] = []  # for years chinesecalendar lacks
+    # The calendar file (xzzf.calendars) for the years chinesecalendar lacks; its field is not
+    # named `calendar`, which is the calendar built from it.
+    calendar_file: Path | None = Field(None, validation_alias=SETTING)
+    extra_holidays: Annotated[list[dt.date], NoDecode] = []  # the calendar file's forerunner: days off only
     smtp_host: str | None = None
     smtp_port: int | None = Field(None, ge=1, le=65535)
     smtp_security: str = Field("ssl", pattern="^(ssl|starttls|none)$")
@@ -71,6 +75,7 @@ class Settings(BaseSettings):
     mail_per_run: int = Field(100, ge=1)  # the rest stays owed for the next run
     # How long a run waits for another run that holds the store, before it stops naming it.
     lock_wait_s: float = Field(60, ge=0)
+    _calendar: WorkCalendar | None = PrivateAttr(None)  # read once
 
     @field_validator("extra_holidays", "sfj_recipients", mode="before")
     @classmethod
@@ -82,8 +87,23 @@ class Settings(BaseSettings):
         return self.database_url or f"sqlite:///{(self.out / 'xzzf.db').resolve()}"
 
     def calendar(self) -> WorkCalendar:
-        """Working days: the official calendar, with the configured holidays for years it lacks."""
-        return WorkCalendar(frozenset(self.extra_holidays))
+        """Working days: chinesecalendar, completed by the calendar file (and the older
+        XZZF_EXTRA_HOLIDAYS) for the years it lacks. A bad file raises SettingsError naming it."""
+        if self._calendar is None:
+            years: dict[int, YearDays] = {}
+            if self.calendar_file:
+                try:
+                    years = load_calendar_file(self.calendar_file)
+                except CalendarFileError as error:
+                    raise SettingsError(f"设置 {SETTING} 无效：{error}") from None
+            self._calendar = WorkCalendar(years, frozenset(self.extra_holidays))
+        return self._calendar
+
+    def calendar_notes(self, *periods: str) -> list[str]:
+        """What a run about `periods` says of the calendar its dates rest on (xzzf.calendars)."""
+        calendar = self.calendar()
+        return calendar_notes(calendar, [day for period in periods
+                                         for day in dates_at_stake(period, self.due_day, self.remind_days, calendar)])
 
     @property
     def receipts_dir(self) -> Path:
@@ -98,11 +118,13 @@ def load_settings(**overrides) -> Settings:
     """Settings with the given flag values on top; a wrong one raises SettingsError naming it."""
     given = {key: value for key, value in overrides.items() if value is not None}
     try:
-        return Settings(**given)
+        settings = Settings(**given)
     except ValidationError as error:
         first = error.errors()[0]
-        name = "XZZF_" + str(first["loc"][0]).upper() if first["loc"] else "XZZF_*"
+        name = "XZZF_" + str(first["loc"][0]).upper().removeprefix("XZZF_") if first["loc"] else "XZZF_*"
         raise SettingsError(f"设置 {name} 无效：{_reason(first)}") from None
+    settings.calendar()  # a bad calendar file stops the run here, before any work
+    return settings
 
 
 # pydantic's error types in Chinese, with the limit from the error's ctx: whoever reads them

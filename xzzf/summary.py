@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -61,8 +62,9 @@ def overdue_rows(report: dict) -> list[list]:
 
 def build_summary(period: str, as_of: dt.date, registry: Registry, statuses: dict[str, str],
                   reasons: dict[str, str], deadlines: list[list], report: dict,
-                  amended: dict[str, list[list]]) -> Summary:
+                  amended: dict[str, list[list]], notes: Sequence[str] = ()) -> Summary:
     """`amended`: for each issued annual report whose figures changed since, the changes.
+    `notes`: what the mail must say before its tables (the calendar its due days rest on).
     `reasons`: unit code → why it is where it is: its latest file was rejected for this (what
     the unit must fix), 免报 and why, 延期 to when."""
     units = [["单位编码", "单位名称", "报送状态", "说明"]] + [
@@ -76,10 +78,11 @@ def build_summary(period: str, as_of: dt.date, registry: Registry, statuses: dic
     html = "".join([
         f"<h2>{escape(subject)}</h2>",
         f"<p>{escape(overview(statuses))}。</p>",
+        *(f"<p><b>注意：</b>{escape(note)}</p>" for note in notes),
         *(f"<h3>{escape(sheet.title)}</h3>{_html_table(sheet.rows)}" for sheet in sheets),
         "<p>附件为同样内容的 Excel 表格。本邮件由 xzzf 自动发送。</p>",
     ])
-    text = "\n".join([subject, f"{overview(statuses)}。", "",
+    text = "\n".join([subject, f"{overview(statuses)}。", *(f"注意：{note}" for note in notes), "",
                       *(f"{sheet.title}\n" + "\n".join("\t".join(_cell(c) for c in row) for row in sheet.rows) + "\n"
                         for sheet in sheets)])
     return Summary(subject, sheets, html, text)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from xzzf.calendars import PUBLICATION_WORKDAYS, PUBLICATION_WORKDAYS_FAST
 from xzzf.catalog import Assignment
 from xzzf.periods import period_end, period_start
 from xzzf.problems import Problem
@@ -20,7 +21,7 @@ from xzzf.workdays import WorkCalendar
 
 FILE_ID = "_file_id"
 INDEX_COLUMNS = [FILE_ID, EXCEL_ROW]
-FAST_PUBLICATION = (DecisionCategory.LICENSE, DecisionCategory.PENALTY)  # 7 working days; the other categories 20
+FAST_PUBLICATION = (DecisionCategory.LICENSE, DecisionCategory.PENALTY)  # published within 7 working days, not 20
 
 
 @dataclass(frozen=True)
@@ -76,11 +77,12 @@ def _on_roster(trainings: pd.DataFrame, roster: pd.DataFrame | None) -> pd.Serie
 def _add_publication_due(decisions: pd.DataFrame, calendar: WorkCalendar) -> None:
     """The last day a decision may be published: 7 or 20 working days after it."""
     due = functools.cache(calendar.add_workdays)
-    days = decisions["category"].map(lambda c: 7 if c in FAST_PUBLICATION else 20)
+    days = decisions["category"].map(
+        lambda c: PUBLICATION_WORKDAYS_FAST if c in FAST_PUBLICATION else PUBLICATION_WORKDAYS)
     decisions["_publication_due"] = [due(d, n) if isinstance(d, dt.date) else None
                                      for d, n in zip(decisions["decision_date"], days, strict=True)]
-    decisions["_calendar_known"] = [isinstance(d, dt.date) and calendar.covers(d.year)
-                                    and calendar.covers(due(d, n).year)
+    decisions["_calendar_known"] = [isinstance(d, dt.date) and calendar.is_official(d)
+                                    and calendar.is_official(due(d, n))
                                     for d, n in zip(decisions["decision_date"], days, strict=True)]
 
 

@@ -12,7 +12,7 @@ def test_due_day_moves_past_the_national_day_holiday():
 
 def test_a_year_the_calendar_lacks_falls_back_to_weekdays_and_configured_holidays():
     assert not WorkCalendar.covers(2099)
-    calendar = WorkCalendar(frozenset({dt.date(2099, 2, 5)}))
+    calendar = WorkCalendar(extra_holidays=frozenset({dt.date(2099, 2, 5)}))
     assert due_day("2099-01", 5, calendar) == dt.date(2099, 2, 6)
 
 
