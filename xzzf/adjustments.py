@@ -104,7 +104,8 @@ class Obligations:
         return self.standing.exemptions.get((code, period))
 
     def counts(self, code: str, period: str) -> bool:
-        """The month is in the unit's denominators (应报送月数, 按时报送率) once it is past due."""
+        """The month is in the unit's denominators (应报送月数, 按时报送率): owed and not 免报
+        (from its due day on: `in_rate`)."""
         return self.owes(code, period) and self.exempt(code, period) is None
 
     def past_due(self, code: str, period: str, as_of: dt.datetime) -> bool:
