@@ -53,7 +53,7 @@ def write_receipts(run: Run) -> int:
 def report_run(run: Run, scan: steps.Scan, period: str, name: str) -> str:
     decided = run.standing()
     view, obligations = run.view(decided), run.obligations(decided)
-    units = steps.unit_statuses(view, obligations, period, run.as_of)
+    units = obligations.unit_statuses(view, period, run.as_of)
     path = steps.write_run_report(run.runs_dir(name) / "run-report.json", run.as_of, scan,
                                   period, units)
     reasons = steps.status_reasons(run.store, view, obligations, period, units)

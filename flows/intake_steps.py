@@ -301,17 +301,6 @@ def _stored(records: list[dict]) -> list[dict]:
     return records
 
 
-def unit_statuses(view: list[SubmissionFact], obligations: Obligations, period: str,
-                  as_of: dt.datetime) -> dict[str, UnitStatus]:
-    """The status for `period` of every unit that owes it, from the store's as-of view."""
-    facts: dict[str, list[SubmissionFact]] = {}
-    for fact in view:
-        if fact.period == period:
-            facts.setdefault(fact.unit_code, []).append(fact)
-    return {unit.code: obligations.status(unit.code, period, facts.get(unit.code, []), as_of)
-            for unit in obligations.registry.owing(period)}
-
-
 def status_reasons(store: Store, view: list[SubmissionFact], obligations: Obligations, period: str,
                    statuses: dict[str, UnitStatus]) -> dict[str, str]:
     """Why a unit is where it is for `period`: 退回, its latest rejected file (as of the

@@ -18,7 +18,6 @@ from connectors.template_writer import write_template
 from flows import mail_steps
 from flows.artifacts import noted, reminders_artifact, run_log
 from flows.intake import send_owed_mail
-from flows.intake_steps import unit_statuses
 from flows.parameters import AS_OF, DRY_RUN, ONLY_UNITS, AsOf, Units
 from flows.setup import Run, prepare
 from flows.templates import PREFILLED
@@ -47,10 +46,10 @@ def find_notices(run: Run, whole: bool) -> list[Notice]:
     today = run.as_of.date()
     notices = []
     for period in reminder_periods(today):
-        notices += due_notices(obligations, period, unit_statuses(view, obligations, period, run.as_of),
+        notices += due_notices(obligations, period, obligations.unit_statuses(view, period, run.as_of),
                                run.as_of, run.settings.remind_days)
     collected = previous_period(today)
-    notices += overdue_notices(obligations, collected, unit_statuses(view, obligations, collected, run.as_of),
+    notices += overdue_notices(obligations, collected, obligations.unit_statuses(view, collected, run.as_of),
                                run.as_of, tuple(run.settings.sfj_recipients), with_list=whole)
     tasks = load_catalog()
     notices += task_notices(tasks, assign(tasks, run.registry), run.registry,

@@ -14,7 +14,7 @@ from connectors.store import Store
 from flows.runtime import open_store
 from xzzf.adjustments import Obligations, Standing, standing
 from xzzf.intake import SubmissionFact, as_of_view
-from xzzf.periods import BEIJING, as_of_time, end_of_day, period_end
+from xzzf.periods import BEIJING, as_of_time, end_of_day
 from xzzf.settings import Settings, SettingsError, load_settings
 from xzzf.units import Registry, RegistryError, load_registry
 from xzzf.vocabulary import EVER_ACCEPTED
@@ -87,7 +87,7 @@ def refuse_orphans(registry: Registry, store) -> None:
     orphans: dict[str, list[str]] = {}
     for fact in store.facts():
         unit = registry.get(fact.unit_code)
-        owned = unit is not None and (fact.period is None or unit.exists_on(period_end(fact.period)))
+        owned = unit is not None and (fact.period is None or unit.has_month(fact.period))
         if fact.status in EVER_ACCEPTED and not owned:
             orphans.setdefault(fact.unit_code, []).append(fact.period)
     if orphans:

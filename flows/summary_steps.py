@@ -28,7 +28,7 @@ def summary_is_due(run: Run, period: str) -> bool:
 def build(run: Run, period: str) -> tuple[Summary, Path]:
     decided = run.standing()
     view, obligations = run.view(decided), run.obligations(decided)
-    statuses = intake_steps.unit_statuses(view, obligations, period, run.as_of)
+    statuses = obligations.unit_statuses(view, period, run.as_of)
     reasons = intake_steps.status_reasons(run.store, view, obligations, period, statuses)
     next_month = period_of(next_period_start(period))
     deadlines = upcoming_deadlines(load_catalog(), assign(load_catalog(), run.registry), run.registry,

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from xzzf.intake import SubmissionFact, unit_status
+from xzzf.intake import SubmissionFact, evidence, month_status, past_due
 from xzzf.periods import BEIJING, due_day, year_periods
 from xzzf.units import Registry, RegistryError
 from xzzf.vocabulary import AdjustmentKind, UnitStatus
@@ -72,9 +72,10 @@ def standing(decisions: Iterable[Adjustment], as_of: dt.datetime) -> Standing:
 
 @dataclass(frozen=True)
 class Obligations:
-    """What each unit owes for each month: owed only while it exists (the registry's dates),
-    due on the due day moved past holidays or on the day an extension gives, or not at all
-    where it is exempt (免报)."""
+    """What each unit owes for each month, the one place every status, matrix, figure,
+    reminder and summary takes it from: owed only while it exists (the registry's dates,
+    Unit.owes), due on the due day moved past holidays or on the day an extension gives, or
+    not at all where it is exempt (免报)."""
 
     registry: Registry
     due_day_of_month: int
@@ -82,6 +83,11 @@ class Obligations:
     standing: Standing = field(default_factory=Standing)
     # period → due day: asked for each unit and month, while the calendar walks day by day
     _dues: dict[str, dt.date] = field(default_factory=dict, compare=False, repr=False)
+
+    def owes(self, code: str, period: str) -> bool:
+        """The unit reports and exists on the month's last day (Unit.owes)."""
+        unit = self.registry.get(code)
+        return bool(unit and unit.owes(period))
 
     def normal_due(self, period: str) -> dt.date:
         if period not in self._dues:
@@ -98,9 +104,20 @@ class Obligations:
         return self.standing.exemptions.get((code, period))
 
     def counts(self, code: str, period: str) -> bool:
-        """The month is in the unit's denominators (应报送月数, 按时报送率)."""
-        unit = self.registry.get(code)
-        return bool(unit and unit.owes(period)) and self.exempt(code, period) is None
+        """The month is in the unit's denominators (应报送月数, 按时报送率): owed and not 免报
+        (from its due day on: `in_rate`)."""
+        return self.owes(code, period) and self.exempt(code, period) is None
+
+    def past_due(self, code: str, period: str, as_of: dt.datetime) -> bool:
+        """The unit's own due day for the month is over as of `as_of`: the extended one, or
+        for a 免报 month, which no extension concerns, the normal one."""
+        exempt = self.exempt(code, period) is not None
+        return past_due(self.normal_due(period) if exempt else self.due(code, period), as_of)
+
+    def in_rate(self, code: str, period: str, as_of: dt.datetime) -> bool:
+        """The month is in the on-time rate as of `as_of` (owed, not 免报, past its due day):
+        the matrix's and the annual figures' denominator alike."""
+        return self.counts(code, period) and self.past_due(code, period, as_of)
 
     def notes(self, code: str, year: int) -> str:
         """What a reader of a unit's months of `year` needs told: the unit set up, merged or
@@ -110,7 +127,7 @@ class Obligations:
         changes = self.registry.changes_of(unit, year) if unit else []
         notes = [f"{day.isoformat()} {what}" for what, day in changes]
         if changes:
-            owed = [int(p[5:]) for p in year_periods(year) if unit.owes(p)]
+            owed = [int(p[5:]) for p in year_periods(year) if self.owes(code, p)]
             notes.append(f"应报送 {owed[0]}—{owed[-1]}月" if len(owed) > 1
                          else f"应报送 {owed[0]}月" if owed else "本年各月均不需报送")
         for period in year_periods(year):
@@ -123,9 +140,25 @@ class Obligations:
 
     def status(self, code: str, period: str, facts: Iterable[SubmissionFact], as_of: dt.datetime) -> UnitStatus:
         """The unit's status for a month it owes (facts of the as-of view, for that unit and month)."""
+        return self.status_of(code, period, *evidence(facts), as_of)
+
+    def status_of(self, code: str, period: str, first_accepted: dt.datetime | None, rejected: bool,
+                  as_of: dt.datetime) -> UnitStatus:
+        """The unit's status for a month it owes, from what the month received: the arrival of
+        its first accepted file, and whether a rejected one came."""
         if self.exempt(code, period) is not None:
             return UnitStatus.EXEMPT
-        return unit_status(facts, self.due(code, period), as_of)
+        return month_status(first_accepted, rejected, self.due(code, period), as_of)
+
+    def unit_statuses(self, view: Iterable[SubmissionFact], period: str, as_of: dt.datetime) -> dict[str, UnitStatus]:
+        """The status for `period` of every unit that owes it, from the store's as-of view: what
+        the run report, the summary, the reminders and the matrix all show."""
+        facts: dict[str, list[SubmissionFact]] = {}
+        for fact in view:
+            if fact.period == period:
+                facts.setdefault(fact.unit_code, []).append(fact)
+        return {unit.code: self.status(unit.code, period, facts.get(unit.code, []), as_of)
+                for unit in self.registry.owing(period)}
 
 
 def check_adjustment(kind: AdjustmentKind, registry: Registry, unit_code: str, period: str, reason: str,

@@ -66,7 +66,7 @@ def annual_figures(year: int, as_of: dt.datetime, registry: Registry, assignment
             indicators["submission_timeliness_rate"] = rate(indicators["submissions_on_time"],
                                                             indicators["submissions_expected"])
             months = own[unit.code]["months"]
-            not_owed = [p for p in year_periods(year) if not unit.owes(p)]
+            not_owed = [p for p in year_periods(year) if not obligations.owes(unit.code, p)]
             notes = obligations.notes(unit.code, year)
         statuses = unit_task_statuses(tasks, assignment, unit, progress, year, as_of.date(),
                                       indicators if unit.reports else None)

@@ -11,8 +11,7 @@ import pandas as pd
 
 from xzzf.adjustments import Obligations
 from xzzf.catalog import task_label
-from xzzf.intake import on_time
-from xzzf.periods import end_of_day, period_end, year_periods
+from xzzf.periods import period_end, year_periods
 from xzzf.schema import QUALIFYING_TRAINING
 from xzzf.tables import Number
 from xzzf.vocabulary import DecisionCategory, Publication, UnitStatus
@@ -222,23 +221,12 @@ def qualifying_hours(trainings: pd.DataFrame) -> pd.Series:
 def timeliness(first_accepted: dict[str, dt.datetime], year: int, as_of: dt.datetime, obligations: Obligations,
                code: str) -> dict:
     """Month by month of `year`, for the months the unit owes whose due day (or the day an
-    extension gives) has passed: on time, late or missing; a 免报 month shows as such from its
-    due day on and is in no count."""
-    unit = obligations.registry.get(code)
-    months = {}
-    for period in year_periods(year):
-        if unit is None or not unit.owes(period):
-            continue
-        if obligations.exempt(code, period) is not None:
-            if as_of > end_of_day(obligations.normal_due(period)):
-                months[period] = UnitStatus.EXEMPT
-            continue
-        due = obligations.due(code, period)
-        if as_of <= end_of_day(due):
-            continue
-        arrived = first_accepted.get(period)
-        months[period] = (UnitStatus.MISSING if arrived is None
-                          else UnitStatus.ON_TIME if on_time(arrived, due) else UnitStatus.LATE)
+    extension gives) has passed, the status Obligations gives them — on time, late or
+    missing (a month with only rejected files is one without a file: missing); a 免报 month
+    shows as such from its due day on and is in no count."""
+    months = {period: obligations.status_of(code, period, first_accepted.get(period), False, as_of)
+              for period in year_periods(year)
+              if obligations.owes(code, period) and obligations.past_due(code, period, as_of)}
     counts = {s: sum(1 for v in months.values() if v == s)
               for s in (UnitStatus.ON_TIME, UnitStatus.LATE, UnitStatus.MISSING)}
     expected = sum(counts.values())

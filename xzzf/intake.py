@@ -109,16 +109,28 @@ def on_time(arrived: dt.datetime, due: dt.date) -> bool:
     return arrived <= end_of_day(due)
 
 
-def unit_status(facts: Iterable[SubmissionFact], due: dt.date, as_of: dt.datetime) -> UnitStatus:
-    """A unit's status for one period (facts of the as-of view, limited to that unit and period).
+def past_due(due: dt.date, as_of: dt.datetime) -> bool:
+    """The due day is over as of `as_of` (its whole day, Beijing): from then on a month
+    without an accepted file is 未报送, and it is in the on-time rate."""
+    return as_of > end_of_day(due)
+
+
+def evidence(facts: Iterable[SubmissionFact]) -> tuple[dt.datetime | None, bool]:
+    """What a unit's month has received (facts of the as-of view, for that unit and month):
+    the arrival of its first accepted file, and whether a rejected one came."""
+    facts = list(facts)
+    accepted = [f.arrival_at for f in facts if f.status in EVER_ACCEPTED]
+    return min(accepted, default=None), any(f.status == FileStatus.REJECTED for f in facts)
+
+
+def month_status(first_accepted: dt.datetime | None, rejected: bool, due: dt.date, as_of: dt.datetime) -> UnitStatus:
+    """A unit's status for one month it owes, due on `due`.
 
     on_time/late by the first accepted file (a later rejected correction changes nothing);
     rejected when only rejected files came; not_due before the due day passes; else missing.
     """
-    facts = list(facts)
-    accepted = [f.arrival_at for f in facts if f.status in EVER_ACCEPTED]
-    if accepted:
-        return UnitStatus.ON_TIME if on_time(min(accepted), due) else UnitStatus.LATE
-    if any(f.status == FileStatus.REJECTED for f in facts):
+    if first_accepted is not None:
+        return UnitStatus.ON_TIME if on_time(first_accepted, due) else UnitStatus.LATE
+    if rejected:
         return UnitStatus.REJECTED
-    return UnitStatus.NOT_DUE if as_of <= end_of_day(due) else UnitStatus.MISSING
+    return UnitStatus.MISSING if past_due(due, as_of) else UnitStatus.NOT_DUE

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from xzzf.adjustments import Obligations
 from xzzf.figures import rate
 from xzzf.intake import SubmissionFact
-from xzzf.periods import end_of_day, period_start, year_periods
+from xzzf.periods import period_start, year_periods
 from xzzf.tables import markdown_cell
 from xzzf.units import Unit
 from xzzf.vocabulary import UnitStatus
@@ -63,19 +63,17 @@ class ReportingMatrix:
 def reporting_matrix(view: list[SubmissionFact], obligations: Obligations, year: int,
                      as_of: dt.datetime) -> ReportingMatrix:
     """Each reporting unit of `year`'s status for each month begun by `as_of`, from the
-    store's as-of view and what each unit owes (the same rules as every unit status)."""
+    store's as-of view: each month's Obligations.unit_statuses, as the run report and the
+    summary give them, and the on-time rate over Obligations.in_rate, as the annual figures
+    count it."""
     periods = tuple(p for p in year_periods(year) if period_start(p) <= as_of.date())
-    facts: dict[tuple[str, str], list[SubmissionFact]] = {}
-    for fact in view:
-        facts.setdefault((fact.unit_code, fact.period), []).append(fact)
+    by_period = [obligations.unit_statuses(view, p, as_of) for p in periods]
     rows = []
     for unit in obligations.registry.in_year(year):
         if not unit.reports:
             continue
-        statuses = tuple(obligations.status(unit.code, p, facts.get((unit.code, p), []), as_of)
-                         if unit.owes(p) else None for p in periods)
-        owed = tuple(obligations.counts(unit.code, p) and as_of > end_of_day(obligations.due(unit.code, p))
-                     for p in periods)
+        statuses = tuple(month.get(unit.code) for month in by_period)  # None: not owed
+        owed = tuple(obligations.in_rate(unit.code, p, as_of) for p in periods)
         rows.append(MatrixRow(unit, statuses, owed, obligations.notes(unit.code, year)))
     return ReportingMatrix(year, as_of, periods, tuple(rows))
 

@@ -24,7 +24,8 @@ from xzzf.adjustments import Obligations
 from xzzf.annual import as_frames
 from xzzf.calendars import first_reminder_day
 from xzzf.catalog import ROLES, Assignment, Task
-from xzzf.periods import end_of_day, period_of, previous_period
+from xzzf.intake import past_due
+from xzzf.periods import period_of, previous_period
 from xzzf.task_status import latest_progress, task_status
 from xzzf.template import long_date
 from xzzf.units import Registry, Unit
@@ -81,7 +82,8 @@ def due_notices(obligations: Obligations, period: str, statuses: dict[str, UnitS
     for code, status in statuses.items():
         unit, due = obligations.registry.get(code), obligations.due(code, period)
         start = first_reminder_day(due, days, obligations.calendar)
-        if unit.email and status in _WITHOUT_FILE and start <= as_of.date() and as_of <= end_of_day(due):
+        if (unit.email and status in _WITHOUT_FILE and start <= as_of.date()
+                and not obligations.past_due(code, period, as_of)):
             extended = due != obligations.normal_due(period)
             notices.append(Notice(f"remind/{period}/{code}", NoticeKind.DUE, unit.email, _whom(unit),
                                   f"{period} 月报（截止 {due.isoformat()}）",
@@ -98,9 +100,9 @@ def overdue_notices(obligations: Obligations, period: str, statuses: dict[str, U
     overdue, extended = [], []
     for code, status in statuses.items():
         unit, due = obligations.registry.get(code), obligations.due(code, period)
-        if status in _WITHOUT_FILE and as_of > end_of_day(due):
+        if status in _WITHOUT_FILE and obligations.past_due(code, period, as_of):
             overdue.append((unit, due, status))
-        elif status in _WITHOUT_FILE and as_of > end_of_day(obligations.normal_due(period)):
+        elif status in _WITHOUT_FILE and past_due(obligations.normal_due(period), as_of):
             extended.append((unit, due))
     notices = [Notice(f"overdue/{period}/{unit.code}", NoticeKind.OVERDUE, unit.email, _whom(unit),
                       f"{period} 月报（截止 {due.isoformat()}）",

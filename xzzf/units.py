@@ -37,11 +37,16 @@ class Unit:
     def exists_on(self, day: dt.date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
+    def has_month(self, period: str) -> bool:
+        """The one rule for which months are a unit's: those it exists on the last day of. A
+        unit set up on 20 May has May; one abolished on 15 June has May but not June (its
+        successor has June). A file for a month not its own is refused, and a registry that
+        takes a month from a unit that reported it is refused."""
+        return self.exists_on(period_end(period))
+
     def owes(self, period: str) -> bool:
-        """A reporting unit owes a month's workbook when it exists on the month's last day:
-        a unit set up on 20 May owes May, one abolished on 15 June owes May but not June
-        (its successor reports June)."""
-        return self.reports and self.exists_on(period_end(period))
+        """A reporting unit owes the workbook of each month that is its own (`has_month`)."""
+        return self.reports and self.has_month(period)
 
     def exists_in(self, year: int) -> bool:
         return ((self.start is None or self.start <= dt.date(year, 12, 31))
@@ -77,8 +82,13 @@ class Registry:
         """The units that exist at some time in `year`: the annual report's units."""
         return tuple(u for u in self.units if u.exists_in(year))
 
+    def successors(self, code: str) -> tuple[Unit, ...]:
+        """The units that took `code` over (a merger, a rename)."""
+        return tuple(u for u in self.units if code in u.replaces)
+
     def history(self, code: str) -> tuple[str, ...]:
-        """`code` and every code whose history it carries (what it replaces, and so on back)."""
+        """`code` and every code whose history it carries: what it replaces, and so on back
+        through a chain of mergers (C replaces B, which replaced A: C carries A's months)."""
         codes, todo = [code], [code]
         while todo:
             unit = self.get(todo.pop())
@@ -100,7 +110,7 @@ class Registry:
             what = f"合并/更名，承接{'、'.join(self._name(c) for c in unit.replaces)}" if unit.replaces else "设立"
             found.append((what, unit.start))
         if unit.end and unit.end.year == year:
-            successors = [u.name for u in self.units if unit.code in u.replaces]
+            successors = [u.name for u in self.successors(unit.code)]
             found.append((f"撤销，并入{'、'.join(successors)}" if successors else "撤销", unit.end))
         return found
 

@@ -157,9 +157,9 @@ def _check_identity(parsed: ParsedWorkbook, found, folder_unit, registry: Regist
     current = f"{as_of.year:04d}-{as_of.month:02d}"
     if period and period > current:
         problem("报送期间", f"报送期间 {period} 晚于当前月份 {current}，不能报送未来月份的数据")
-    elif period and code == folder_unit and (unit := registry.get(code)) and not unit.exists_on(period_end(period)):
+    elif period and code == folder_unit and (unit := registry.get(code)) and not unit.has_month(period):
         # Accepted, it would belong to no unit: the registry's dates say who reports that month.
-        successors = [u for u in registry.units if code in u.replaces and u.exists_on(period_end(period))]
+        successors = [u for u in registry.successors(code) if u.has_month(period)]
         advice = (f"请以承接单位 {successors[0].name}（{successors[0].code}）的名义，在其文件夹报送" if successors
                   else "请核对报送期间")
         since = f"自 {unit.start.isoformat()} 设立" if unit.start and period_end(period) < unit.start else \

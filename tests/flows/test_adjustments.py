@@ -161,9 +161,12 @@ def test_a_unit_is_owed_months_only_while_it_exists(year):
 def test_a_registry_that_would_orphan_accepted_files_is_refused(year, tmp_path):
     drop(year, "10月.xlsx", "2026-11-03", unit="ZRZY")
     year.intake(at("2026-11-04"))
-    write_units(year, tmp_path, [UNITS[0], {**UNITS[1], "until": dt.date(2026, 9, 30)}])
+    # abolished before October's last day: October is no longer its month (Unit.has_month)
+    write_units(year, tmp_path, [UNITS[0], {**UNITS[1], "until": dt.date(2026, 10, 30)}])
     with pytest.raises(RegistryError, match="ZRZY：2026-10"):
         year.intake(at("2026-11-05"))
+    write_units(year, tmp_path, [UNITS[0], {**UNITS[1], "until": dt.date(2026, 10, 31)}])  # there on its last day
+    assert year.intake(at("2026-11-05"))["units"] == {"SFJ": "not_due", "ZRZY": "on_time"}
     write_units(year, tmp_path, [UNITS[0]])
     with pytest.raises(RegistryError, match="删除了该单位"):
         year.intake(at("2026-11-05"))
@@ -202,3 +205,40 @@ def test_a_file_for_a_month_the_unit_did_not_exist_is_rejected_saying_who_report
     assert entry["status"] == "rejected"
     assert entry["errors"][0]["message"] == ("新乡（XX）自 2026-11-01 设立，2026-10 不在单位名册所列的存续期间内："
                                              "请核对报送期间")
+
+
+MID_MONTH = [UNITS[0],
+             {"code": "XX", "name": "新乡", "kind": "乡镇", "enforcement": False, "from": dt.date(2026, 10, 20)},
+             {"code": "JX", "name": "旧乡", "kind": "乡镇", "enforcement": False, "until": dt.date(2026, 10, 15)},
+             {"code": "XZ", "name": "新镇", "kind": "乡镇", "enforcement": False, "from": dt.date(2026, 10, 16),
+              "replaces": ["JX"]}]
+
+
+def test_a_unit_set_up_or_abolished_mid_month_is_owed_alike_everywhere(env, tmp_path):
+    """新乡, set up on 20 October, owes October; 旧乡, abolished on 15 October, does not (新镇,
+    which takes it over the next day, does). The run report, the matrix on the run's page and
+    the annual report's 报送情况 all say so, month by month alike."""
+    from flows.annual import annual
+    from tests.flows.test_artifacts import artifacts
+    from xzzf.vocabulary import UnitStatus
+
+    write_units(env, tmp_path, MID_MONTH)
+    set_mtime(write_workbook(env.inbox / "XX" / "10月.xlsx", "XX", info=basic_info("XX", "2026-10", 单位名称="新乡")),
+              at("2026-11-03"))
+    units = env.monthly("2026-10", dt.date(2026, 11, 9))["units"]
+    assert units == {"SFJ": "missing", "XX": "on_time", "XZ": "missing"}
+    [matrix] = artifacts("reporting-matrix-2026")[:1]
+    lines = {line.split(" | ")[0].lstrip("| "): line.strip("| ").split(" | ")[2:] for line in matrix.data.splitlines()
+             if line.startswith("| ") and "（" in line}
+    assert lines["新乡（XX）"] == ["—"] * 9 + ["按时", "未到期"]
+    assert lines["旧乡（JX）"] == ["未报送"] * 9 + ["—", "—"]
+    assert lines["新镇（XZ）"] == ["—"] * 9 + ["未报送", "未到期"]
+    folder = Path(annual(year=2026, as_of=dt.date(2026, 11, 9), preview=True))
+    sheet = openpyxl.load_workbook(next(folder.glob("*-数据.xlsx")))["报送情况（预览）"]
+    months = {row[0]: [cell or "" for cell in row[1:13]] for row in sheet.iter_rows(min_row=3, values_only=True)
+              if row[0] in ("司法局", "新乡", "旧乡", "新镇")}
+    assert months["新乡"] == ["—"] * 9 + ["按时", "", ""]
+    assert months["旧乡"] == ["未报送"] * 9 + ["—"] * 3
+    for code, name in (("SFJ", "司法局"), ("XX", "新乡"), ("JX", "旧乡"), ("XZ", "新镇")):
+        october = UnitStatus(units[code]).label if code in units else "—"
+        assert lines[f"{name}（{code}）"][9] == months[name][9] == october, code

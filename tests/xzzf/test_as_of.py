@@ -3,7 +3,7 @@ decides every status and figure; the on-time rule is one function."""
 
 import datetime as dt
 
-from xzzf.intake import SubmissionFact, as_of_view, first_accepted, in_force, on_time, unit_status
+from xzzf.intake import SubmissionFact, as_of_view, first_accepted, in_force, month_status, on_time
 from xzzf.periods import BEIJING
 from xzzf.vocabulary import FileStatus, UnitStatus
 
@@ -19,7 +19,7 @@ def fact(id_, arrived, status=FileStatus.ACCEPTED, period="2026-10", unit="SFJ",
 def test_a_file_that_arrived_after_the_date_is_not_seen():
     facts = [fact(1, "2026-11-20")]
     assert as_of_view(facts, moment("2026-11-06", "23:59")) == []
-    assert unit_status([], dt.date(2026, 11, 5), moment("2026-11-06")) == UnitStatus.MISSING
+    assert month_status(None, False, dt.date(2026, 11, 5), moment("2026-11-06")) == UnitStatus.MISSING
     assert [f.id for f in as_of_view(facts, moment("2026-11-20"))] == [1]  # arrived at 10:00 that day
 
 

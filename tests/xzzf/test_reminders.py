@@ -47,8 +47,8 @@ FACTS = {"SFJ": [SubmissionFact(1, "SFJ", "2026-10", "accepted", dt.datetime(202
 
 
 def statuses(period: str, as_of: dt.datetime) -> dict:
-    """As the flow gets them (flows.intake_steps.unit_statuses): every unit that owes the month."""
-    return {u.code: OBLIGATIONS.status(u.code, period, FACTS.get(u.code, []), as_of) for u in REGISTRY.owing(period)}
+    """As the flow gets them: every unit that owes the month."""
+    return OBLIGATIONS.unit_statuses([fact for facts in FACTS.values() for fact in facts], period, as_of)
 
 
 def day(text: str) -> dt.datetime:

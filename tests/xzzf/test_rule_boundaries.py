@@ -9,7 +9,7 @@ from xzzf.adjustments import Obligations
 from xzzf.annual import as_frames
 from xzzf.catalog import Task, parse_deadline
 from xzzf.figures import figures, judged, misses, qualifying_hours, timeliness, year_records
-from xzzf.intake import SubmissionFact, arrival_time, as_of_view, first_accepted, unit_status
+from xzzf.intake import SubmissionFact, arrival_time, as_of_view, evidence, first_accepted, month_status
 from xzzf.periods import BEIJING, as_of_time, end_of_day, period_end, period_start
 from xzzf.task_status import latest_progress, task_status
 from xzzf.units import Registry, Unit
@@ -155,6 +155,11 @@ AS_OF = dt.datetime(2026, 11, 20, 9, tzinfo=BEIJING)
 def fact(id_, status, arrival, period="2026-10", fill_date=None):
     return SubmissionFact(id=id_, unit_code="SFJ", period=period, status=status, arrival_at=arrival,
                           fill_date=fill_date, sha256=f"{id_:064x}")
+
+
+def unit_status(facts, due, as_of):
+    """A month's status from its files, as Obligations.status gives it for a month not 免报."""
+    return month_status(*evidence(facts), due, as_of)
 
 
 def at(day, hour=10):
