@@ -42,7 +42,8 @@ def build(run: Run, period: str) -> tuple[Summary, Path]:
         if was and (changes := amendments(was["figures"], figures_json(figures[y]))):
             amended[f"{y}年度报告更正（报送后数据有变化）"] = changes
     report = figures[year]
-    summary = build_summary(period, run.as_of.date(), run.registry, statuses, reasons, deadlines, report, amended)
+    summary = build_summary(period, run.as_of.date(), run.registry, statuses, reasons, deadlines, report, amended,
+                            load_catalog())
     workbook = write_tables(run.runs_dir(period) / f"summary-{period}.xlsx", summary.sheets)
     return summary, workbook
 
