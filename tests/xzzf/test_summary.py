@@ -37,8 +37,10 @@ def test_tasks_are_listed_once_each_with_the_deadline_meant_and_who_is_behind():
     header, *rows = task_rows({"year": 2025, "units": units}, tasks)
     assert header == ["任务", "完成时限", "情况"]
     assert rows == [[task_label(13), "完成时限 2024年5月31日，已逾期", "司法局未报已完成"],
-                    [task_label(32), "完成时限 2025年1月31日 未完成；下一次 2026年1月31日", "24 个责任单位均未报已完成"]]
-    assert task_rows({"year": 2026, "units": units}, tasks)[2][1] == "完成时限 2026年1月31日 未完成；下一次 2027年1月31日"
+                    [task_label(32), "完成时限 2025年1月31日 未完成；下一次 2026年1月31日",
+                     "24 个责任单位均未报已完成"]]
+    next_year = task_rows({"year": 2026, "units": units}, tasks)[2][1]
+    assert next_year == "完成时限 2026年1月31日 未完成；下一次 2027年1月31日"
 
 
 def summary_of(statuses: dict[str, UnitStatus]):
