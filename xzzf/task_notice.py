@@ -14,6 +14,8 @@ from xzzf.vocabulary import TaskStatus
 
 NOTICE_DAYS = 60  # a unit is told of its tasks due this many days ahead
 NO_OVERDUE = "无逾期任务"
+NOTICE_TITLE = "任务提示"
+NOTICE_HEADING = f"{NOTICE_TITLE}（本单位承担的提升行政执法质量三年行动任务）："
 ALL_NAMED = 5  # up to this many owners, all behind, are still named one by one
 _DONE = (TaskStatus.DONE, TaskStatus.DONE_LATE)
 
@@ -111,6 +113,3 @@ def unit_task_notice(tasks: tuple[Task, ...], assignment: Assignment, unit: Unit
                  if unit.exists_on(day) and task_status(task, row, day.year, as_of, None) not in _DONE]
     return [*(overdue or [NO_OVERDUE]), *soon]
 
-
-def notice_heading(as_of: dt.date) -> str:
-    return f"任务提示（本单位承担的三年行动任务，截至 {as_of.isoformat()}）："
