@@ -21,6 +21,7 @@ from connectors.store import StoredSubmission
 from connectors.worker_pool import Raised, WorkerLost, run_isolated
 from flows.mail_steps import queued
 from flows.setup import Run
+from flows.task_steps import task_notices
 from xzzf.intake import FileEntry, SubmissionFact
 from xzzf.periods import COUNTED
 from xzzf.receipt import FILES_PER_MAIL, CountedFor, receipt_lines, receipt_mail, receipt_name
@@ -41,11 +42,12 @@ def complete_receipts(run: Run) -> int:
         return 0
     copies = _annotated_copies(owed, run.archive, settings)
     counted = _counted_for(run, [s for s in owed if COUNTED in s.info])
+    told = _told(run, owed)
     written: dict[int, list[Path]] = {}
     for stored in owed:
         try:
             written[stored.id] = _write(stored, registry, settings.receipts_dir, copies.get(stored.id),
-                                        counted.get(stored.id))
+                                        counted.get(stored.id), tasks=told.get(stored.unit_code))
         except OSError as error:  # e.g. a full disk: this 回执 stays owed for the next run
             log.error("回执未能写出，将在下次运行时补写：%s（%s）", stored.path, error)
     done, mails = [], []
@@ -53,7 +55,7 @@ def complete_receipts(run: Run) -> int:
         unit = registry.get(unit_code) if unit_code else None
         try:
             if unit and unit.email:
-                mails.append(_mail(unit, files, written, settings, now))
+                mails.append(_mail(unit, files, written, settings, now, tasks=told[unit_code]))
         except OSError as error:
             log.error("回执邮件未能生成，将在下次运行时补发：%s（%s）", unit_code, error)
             continue
@@ -109,20 +111,33 @@ def decision_receipts(run: Run, files: list[StoredSubmission], label: str, said:
     file keeps its own name), with the decision in words (`said`, by file), and the annotated
     copy of a file now rejected; each unit with addresses gets one mail with its files' 回执."""
     copies = _annotated_copies(files, run.archive, run.settings)
+    told = _told(run, files)
     written = {s.id: _write(s, run.registry, run.settings.receipts_dir, copies.get(s.id), None,
-                            label=label, decision=said[s.id]) for s in files}
-    mails = [_mail(unit, unit_files, written, run.settings, run.as_of, key=f"{key}/{code}", title=f"{label}回执")
+                            label=label, decision=said[s.id], tasks=told.get(s.unit_code)) for s in files}
+    mails = [_mail(unit, unit_files, written, run.settings, run.as_of, key=f"{key}/{code}", title=f"{label}回执",
+                   tasks=told[code])
              for code, unit_files in _by_unit(files).items() if (unit := run.registry.get(code)) and unit.email]
     run.store.settle_receipts([], run.as_of, mails)
     return written
 
 
+def _told(run: Run, files: list[StoredSubmission]) -> dict[str, list[str]]:
+    """The 任务提示 of each registered unit with a file here, as of the run."""
+    named = {s.unit_code: run.registry.get(s.unit_code) for s in files if s.unit_code}
+    units = {code: unit for code, unit in named.items() if unit}
+    if not units:
+        return {}
+    notice = task_notices(run)
+    return {code: notice(unit) for code, unit in units.items()}
+
+
 def _write(stored: StoredSubmission, registry: Registry, receipts: Path, copy: bytes | str | None,
-           counted: CountedFor | None, label: str = "", decision: str | None = None) -> list[Path]:
+           counted: CountedFor | None, label: str = "", decision: str | None = None,
+           tasks: list[str] | None = None) -> list[Path]:
     entry = _entry(stored)
     unit = registry.get(stored.unit_code) if stored.unit_code else None
     lines = receipt_lines(entry, unit.name if unit else None, stored.arrival_at,
-                          copy if isinstance(copy, str) else None, counted, decision)
+                          copy if isinstance(copy, str) else None, counted, decision, tasks)
     files = [write_receipt(receipts / receipt_name(entry, f"{label}回执"), lines)]
     if isinstance(copy, bytes):
         files.append(write_bytes(receipts / receipt_name(entry, f"{label}标注"), copy))
@@ -142,11 +157,11 @@ def _by_unit(owed) -> dict[str | None, list[StoredSubmission]]:
 
 
 def _mail(unit, files: list[StoredSubmission], written: dict[int, list[Path]], settings: Settings,
-          now: dt.datetime, key: str | None = None, title: str = "回执") -> dict:
+          now: dt.datetime, key: str | None = None, title: str = "回执", tasks: list[str] | None = None) -> dict:
     """The ledger line of the unit's one mail for these files; its key names the files (or
     the decision), so a run that redoes the same files after a crash owes the same mail, not
     a second one."""
-    subject, html, text = receipt_mail([_entry(s) for s in files], unit.name, title)
+    subject, html, text = receipt_mail([_entry(s) for s in files], unit.name, title, tasks)
     attachments = tuple(path for s in files[:FILES_PER_MAIL] for path in written[s.id])
     names = hashlib.sha256(",".join(sorted(s.sha256 for s in files)).encode()).hexdigest()[:16]
     return queued(settings, key or f"receipt/{unit.code}/{names}",

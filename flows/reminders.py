@@ -20,8 +20,10 @@ from flows.artifacts import noted, reminders_artifact, run_log
 from flows.intake import send_owed_mail
 from flows.parameters import AS_OF, DRY_RUN, ONLY_UNITS, AsOf, Units
 from flows.setup import Run, prepare
+from flows.task_steps import plan
+from flows.task_steps import task_notices as unit_task_notices
 from flows.templates import PREFILLED
-from xzzf.catalog import Assignment, assign, load_catalog
+from xzzf.catalog import Assignment
 from xzzf.intake import in_force
 from xzzf.periods import previous_period
 from xzzf.reminders import (
@@ -44,16 +46,17 @@ def find_notices(run: Run, whole: bool) -> list[Notice]:
     decided = run.standing()
     view, obligations = run.view(decided), run.obligations(decided)
     today = run.as_of.date()
+    told = unit_task_notices(run, view)
     notices = []
     for period in reminder_periods(today):
         notices += due_notices(obligations, period, obligations.unit_statuses(view, period, run.as_of),
-                               run.as_of, run.settings.remind_days)
+                               run.as_of, run.settings.remind_days, told)
     collected = previous_period(today)
     notices += overdue_notices(obligations, collected, obligations.unit_statuses(view, collected, run.as_of),
-                               run.as_of, tuple(run.settings.sfj_recipients), with_list=whole)
-    tasks = load_catalog()
-    notices += task_notices(tasks, assign(tasks, run.registry), run.registry,
-                            run.store.rows("task_progress", in_force(view)), run.as_of)
+                               run.as_of, tuple(run.settings.sfj_recipients), told, with_list=whole)
+    tasks, assignment = plan(run.registry)
+    notices += task_notices(tasks, assignment, run.registry,
+                            run.store.rows("task_progress", in_force(view)), run.as_of, told)
     return notices
 
 
@@ -80,7 +83,7 @@ def _template_sources(run: Run) -> tuple[Assignment, dict[str, list[dict]]]:
     """What the templates are made of: who owes which task, and the rows the templates are
     pre-filled from, of the files in force as of the run."""
     ids = in_force(run.view())
-    return assign(load_catalog(), run.registry), {table: run.store.rows(table, ids) for table in PREFILLED}
+    return plan(run.registry)[1], {table: run.store.rows(table, ids) for table in PREFILLED}
 
 
 def _template(run: Run, wanted: TemplateFor, assignment: Assignment, stored: dict[str, list[dict]]) -> Path:

@@ -43,7 +43,7 @@ def build(run: Run, period: str) -> tuple[Summary, Path]:
             amended[f"{y}年度报告更正（报送后数据有变化）"] = changes
     report = figures[year]
     summary = build_summary(period, run.as_of.date(), run.registry, statuses, reasons, deadlines, report, amended,
-                            run.settings.calendar_notes(period, next_month))
+                            load_catalog(), run.settings.calendar_notes(period, next_month))
     workbook = write_tables(run.runs_dir(period) / f"summary-{period}.xlsx", summary.sheets)
     return summary, workbook
 

@@ -7,7 +7,8 @@ from xzzf.catalog import Assignment, Task
 from xzzf.figures import NAMES, TARGETS, as_cell, number_format, numeric, shown, target_text
 from xzzf.periods import year_periods
 from xzzf.tables import Number, Sheet, captioned
-from xzzf.vocabulary import DecisionCategory, TaskStatus, UnitStatus
+from xzzf.task_notice import deadline_text, missed_text, status_text
+from xzzf.vocabulary import DecisionCategory, UnitStatus
 
 PUBLIC_KEYS = ("decisions_total", "fines_total", "publication_rate", "complaints_due", "complaint_ontime_rate")
 UNIT_KEYS = ("staff_enforcement", "certified_rate", "legal_review_staff_ratio", "training_hours_per_capita",
@@ -40,26 +41,32 @@ def overview(report: dict, previous: dict | None) -> Sheet:
     return _sheet(report, "总体情况", rows, tuple((n, 4) for n, row in enumerate(rows, start=1) if row[3] == "未达标"))
 
 
-def by_unit(report: dict) -> Sheet:
+def overdue_text(report: dict, tasks: tuple[Task, ...], numbers: list[int]) -> str:
+    """A unit's overdue tasks, each with the deadline the report's year missed."""
+    by_no = {task.no: task for task in tasks}
+    return "、".join(f"{by_no[no].label}（{missed_text(by_no[no], report['year'])}）" for no in numbers)
+
+
+def by_unit(report: dict, tasks: tuple[Task, ...]) -> Sheet:
     rows = [["单位编码", "单位名称", *(NAMES[k] for k in UNIT_KEYS), "逾期任务"]]
     marked = []
     for code, unit in report["units"].items():
         values = unit["indicators"]
         # A unit that does not report has no figures, only its tasks: its cells stay empty.
         rows.append([code, unit["name"], *(as_cell(k, values[k]) if k in values else "" for k in UNIT_KEYS),
-                     shown("tasks_overdue", values["tasks_overdue"])])
+                     overdue_text(report, tasks, values["tasks_overdue"])])
         marked += [(len(rows), 3 + i) for i, k in enumerate(UNIT_KEYS) if k in unit["failing"]]
         if values["tasks_overdue"]:
             marked.append((len(rows), 3 + len(UNIT_KEYS)))
     return _sheet(report, "分单位指标", rows, tuple(marked))
 
 
-def failures(report: dict) -> Sheet:
+def failures(report: dict, tasks: tuple[Task, ...]) -> Sheet:
     """The 通报 list: every unit and figure that missed its target."""
     rows = [["单位", "指标", "实际", "目标"]]
     for unit in report["units"].values():
-        rows += [[unit["name"], NAMES[k], as_cell(k, unit["indicators"][k]),
-                  target_text(k) or "无逾期"] for k in unit["failing"]]
+        rows += [[unit["name"], NAMES[k], overdue_text(report, tasks, unit["indicators"][k]) if k == "tasks_overdue"
+                  else as_cell(k, unit["indicators"][k]), target_text(k) or "无逾期"] for k in unit["failing"]]
     return _sheet(report, "未达标事项", rows)
 
 
@@ -90,16 +97,19 @@ def records(report: dict) -> list[Sheet]:
 
 
 def task_table(report: dict, tasks: tuple[Task, ...], assignment: Assignment, unassigned: dict) -> Sheet:
+    """任务完成情况: each owing unit's status on each task in the report's year, with the day
+    that year's 完成时限 means (a yearly task's day in that year, and its next where missed)."""
+    year = report["year"]
     rows = [["任务序号", "任务", "完成时限", "单位", "完成情况"]]
     for task in tasks:
         for code in assignment.roles.get(task.no, {}):
             if code not in report["units"]:  # a unit that did not exist in the year
                 continue
             status = report["units"][code]["tasks"].get(task.no)
-            rows.append([task.no, task.title, task.deadline.phrase, report["units"][code]["name"],
-                         TaskStatus.label_of(status) if status else "不需承担（期限时单位不存续）"])
+            rows.append([task.no, task.title, deadline_text(task, year), report["units"][code]["name"],
+                         status_text(task, status, year) if status else "不需承担（期限时单位不存续）"])
         for phrase in unassigned.get(task.no, ()):
-            rows.append([task.no, task.title, task.deadline.phrase, phrase, "未落实（名册中无此单位）"])
+            rows.append([task.no, task.title, deadline_text(task, year), phrase, "未落实（名册中无此单位）"])
     return _sheet(report, "任务完成情况", rows)
 
 
@@ -119,7 +129,7 @@ def workbook_sheets(report: dict, previous: dict | None, tasks, assignment, unas
                     changes: list[list]) -> list[Sheet]:
     """The report workbook's sheets; with `changes` (figures changed since it was issued), a
     更正说明 sheet listing them."""
-    sheets = [overview(report, previous), by_unit(report), failures(report), reporting(report),
+    sheets = [overview(report, previous), by_unit(report, tasks), failures(report, tasks), reporting(report),
               task_table(report, tasks, assignment, unassigned), public_data(report), *records(report)]
     return sheets + [_sheet(report, "更正说明", changes)] if changes else sheets
 

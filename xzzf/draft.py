@@ -16,7 +16,8 @@ import pandas as pd
 from xzzf.annual import as_frames
 from xzzf.catalog import Task
 from xzzf.figures import NAMES, TARGETS, judged, misses, shown, year_records
-from xzzf.task_status import latest_progress
+from xzzf.task_notice import behind, missed_text, overdue_tasks, owners_named, written
+from xzzf.task_status import deadline_in, latest_progress
 from xzzf.vocabulary import Progress, UnitStatus
 
 NUMERALS = "一二三四五六七八九十"
@@ -29,7 +30,6 @@ UNITS = {  # what each count is counted in (rates carry their %, money its 万�
 # How a target reads: (the requirement, a miss, the action that closes it, its aim).
 WORDS = {">=": ("不低于", "低于", "提高", "达到"), "<=": ("不高于", "高于", "降低", "降至")}
 NOTE_LENGTH = 60  # a unit's 进展说明 is quoted up to about this many characters
-ALL_NAMED = 5  # up to this many owners, all behind, are still named one by one
 LISTED = 10  # case and activity names quoted at most; "等" stands for the rest
 TO_COMPLETE = "【待完善】"
 
@@ -78,10 +78,6 @@ def annual_draft(report: dict, previous: dict | None, rows: dict[str, list[dict]
                Part("四、下一步工作", (f"{TO_COMPLETE}以下工作要点根据“三、存在问题”逐项列出，"
                                        "请补充具体措施、责任单位和完成时限。", *actions))),
         issuer=issuer, date=written(as_of))
-
-
-def written(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def amount(key: str, value) -> str:
@@ -274,25 +270,14 @@ def indicator_problem(key: str, district: dict, failing: list[dict]) -> Problem:
 
 
 def task_problems(report: dict, tasks: tuple[Task, ...]) -> list[Problem]:
-    """One per overdue task, the longest overdue first (the earliest deadline), then the one
-    more units owe, then in the plan's order."""
+    """One per overdue task (task_notice.overdue_tasks' order), naming the deadline missed and,
+    for a yearly task, the next one."""
     year = report["year"]
-    found = []
-    for task in tasks:
-        owners = [u for u in report["units"].values() if task.no in u["tasks"]]
-        names = [u["name"] for u in owners if task.no in u["indicators"]["tasks_overdue"]]
-        if names:
-            due = task.deadline.due if task.deadline.kind == "dated" else task.deadline.due_in(year)
-            found.append((due, -len(names), task.no, task, _who(names, len(owners))))
-    return [Problem(f"{task.label}（完成时限：{''.join(task.deadline.phrase.split())}）逾期未完成：{names}。",
-                    f"督促{names}加快推进{task.label}，尽快完成并报送佐证材料。")
-            for *_, task, names in sorted(found, key=lambda f: f[:3])]
-
-
-def _who(names: list[str], owners: int) -> str:
-    """The units named, or — when every owner of a task is behind and there are more than a
-    few — how many: a list of two dozen names says nothing a writer would keep."""
-    return f"全部{owners}个责任单位" if len(names) == owners > ALL_NAMED else "、".join(names)
+    return [Problem(f"{task.label}：{behind(names, owners)}（{missed_text(task, year)}）。",
+                    f"督促{owners_named(names, owners)}" + (
+                        f"在{written(deadline_in(task, year + 1))}前完成{task.label}并报送佐证材料。"
+                        if task.deadline.kind == "yearly" else f"加快推进{task.label}，尽快完成并报送佐证材料。"))
+            for task, names, owners in overdue_tasks(report, tasks)]
 
 
 def reporting_problems(report: dict) -> list[Problem]:

@@ -11,6 +11,7 @@ from pathlib import PurePosixPath
 from xzzf.intake import FileEntry
 from xzzf.periods import BEIJING
 from xzzf.problems import count, in_reading_order
+from xzzf.task_notice import NOTICE_HEADING, NOTICE_TITLE
 from xzzf.vocabulary import FileStatus, UnitStatus
 from xzzf.workbook import COLUMN_ORDER, SHEET_ORDER
 
@@ -76,8 +77,9 @@ def counted_period_text(period: str, counted: CountedFor) -> str:
 
 def receipt_lines(entry: FileEntry, unit_name: str | None, arrival: dt.datetime,
                   note: str | None = None, counted: CountedFor | None = None,
-                  decision: str | None = None) -> list[list]:
-    """The rows of the 回执 sheet: the decision first, then every error and warning; `note`
+                  decision: str | None = None, tasks: list[str] | None = None) -> list[list]:
+    """The rows of the 回执 sheet: the decision first, the unit's 任务提示 (`tasks`,
+    task_notice.unit_task_notice), then every error and warning; `note`
     says why a rejected file's annotated copy could not be made, `counted` how a file whose
     报送期间 could not be read was given its period and what that made of its unit's month,
     `decision` the 司法局's decision that withdrew the file's acceptance, restored it, or
@@ -102,6 +104,7 @@ def receipt_lines(entry: FileEntry, unit_name: str | None, arrival: dt.datetime,
         ["说明", advice],
         *([["司法局决定", decision]] if decision else []),
         *([["标注副本", note]] if note else []),
+        *([NOTICE_TITLE if n == 0 else "", line] for n, line in enumerate(tasks or [])),
         [],
         PROBLEM_HEADER,
         *(problems or [["无问题", "", "", "", "", "本文件未发现错误或提醒。"]]),
@@ -112,9 +115,11 @@ FILES_PER_MAIL = 20  # a unit that dropped hundreds of files finds the rest in i
 PROBLEMS_PER_FILE = 10  # listed in the mail's body; the attached 回执 has them all
 
 
-def receipt_mail(entries: list[FileEntry], unit_name: str, title: str = "回执") -> tuple[str, str, str]:
+def receipt_mail(entries: list[FileEntry], unit_name: str, title: str = "回执",
+                 tasks: list[str] | None = None) -> tuple[str, str, str]:
     """Subject, HTML and text of the one mail that carries a run's 回执 (or a decision's:
-    `title`) to a unit: all its files counted, the first FILES_PER_MAIL listed (and attached)."""
+    `title`) to a unit: all its files counted, the first FILES_PER_MAIL listed (and attached),
+    then the unit's 任务提示 (`tasks`)."""
     if len(entries) == 1:
         entry = entries[0]
         verdict = FileStatus.label_of(entry.status)
@@ -138,4 +143,7 @@ def receipt_mail(entries: list[FileEntry], unit_name: str, title: str = "回执"
                           + (f"<ul>{''.join(f'<li>{escape(line)}</li>' for line in first)}</ul>" if first else ""))
     closing = "详见附件回执。" + (f"另有 {more} 份文件的回执未随本邮件发送，请在回执共享文件夹中查看。"
                              if (more := len(entries) - FILES_PER_MAIL) > 0 else "")
-    return subject, "".join(html_parts) + f"<p>{closing}</p>", "\n".join([*text_parts, closing])
+    told = [NOTICE_HEADING, *tasks] if tasks else []
+    html = "".join(html_parts) + (f"<p>{escape(NOTICE_HEADING)}</p><ul>"
+                                  + "".join(f"<li>{escape(line)}</li>" for line in tasks) + "</ul>" if tasks else "")
+    return subject, html + f"<p>{closing}</p>", "\n".join([*text_parts, *told, closing])

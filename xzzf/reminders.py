@@ -16,6 +16,7 @@ wrote is HTML-escaped here."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from html import escape
@@ -26,6 +27,7 @@ from xzzf.calendars import first_reminder_day
 from xzzf.catalog import ROLES, Assignment, Task
 from xzzf.intake import past_due
 from xzzf.periods import period_of, previous_period
+from xzzf.task_notice import NOTICE_HEADING
 from xzzf.task_status import latest_progress, task_status
 from xzzf.template import long_date
 from xzzf.units import Registry, Unit
@@ -36,6 +38,7 @@ SIGNATURE = "本邮件由 xzzf 自动发送，请勿直接回复。"
 # No accepted file for the month (yet): only rejected ones, or none.
 _WITHOUT_FILE = (UnitStatus.NOT_DUE, UnitStatus.REJECTED, UnitStatus.MISSING)
 _DONE = (TaskStatus.DONE, TaskStatus.DONE_LATE)
+Told = Callable[[Unit], list[str]]  # a unit's 任务提示 (task_notice.unit_task_notice)
 
 
 class NoticeKind(StrEnum):
@@ -75,9 +78,10 @@ def reminder_periods(day: dt.date) -> tuple[str, str]:
 
 
 def due_notices(obligations: Obligations, period: str, statuses: dict[str, UnitStatus], as_of: dt.datetime,
-                days: int) -> list[Notice]:
+                days: int, told: Told) -> list[Notice]:
     """The 报送提醒 due as of `as_of` for `period`; `statuses`: the status of every unit that
-    owes it (免报 ones are 免报, and get none)."""
+    owes it (免报 ones are 免报, and get none); `told`: each unit's 任务提示, which every mail to
+    a unit carries."""
     notices = []
     for code, status in statuses.items():
         unit, due = obligations.registry.get(code), obligations.due(code, period)
@@ -87,13 +91,14 @@ def due_notices(obligations: Obligations, period: str, statuses: dict[str, UnitS
             extended = due != obligations.normal_due(period)
             notices.append(Notice(f"remind/{period}/{code}", NoticeKind.DUE, unit.email, _whom(unit),
                                   f"{period} 月报（截止 {due.isoformat()}）",
-                                  *_due_mail(unit, period, due, extended, status == UnitStatus.REJECTED, as_of),
+                                  *_due_mail(unit, period, due, extended, status == UnitStatus.REJECTED, as_of,
+                                             told(unit)),
                                   TemplateFor(unit, period, due)))
     return notices
 
 
 def overdue_notices(obligations: Obligations, period: str, statuses: dict[str, UnitStatus], as_of: dt.datetime,
-                    sfj: tuple[str, ...], with_list: bool = True) -> list[Notice]:
+                    sfj: tuple[str, ...], told: Told, with_list: bool = True) -> list[Notice]:
     """The 催报 due as of `as_of` for `period`: one to each unit whose own due day has passed
     without an accepted file, and, when `with_list` (a run over every unit: the list is sent
     once), the list of them to the 司法局, naming also the units whose 延期 has not run out."""
@@ -106,7 +111,7 @@ def overdue_notices(obligations: Obligations, period: str, statuses: dict[str, U
             extended.append((unit, due))
     notices = [Notice(f"overdue/{period}/{unit.code}", NoticeKind.OVERDUE, unit.email, _whom(unit),
                       f"{period} 月报（截止 {due.isoformat()}）",
-                      *_overdue_mail(unit, period, due, status == UnitStatus.REJECTED, as_of))
+                      *_overdue_mail(unit, period, due, status == UnitStatus.REJECTED, as_of, told(unit)))
                for unit, due, status in overdue if unit.email]
     if with_list and overdue:
         notices.append(Notice(f"overdue-list/{period}", NoticeKind.OVERDUE_LIST, sfj, "司法局",
@@ -116,7 +121,7 @@ def overdue_notices(obligations: Obligations, period: str, statuses: dict[str, U
 
 
 def task_notices(tasks: tuple[Task, ...], assignment: Assignment, registry: Registry, progress: list[dict],
-                 as_of: dt.datetime) -> list[Notice]:
+                 as_of: dt.datetime, told: Told) -> list[Notice]:
     """The 任务提醒 due as of `as_of`: for each deadline in the next TASK_NOTICE_DAYS days, each
     owning unit that exists then, has an address and has not reported the task done
     (`progress`: the 任务进展 rows of the files in force)."""
@@ -132,7 +137,7 @@ def task_notices(tasks: tuple[Task, ...], assignment: Assignment, registry: Regi
                     continue
                 notices.append(Notice(f"task/{task.no}/{day.isoformat()}/{code}", NoticeKind.TASK, unit.email,
                                       _whom(unit), f"{task.label}（完成时限 {day.isoformat()}）",
-                                      *_task_mail(unit, task, ROLES[role], day, today)))
+                                      *_task_mail(unit, task, ROLES[role], day, today, told(unit))))
     return notices
 
 
@@ -145,9 +150,10 @@ def _month(period: str) -> str:
     return f"{year}年{int(month)}月"
 
 
-def _mail(subject: str, lines: list[str]) -> tuple[str, str, str]:
-    """Subject, HTML and text of a notice made of plain lines (escaped for the HTML)."""
-    lines = [*lines, SIGNATURE]
+def _mail(subject: str, lines: list[str], tasks: list[str]) -> tuple[str, str, str]:
+    """Subject, HTML and text of a notice made of plain lines (escaped for the HTML), then the
+    unit's 任务提示."""
+    lines = [*lines, NOTICE_HEADING, *tasks, SIGNATURE]
     return subject, "".join(f"<p>{escape(line)}</p>" for line in lines), "\n".join([subject, "", *lines])
 
 
@@ -156,7 +162,7 @@ def _folder(unit: Unit) -> str:
 
 
 def _due_mail(unit: Unit, period: str, due: dt.date, extended: bool, rejected: bool,
-              as_of: dt.datetime) -> tuple[str, str, str]:
+              as_of: dt.datetime, tasks: list[str]) -> tuple[str, str, str]:
     subject = f"【报送提醒】{unit.name} {period} 月报请于 {long_date(due)}前报送"
     return _mail(subject, [
         f"{unit.name}：",
@@ -167,11 +173,11 @@ def _due_mail(unit: Unit, period: str, due: dt.date, extended: bool, rejected: b
         "附件是本单位该月的月报模板：基本信息已填好，并预填了上月的执法人员、未办结的投诉举报和各项任务的最近进展。"
         + _folder(unit),
         "如已报送，请忽略本提醒。",
-    ])
+    ], tasks)
 
 
 def _overdue_mail(unit: Unit, period: str, due: dt.date, rejected: bool,
-                  as_of: dt.datetime) -> tuple[str, str, str]:
+                  as_of: dt.datetime, tasks: list[str]) -> tuple[str, str, str]:
     subject = f"【催报】{unit.name} {period} 月报已过报送截止日，尚未收到已受理的文件"
     return _mail(subject, [
         f"{unit.name}：",
@@ -179,7 +185,7 @@ def _overdue_mail(unit: Unit, period: str, due: dt.date, rejected: bool,
         + ("已受理的文件：已收到的文件均被退回，请按回执逐条修改后重新报送。" if rejected else "本单位该月的文件。"),
         "请尽快报送，" + _folder(unit) + "截止日后收到的文件计为逾期报送。",
         "如已报送，请忽略本通知。",
-    ])
+    ], tasks)
 
 
 def _overdue_list(period: str, overdue: list[tuple[Unit, dt.date, UnitStatus]], extended: list[tuple[Unit, dt.date]],
@@ -197,7 +203,8 @@ def _overdue_list(period: str, overdue: list[tuple[Unit, dt.date, UnitStatus]], 
     return subject, html, "\n".join([subject, "", intro, *units, "", *closing])
 
 
-def _task_mail(unit: Unit, task: Task, role: str, day: dt.date, today: dt.date) -> tuple[str, str, str]:
+def _task_mail(unit: Unit, task: Task, role: str, day: dt.date, today: dt.date,
+               tasks: list[str]) -> tuple[str, str, str]:
     subject = f"【任务提醒】{unit.name}：{task.label}，完成时限 {long_date(day)}"
     return _mail(subject, [
         f"{unit.name}：",
@@ -205,4 +212,4 @@ def _task_mail(unit: Unit, task: Task, role: str, day: dt.date, today: dt.date) 
         f"即 {long_date(day)}，还有 {(day - today).days} 天。",
         "请按时完成，并在月报“任务进展”表中如实填写进展状态、完成日期和佐证材料。",
         "如已完成并已在月报中报送，请忽略本提醒。",
-    ])
+    ], tasks)

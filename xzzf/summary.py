@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from html import escape
 
 from xzzf.catalog import Assignment, Task
-from xzzf.figures import NAMES, TARGETS, as_cell, judged, shown, target_text
+from xzzf.figures import NAMES, TARGETS, as_cell, judged, target_text
 from xzzf.tables import Sheet, captioned
+from xzzf.task_notice import behind, missed_text, overdue_tasks
 from xzzf.units import Registry
 from xzzf.vocabulary import UnitStatus
 
@@ -53,16 +54,19 @@ def figure_rows(report: dict, as_of: dt.date) -> list[list]:
     return rows
 
 
-def overdue_rows(report: dict) -> list[list]:
-    rows = [["单位", "逾期任务"]]
-    rows += [[u["name"], shown("tasks_overdue", u["indicators"]["tasks_overdue"])]
-             for u in report["units"].values() if u["indicators"]["tasks_overdue"]]
-    return rows
+def task_rows(report: dict, tasks: tuple[Task, ...]) -> list[list]:
+    """任务完成情况: each task some owner is behind on in the report's year, with the deadline
+    it means (a yearly task's day that year and its next) and who is behind, every one of
+    many owners counted rather than listed (task_notice, as the annual draft says it)."""
+    year = report["year"]
+    return [["任务", "完成时限", "情况"],
+            *([task.label, missed_text(task, year), behind(names, owners)]
+              for task, names, owners in overdue_tasks(report, tasks))]
 
 
 def build_summary(period: str, as_of: dt.date, registry: Registry, statuses: dict[str, str],
                   reasons: dict[str, str], deadlines: list[list], report: dict,
-                  amended: dict[str, list[list]], notes: Sequence[str] = ()) -> Summary:
+                  amended: dict[str, list[list]], tasks: tuple[Task, ...], notes: Sequence[str] = ()) -> Summary:
     """`amended`: for each issued annual report whose figures changed since, the changes.
     `notes`: what the mail must say before its tables (the calendar its due days rest on).
     `reasons`: unit code → why it is where it is: its latest file was rejected for this (what
@@ -72,7 +76,7 @@ def build_summary(period: str, as_of: dt.date, registry: Registry, statuses: dic
          reasons.get(code, "")]
         for code, status in statuses.items()]
     tables = {"报送情况": units, f"{report['year']}年累计指标": figure_rows(report, as_of),
-              "逾期任务": overdue_rows(report), "近期截止事项": deadlines, **amended}
+              "任务完成情况": task_rows(report, tasks), "近期截止事项": deadlines, **amended}
     sheets = [captioned(f"{period} 行政执法月报汇总", as_of.isoformat(), title, rows) for title, rows in tables.items()]
     subject = f"【行政执法月报】{period} 报送情况汇总（截至 {as_of.isoformat()}）"
     html = "".join([

@@ -55,6 +55,12 @@ def unit_task_statuses(tasks: tuple[Task, ...], assignment: Assignment, unit: Un
 
 
 def owes_task(unit: Unit, task: Task, year: int) -> bool:
-    deadline = task.deadline
-    day = deadline.due if deadline.kind == "dated" else deadline.due_in(year) if deadline.kind == "yearly" else None
+    day = deadline_in(task, year)
     return unit.exists_on(day) if day else unit.exists_in(year)
+
+
+def deadline_in(task: Task, year: int) -> dt.date | None:
+    """The day a task is due that `year` means: a dated task's one day (whatever the year), a
+    yearly task's day in `year`; None for 长期坚持."""
+    deadline = task.deadline
+    return deadline.due if deadline.kind == "dated" else deadline.due_in(year) if deadline.kind == "yearly" else None

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from xzzf.catalog import Assignment, load_catalog
+from xzzf.catalog import Assignment, Task, load_catalog
 from xzzf.rules import CELL_RULES, OWED_TASKS, RULES
 from xzzf.schema import BASIC_INFO, BASIC_INFO_SHEET, SHEETS, TEMPLATE_VERSIONS, Column, Kind
 from xzzf.units import Registry, Unit
@@ -20,8 +20,16 @@ _KIND_TEXT = {Kind.TEXT: "文本", Kind.IDENT: "文本（编号按原样填写�
               Kind.INTEGER: "整数", Kind.MONEY: "金额（元），数字"}
 _PREFILLED = "已由司法局填好，不能修改"
 _WEEKDAYS = "一二三四五六日"
-_SHEET_NOTES = {"task_progress": ("本表已列出本单位牵头、负责或配合的全部任务：请逐项选择“进展状态”，"
-                                  "不要删除任务行。",)}
+# What counts as done, by the kind of 完成时限 (task_status reads the statuses so).
+_SHEET_NOTES = {"task_progress": (
+    "本表已列出本单位牵头、负责或配合的全部任务：请逐项选择“进展状态”，不要删除任务行。",
+    "完成时限为具体日期的任务（如“2024年3月底前”）：完成后选“已完成”，并填写完成日期和佐证材料；"
+    "“长期坚持”“推进中”都不算完成，到期仍未报“已完成”即为逾期。",
+    "完成时限为“……前并长期坚持”的任务：到期前完成的选“已完成”并填写完成日期；到期后仍在坚持的可选“长期坚持”。",
+    "完成时限为“每年……前”的任务：每年都要完成一次。当年完成后选“已完成”，完成日期填当年的日期；"
+    "上一年的完成日期不算当年完成，“长期坚持”也不算完成。",
+    "完成时限为“长期坚持”的任务：选“长期坚持”即可。",
+)}
 
 
 @dataclass
@@ -55,9 +63,19 @@ def build_template(unit: Unit, period: str, due: dt.date, assignment: Assignment
     # only what the clerk must write (填报人, 填报日期), and a status is there to change.
     progress = [{"state": Progress.NOT_STARTED, **task_states.get(no, {}), "task_no": no,
                  "task_title": tasks[no].title, "task_deadline": tasks[no].deadline.phrase} for no in owed]
+    progress = [{**row, "state": prefilled_state(tasks[row["task_no"]], row["state"])} for row in progress]
     rows = {"roster": roster, "complaints": open_complaints, "task_progress": progress}
     titles = {no: f"{task.label}（完成时限：{task.deadline.phrase}）" for no, task in tasks.items()}
     return Template(unit, period, info, rows, instructions(unit, period, due, info), titles)
+
+
+def prefilled_state(task: Task, last: str) -> str:
+    """The status the unit last reported, except 长期坚持 on a task due by a day (not 并长期坚持)
+    or every year: that never counts as done, so it comes back as 推进中 for the clerk to
+    change to 已完成 once done."""
+    deadline = task.deadline
+    held = deadline.kind == "ongoing" or (deadline.kind == "dated" and deadline.ongoing_after)
+    return Progress.UNDERWAY if last == Progress.ONGOING and not held else last
 
 
 def unit_template(unit: Unit, period: str, due: dt.date, assignment: Assignment, stored: dict[str, list[dict]],

@@ -93,7 +93,8 @@ def summary(report, tmp_path_factory):
     changes = amendments(issued, figures_json(report))
     built = build_summary("2026-12", dt.date(2027, 1, 10), REGISTRY,
                           {"SFJ": UnitStatus.ON_TIME, "ZRZY": UnitStatus.REJECTED}, {"ZRZY": HOSTILE},
-                          [["截止日期", "事项", "责任单位"]], report, {"2026年度报告更正（报送后数据有变化）": changes})
+                          [["截止日期", "事项", "责任单位"]], report, {"2026年度报告更正（报送后数据有变化）": changes},
+                          load_catalog())
     return openpyxl.load_workbook(write_tables(tmp_path_factory.mktemp("summary") / "summary.xlsx", built.sheets))
 
 

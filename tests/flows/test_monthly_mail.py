@@ -63,14 +63,14 @@ def test_the_summary_goes_out_once_with_its_tables_and_is_resent_on_request(mail
     html = message.get_body(("html",)).get_content()
     assert "&lt;script&gt;" in html and "<script>" not in html
     assert "缺少工作表“投诉举报”" in html and "未报送" in html
-    assert "2026年累计指标" in html and "持证率" in html and "逾期任务" in html
+    assert "2026年累计指标" in html and "持证率" in html and "任务完成情况" in html
     assert "（进度，截止后评判）" in html  # 60 hours, 3 cases and 1 activity are judged at their deadline
     text = message.get_body(("plain",)).get_content()
     assert "柳泉乡\t未报送" in text
     [attachment] = list(message.iter_attachments())
     assert attachment.get_filename() == "summary-2026-10.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(attachment.get_content()))
-    assert book.sheetnames == ["报送情况", "2026年累计指标", "逾期任务", "近期截止事项"]
+    assert book.sheetnames == ["报送情况", "2026年累计指标", "任务完成情况", "近期截止事项"]
     rows = {r[0]: r for r in book["报送情况"].iter_rows(min_row=3, values_only=True)}  # under the title and header
     assert rows["LQX"][2] == "未报送" and rows["ZRZY"][2] == "退回" and rows["SFJ"][2] == "按时"  # operations.md
     assert (env.out / "runs" / "2026-10" / "summary-2026-10.xlsx").exists()

@@ -121,4 +121,6 @@ def test_a_receipt_mail_has_a_sender_name_and_no_double_space(env, monkeypatch):
     assert message["Subject"] == "【回执】市场监督管理分局 2026-10 月报：退回"
     assert message["From"].addresses[0].display_name == "红寺堡区司法局 行政执法数据"
     html = message.get_body(("html",)).get_content()
-    assert html.count("<li>") == html.count("</li>") == 1 and html.index("<ul>") < html.index("<li>")
+    problems = html[html.index("<ul>"):html.index("</ul>")]  # the file's problems; the 任务提示 list follows
+    assert problems.count("<li>") == 1 and html.index("<ul>") < html.index("<li>")
+    assert html.count("<li>") == html.count("</li>") and "任务提示" in html[html.index("</ul>"):]

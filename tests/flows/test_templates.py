@@ -39,6 +39,8 @@ def made(env, tmp_path):
         rows["投诉举报"].append({**rows["投诉举报"][0], "登记编号": "TS-OPEN", "办结日期": None, "办理结果": None})
         if code != "SFJ":
             rows["任务进展"] = [{"任务序号": 3, "进展状态": "推进中"}]
+        else:  # 长期坚持 on tasks due by a day (13) and every year (32): never done (issue 21)
+            rows["任务进展"] += [{"任务序号": 13, "进展状态": "长期坚持"}, {"任务序号": 32, "进展状态": "长期坚持"}]
         path = write_workbook(env.inbox / code / "10.xlsx", code,
                               info=basic_info(code, 单位名称=REGISTRY.get(code).name), rows=rows)
         set_mtime(path, at("2026-11-03"))
@@ -74,6 +76,25 @@ def test_last_months_roster_open_complaints_and_task_statuses_are_prefilled(made
     assert set(progress) == set(OWED.tasks_of("SFJ"))
     assert progress[11] == "已完成" and progress[3] == "长期坚持" and progress[1] == "未启动"  # never reported
     assert "第 1 项" in book["任务进展"]["A2"].comment.text
+
+
+def test_a_task_with_a_deadline_is_never_prefilled_as_长期坚持(made):
+    """Issue 21: 长期坚持 never counts as done for a task due by a day or every year, so the
+    template brings back what the unit reported as 推进中 (the clerk changes it to 已完成 once
+    done); a task 「…前并长期坚持」 keeps it (after its day that is how it stays on track)."""
+    tasks = {task.no: task for task in load_catalog()}
+    book = openpyxl.load_workbook(made["SFJ"])
+    progress = {row["任务序号"].value: row["进展状态"].value for row in by_header(book["任务进展"])}
+    assert progress[13] == "推进中" and progress[32] == "推进中" and progress[3] == "长期坚持"
+    for code in UNITS:
+        rows = by_header(openpyxl.load_workbook(made[code])["任务进展"])
+        held = [row["任务序号"].value for row in rows if row["进展状态"].value == "长期坚持"]
+        assert all(tasks[no].deadline.kind == "ongoing" or tasks[no].deadline.ongoing_after for no in held), code
+    notes = [row[0].value for row in openpyxl.load_workbook(made["SFJ"])["填报说明"].iter_rows()]
+    dated = next(n for n in notes if n and n.startswith("完成时限为具体日期的任务"))
+    assert "选“已完成”，并填写完成日期" in dated and "“长期坚持”“推进中”都不算完成" in dated
+    yearly = next(n for n in notes if n and n.startswith("完成时限为“每年……前”的任务"))
+    assert "完成日期填当年的日期" in yearly and "上一年的完成日期不算当年完成" in yearly
 
 
 def test_a_filled_template_is_accepted_with_no_error_and_no_warning(made, env):
@@ -114,7 +135,7 @@ def blank(env, tmp_path):
 def section(sheet, title: str) -> dict[str, str]:
     """The lines of one 【section】 of 填报说明 (after its column names), first cell → second."""
     lines = [[v for v in row if v is not None] for row in sheet.iter_rows(values_only=True)]
-    start = lines.index([title]) + 2
+    start = next(n for n in range(lines.index([title]), len(lines)) if lines[n][:1] in (["列名"], ["项目"])) + 1
     return {line[0]: line[1] for line in lines[start:lines.index([], start)]}
 
 

@@ -175,9 +175,10 @@ def test_problems_put_the_indicators_furthest_from_target_first(draft):
         "全区法制审核人员占比为25.0%，达到5%的目标，但大河乡（0.0%）未达标。",
     )
     overdue = problems[6:-1]
-    assert all(p.startswith("第 ") and "逾期未完成：" in p for p in overdue)
-    assert f"{task_label(11)}（完成时限：2024年3月底前）逾期未完成：大河乡。" in overdue
-    assert f"{task_label(19)}（完成时限：每年2月底前）逾期未完成：自然资源局。" in overdue
+    assert all(p.startswith("第 ") and "未报已完成（完成时限 " in p for p in overdue)
+    assert f"{task_label(11)}：大河乡未报已完成（完成时限 2024年3月31日，已逾期）。" in overdue
+    assert (f"{task_label(19)}：自然资源局未报已完成（完成时限 2026年2月28日 未完成；下一次 2027年2月28日）。"
+            in overdue)
     assert problems[-1] == ("月度数据报送方面，自然资源局未报送3个月（3月、8月、11月）、逾期报送1个月（12月）；"
                             "大河乡逾期报送2个月（2月、12月）。")
 
@@ -193,6 +194,8 @@ def test_next_steps_give_each_problem_a_line_for_the_writer_to_complete(draft):
 
 
 def test_a_task_every_one_of_many_owners_has_overdue_is_said_of_all_of_them_not_listed():
+    """Issue 21: "第 32 项：24 个责任单位均未报已完成", never two dozen names in a sentence; the
+    deadline named by its day."""
     tasks = tuple(t for t in load_catalog() if t.no in (11, 13))
 
     def unit(name, overdue):
@@ -201,11 +204,27 @@ def test_a_task_every_one_of_many_owners_has_overdue_is_said_of_all_of_them_not_
 
     many = {f"U{n}": unit(f"单位{n}", [11]) for n in range(6)}
     [problem] = task_problems({"year": 2025, "units": many}, tasks)
-    assert problem.finding.endswith("逾期未完成：全部6个责任单位。")
-    assert problem.action.startswith("督促全部6个责任单位加快推进")
+    assert problem.finding == f"{task_label(11)}：6 个责任单位均未报已完成（完成时限 2024年3月31日，已逾期）。"
+    assert problem.action.startswith(f"督促全部 6 个责任单位加快推进{task_label(11)}")
     few = {f"U{n}": unit(f"单位{n}", [11] if n else []) for n in range(6)}  # one has done it
     [problem] = task_problems({"year": 2025, "units": few}, tasks)
-    assert problem.finding.endswith("逾期未完成：单位1、单位2、单位3、单位4、单位5。")
+    assert problem.finding.startswith(f"{task_label(11)}：单位1、单位2、单位3、单位4、单位5未报已完成（")
+    five = {f"U{n}": unit(f"单位{n}", [11]) for n in range(5)}  # a few, all behind: still named
+    [problem] = task_problems({"year": 2025, "units": five}, tasks)
+    assert "单位0、单位1、单位2、单位3、单位4未报已完成" in problem.finding
+
+
+def test_a_yearly_task_names_the_years_deadline_and_the_next_one():
+    """Issue 21: the 2025 report's 第 32 项 (每年1月底前) was due 2025年1月31日; the next is
+    2026年1月31日 — the draft says which, never "逾期" alone."""
+    tasks = tuple(t for t in load_catalog() if t.no == 32)
+    units = {f"U{n}": {"name": f"单位{n}", "tasks": {32: "overdue"}, "indicators": {"tasks_overdue": [32]}}
+             for n in range(24)}
+    [problem] = task_problems({"year": 2025, "units": units}, tasks)
+    assert problem.finding == (f"{task_label(32)}：24 个责任单位均未报已完成"
+                               "（完成时限 2025年1月31日 未完成；下一次 2026年1月31日）。")
+    assert problem.action == f"督促全部 24 个责任单位在2026年1月31日前完成{task_label(32)}并报送佐证材料。"
+    assert "单位3" not in problem.finding + problem.action
 
 
 def test_exempt_months_and_unit_changes_are_said_in_the_basic_part():

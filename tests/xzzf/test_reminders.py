@@ -46,6 +46,11 @@ FACTS = {"SFJ": [SubmissionFact(1, "SFJ", "2026-10", "accepted", dt.datetime(202
          "TJJ": [SubmissionFact(2, "TJJ", "2026-10", "rejected", dt.datetime(2026, 11, 1, 10, tzinfo=BEIJING))]}
 
 
+def told(unit: Unit) -> list[str]:
+    """A unit's 任务提示 as the flow gives it (tests/flows/test_task_notice.py reads real ones)."""
+    return [f"{unit.name}的任务提示"]
+
+
 def statuses(period: str, as_of: dt.datetime) -> dict:
     """As the flow gets them: every unit that owes the month."""
     return OBLIGATIONS.unit_statuses([fact for facts in FACTS.values() for fact in facts], period, as_of)
@@ -57,12 +62,13 @@ def day(text: str) -> dt.datetime:
 
 def due(as_of: str, period="2026-10", days=3) -> dict:
     moment = day(as_of)
-    return {n.key: n for n in due_notices(OBLIGATIONS, period, statuses(period, moment), moment, days)}
+    return {n.key: n for n in due_notices(OBLIGATIONS, period, statuses(period, moment), moment, days, told)}
 
 
 def overdue(as_of: str, period="2026-10", with_list=True) -> dict:
     moment = day(as_of)
-    return {n.key: n for n in overdue_notices(OBLIGATIONS, period, statuses(period, moment), moment, SFJ, with_list)}
+    found = overdue_notices(OBLIGATIONS, period, statuses(period, moment), moment, SFJ, told, with_list)
+    return {n.key: n for n in found}
 
 
 def test_the_reminder_day_is_counted_in_working_days_back_from_a_due_day_moved_past_a_holiday():
@@ -85,7 +91,7 @@ def test_a_reminder_may_fall_in_the_last_days_of_its_own_month():
                             ("2026-10-08", ["remind/2026-09/ZRZY"]), ("2026-10-09", [])):
         moment = day(as_of)
         found = due_notices(obligations, "2026-09", {"ZRZY": obligations.status("ZRZY", "2026-09", [], moment)},
-                            moment, 3)
+                            moment, 3, told)
         assert [n.key for n in found] == expected, as_of
 
 
@@ -137,7 +143,8 @@ LABEL_17 = next(t.label for t in TASKS if t.no == 17)
 
 
 def tasks_due(as_of: str, progress=()) -> dict:
-    return {n.key: n for n in task_notices(TASKS, assign(TASKS, REGISTRY), REGISTRY, list(progress), day(as_of))}
+    return {n.key: n for n in task_notices(TASKS, assign(TASKS, REGISTRY), REGISTRY, list(progress), day(as_of),
+                                           told)}
 
 
 def progress(code: str, task: int, state: str, completed: dt.date | None, period="2026-09") -> dict:
@@ -159,6 +166,8 @@ def test_a_task_is_recalled_to_its_owners_thirty_days_before_its_deadline():
     assert notice.subject == f"【任务提醒】自然资源局<b>：{LABEL_17}，完成时限 2026年10月31日（星期六）"
     assert "本单位为责任单位" in notice.text and "“每年10月底前”" in notice.text and "还有 30 天" in notice.text
     assert "<b>" not in notice.html
+    assert notice.text.endswith("任务提示（本单位承担的提升行政执法质量三年行动任务）：\n自然资源局<b>的任务提示\n"
+                                "本邮件由 xzzf 自动发送，请勿直接回复。")  # every unit mail carries its 任务提示
     assert "task/17/2026-10-31/ZRZY" in tasks_due("2026-10-31") and tasks_due("2026-11-01") == {}
 
 

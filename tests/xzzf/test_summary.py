@@ -1,6 +1,7 @@
 import datetime as dt
 
-from xzzf.summary import build_summary, figure_rows, overdue_rows
+from xzzf.catalog import load_catalog, task_label
+from xzzf.summary import build_summary, figure_rows, task_rows
 from xzzf.tables import Number
 from xzzf.units import Registry, Unit
 from xzzf.vocabulary import UnitStatus
@@ -10,9 +11,10 @@ def report(flexible_failing: bool):
     failing = ["flexible_cases", "publication_rate"] if flexible_failing else ["publication_rate"]
     return {"year": 2026, "district": {"indicators": {"publication_rate": 0.5, "flexible_cases": 2,
                                                       "submissions_on_time": 3}},
-            "units": {"SFJ": {"name": "司法局", "failing": failing,
+            "units": {"SFJ": {"name": "司法局", "failing": failing, "tasks": {13: "overdue", 32: "overdue"},
                               "indicators": {"tasks_overdue": [13, 32]}},
-                      "ZRZY": {"name": "自然资源局", "failing": [], "indicators": {"tasks_overdue": []}}}}
+                      "ZRZY": {"name": "自然资源局", "failing": [], "tasks": {32: "done"},
+                               "indicators": {"tasks_overdue": []}}}}
 
 
 def test_cumulative_targets_are_progress_until_their_deadline():
@@ -24,16 +26,27 @@ def test_cumulative_targets_are_progress_until_their_deadline():
     assert "按时报送月数" not in before
 
 
-def test_overdue_tasks_list_only_units_with_some():
-    header, (unit, tasks) = overdue_rows(report(False))
-    assert header == ["单位", "逾期任务"] and unit == "司法局"
-    assert tasks.startswith("第 13 项 ") and "、第 32 项 " in tasks  # never a bare number
+def test_tasks_are_listed_once_each_with_the_deadline_meant_and_who_is_behind():
+    """Issue 21: 任务完成情况 names the day of a yearly task's deadline in the report's year and
+    the next one, and counts rather than lists the owners when all of many are behind."""
+    tasks = load_catalog()
+    units = {f"U{n}": {"name": f"单位{n}", "failing": ["tasks_overdue"], "tasks": {32: "overdue", 13: "done"},
+                       "indicators": {"tasks_overdue": [32]}} for n in range(23)}
+    units["SFJ"] = {"name": "司法局", "failing": ["tasks_overdue"], "tasks": {32: "overdue", 13: "overdue"},
+                    "indicators": {"tasks_overdue": [13, 32]}}
+    header, *rows = task_rows({"year": 2025, "units": units}, tasks)
+    assert header == ["任务", "完成时限", "情况"]
+    assert rows == [[task_label(13), "完成时限 2024年5月31日，已逾期", "司法局未报已完成"],
+                    [task_label(32), "完成时限 2025年1月31日 未完成；下一次 2026年1月31日",
+                     "24 个责任单位均未报已完成"]]
+    next_year = task_rows({"year": 2026, "units": units}, tasks)[2][1]
+    assert next_year == "完成时限 2026年1月31日 未完成；下一次 2027年1月31日"
 
 
 def summary_of(statuses: dict[str, UnitStatus]):
     registry = Registry(tuple(Unit(code, f"{code}局", "部门", True) for code in statuses))
     return build_summary("2026-10", dt.date(2026, 11, 6), registry, statuses, {}, [["截止日期", "事项", "责任单位"]],
-                         report(False), {})
+                         report(False), {}, load_catalog())
 
 
 def test_an_exempt_unit_owes_nothing_and_is_named_apart():

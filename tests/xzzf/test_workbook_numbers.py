@@ -76,7 +76,7 @@ def test_each_sheet_s_title_row_names_the_report_the_sheet_and_the_as_of_date(re
 
 
 def test_a_unit_that_does_not_report_has_empty_figure_cells_and_its_tasks(report):
-    rows = {row[0]: row for row in by_unit(report).rows[1:]}
+    rows = {row[0]: row for row in by_unit(report, load_catalog()).rows[1:]}
     assert rows["CZJ"][2:-1] == [""] * len(UNIT_KEYS)
     assert rows["ZRZY"][2 + UNIT_KEYS.index("publication_rate")] == "不适用"  # null (no decisions), never 0 %
 
