@@ -358,6 +358,19 @@ def _decision(kind, unit: str, period: str, reason: str, operator: str, until: d
         _refuse(str(error))
 
 
+def _ready(kind, command: str, unit: str, period: str, reason: str, operator: str, as_of: str | None,
+           units, db, out, until: dt.date | None = None) -> tuple[str, object]:
+    """What every decision command checks before Prefect starts (its flow checks again, with
+    the store): its month and as-of, its settings, the decision itself; then it waits for a
+    run holding the store. The period and as-of its flow takes."""
+    period, moment = _period(period), _as_of(as_of, date_only=True, records=True)
+    _use(units=units, database_url=db, out=out)
+    _decision(kind, unit, period, reason, operator, until)
+    _check(writer=command)
+    _local_prefect()
+    return period, moment
+
+
 @app.command()
 def adjust(
     unit: UnitCode, period: Annotated[str, typer.Option("--period", help="报送期间 YYYY-MM")],
@@ -378,11 +391,7 @@ def adjust(
         day = dt.date.fromisoformat(until) if until else None
     except ValueError:
         _refuse(f"--until {until} 无效：延期至应为 YYYY-MM-DD，如 2026-11-20")
-    period, moment = _period(period), _as_of(as_of, date_only=True, records=True)
-    _use(units=units, database_url=db, out=out)
-    _decision(kinds[kind], unit, period, reason, operator, day)
-    _check(writer="adjust")
-    _local_prefect()
+    period, moment = _ready(kinds[kind], "adjust", unit, period, reason, operator, as_of, units, db, out, day)
     from flows.adjustments import adjust as flow
 
     _run(lambda: flow(unit=unit, period=period, kind=kind, until=day, reason=reason, operator=operator,
@@ -398,11 +407,8 @@ def withdraw(
     """撤销受理：撤销某单位某月在用文件的受理（文件和数据保留备查），此前受理的文件恢复有效，并给单位回执。"""
     from xzzf.vocabulary import AdjustmentKind
 
-    period, moment = _period(period), _as_of(as_of, date_only=True, records=True)
-    _use(units=units, database_url=db, out=out)
-    _decision(AdjustmentKind.WITHDRAWAL, unit, period, reason, operator)
-    _check(writer="withdraw")
-    _local_prefect()
+    period, moment = _ready(AdjustmentKind.WITHDRAWAL, "withdraw", unit, period, reason, operator, as_of,
+                            units, db, out)
     from flows.adjustments import withdraw as flow
 
     _run(lambda: flow(unit=unit, period=period, reason=reason, operator=operator, as_of=moment))
@@ -438,11 +444,8 @@ def recheck(
     """复核：按现行规则重新读取、校验已收到的文件（一个文件、某单位某月或整月），结论改变的文件改按新结论计入，并给单位复核回执。"""
     from xzzf.vocabulary import AdjustmentKind
 
-    period, moment = _period(period), _as_of(as_of, date_only=True, records=True)
-    _use(units=units, database_url=db, out=out)
-    _decision(AdjustmentKind.RECHECK, unit, period, reason, operator)
-    _check(writer="recheck")
-    _local_prefect()
+    period, moment = _ready(AdjustmentKind.RECHECK, "recheck", unit, period, reason, operator, as_of,
+                            units, db, out)
     from flows.recheck import recheck as flow
 
     _run(lambda: flow(period=period, unit=unit, file=file, reason=reason, operator=operator, as_of=moment))

@@ -147,14 +147,24 @@ def outcome_changes(run: Run, files: dict[int, StoredSubmission], outcomes: dict
         return obligations.status(unit, period, [f for f in view if f.unit_code == unit and f.period == period],
                                   run.as_of)
 
-    parts = [f"{files[i].path} {FileStatus.label_of(files[i].status)} → {FileStatus.label_of(status_now)}"
-             for i, (status_now, _) in outcomes.items()]
+    moved: dict[str, list[str]] = {}  # "退回 → 已受理" → the files that moved so
+    for i, (status_now, _) in outcomes.items():
+        moved.setdefault(f"{FileStatus.label_of(files[i].status)} → {FileStatus.label_of(status_now)}",
+                         []).append(files[i].path)
+    months: dict[str, list[str]] = {}  # "报送状态 退回 → 按时" → the unit-months so
     for unit, period in sorted({(files[i].unit_code, p) for i, (_, new) in outcomes.items()
                                 for p in (files[i].period, new) if p}):
         old, new = (status(view, unit, period) for view in views)
-        parts.append(f"{unit_text(run.registry, unit)} {period} 报送状态 " +
-                     (f"{old.label} → {new.label}" if old != new else f"仍为{new.label}"))
-    return parts
+        change = f"报送状态 {old.label} → {new.label}" if old != new else f"报送状态仍为{new.label}"
+        months.setdefault(change, []).append(f"{unit_text(run.registry, unit)} {period}")
+    return [*(f"{_listed(paths, '个文件')} {change}" for change, paths in moved.items()),
+            *(f"{_listed(names, '个单位月份')} {change}" for change, names in months.items())]
+
+
+def _listed(names: list[str], counted: str) -> str:
+    """A few names in full; many as their count and the first (the 调整记录 is a table cell:
+    each file and unit is told in its own 回执)."""
+    return "、".join(names) if len(names) <= 3 else f"{len(names)} {counted}（{names[0]} 等）"
 
 
 def _state(run: Run, made: list[Adjustment], unit: str, period: str):
