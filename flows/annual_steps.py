@@ -22,7 +22,7 @@ from flows.summary_steps import in_force_rows, year_figures
 from xzzf.adjustments import record_rows
 from xzzf.annual import figures_json
 from xzzf.annual_report import amendments, public_data, workbook_sheets
-from xzzf.catalog import assign, load_catalog
+from xzzf.catalog import assign
 from xzzf.draft import annual_draft
 from xzzf.figures import NAMES, TARGETS, judged, shown, target_text
 from xzzf.periods import BEIJING
@@ -92,7 +92,7 @@ def write_files(run: Run, year: int, report: dict, previous: dict | None, rows: 
     folder = report_folder(run.settings.out / "reports", year, preview)
     mark, suffix = (f"（{PREVIEW}）", f"-{PREVIEW}") if preview else ("", "")
     notice = preview_notice(report) if preview else None
-    tasks = load_catalog()
+    tasks = run.plan(f"{year}-12").tasks  # the plan in force at the year's end
     assignment = assign(tasks, run.registry)
     figures_file = folder / f"figures-{year}{suffix}.json"
     folder.mkdir(parents=True, exist_ok=True)
@@ -128,6 +128,8 @@ def as_email(run: Run, year: int, report: dict, files: dict[str, Path], changes:
     failing = "、".join(NAMES[key] for key in district["failing"]) or "无"
     text = (f"{subject}\n附件：工作报告草稿（Word）、数据工作簿、公开数据。\n全区未达标指标：{failing}\n"
             "四、下一步工作列出了针对存在问题的工作要点，标有【待完善】，请补充后使用。")
+    if notice := run.plan(f"{year}-12").notice:  # the year's tasks are another plan's, carried on
+        text += f"\n{notice}"
     if changes:
         text += "\n自上次报送以来数据有更正，以下指标发生变化：\n" + "\n".join(
             f"{scope} {name}：{old} → {new}" for scope, name, old, new in changes[1:])

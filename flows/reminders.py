@@ -22,9 +22,9 @@ from flows.intake_steps import unit_statuses
 from flows.parameters import AS_OF, DRY_RUN, ONLY_UNITS, AsOf, Units
 from flows.setup import Run, prepare
 from flows.templates import PREFILLED
-from xzzf.catalog import Assignment, assign, load_catalog
+from xzzf.catalog import assign
 from xzzf.intake import in_force
-from xzzf.periods import previous_period
+from xzzf.periods import period_of, previous_period
 from xzzf.reminders import (
     Notice,
     NoticeKind,
@@ -52,7 +52,7 @@ def find_notices(run: Run, whole: bool) -> list[Notice]:
     collected = previous_period(today)
     notices += overdue_notices(obligations, collected, unit_statuses(view, obligations, collected, run.as_of),
                                run.as_of, tuple(run.settings.sfj_recipients), with_list=whole)
-    tasks = load_catalog()
+    tasks = run.plan(period_of(today)).tasks
     notices += task_notices(tasks, assign(tasks, run.registry), run.registry,
                             run.store.rows("task_progress", in_force(view)), run.as_of)
     return notices
@@ -71,22 +71,22 @@ def owe_notices(run: Run, notices: list[Notice]) -> dict[str, str]:
         attachments = ()
         if notice.template:
             sources = sources or _template_sources(run)  # read once, and only when a template is due
-            attachments = (_template(run, notice.template, *sources),)
+            attachments = (_template(run, notice.template, sources),)
         email = Email(notice.to, notice.subject, notice.html, notice.text, attachments)
         owed[notice.key] = mail_steps.deliver(run.store, run.settings, notice.key, email, run.as_of)
     return owed
 
 
-def _template_sources(run: Run) -> tuple[Assignment, dict[str, list[dict]]]:
-    """What the templates are made of: who owes which task, and the rows the templates are
-    pre-filled from, of the files in force as of the run."""
+def _template_sources(run: Run) -> dict[str, list[dict]]:
+    """The rows the templates are pre-filled from, of the files in force as of the run."""
     ids = in_force(run.view())
-    return assign(load_catalog(), run.registry), {table: run.store.rows(table, ids) for table in PREFILLED}
+    return {table: run.store.rows(table, ids) for table in PREFILLED}
 
 
-def _template(run: Run, wanted: TemplateFor, assignment: Assignment, stored: dict[str, list[dict]]) -> Path:
-    """The unit's template for the month, kept beside the run's other outputs; its mail carries
-    a copy (the .eml is built at once)."""
+def _template(run: Run, wanted: TemplateFor, stored: dict[str, list[dict]]) -> Path:
+    """The unit's template for the month (the tasks of the plan in force for it), kept beside
+    the run's other outputs; its mail carries a copy (the .eml is built at once)."""
+    assignment = assign(run.plan(wanted.period).tasks, run.registry)
     template = unit_template(wanted.unit, wanted.period, wanted.due, assignment, stored, run.registry)
     return write_template(run.runs_dir(f"reminders/{wanted.period}") / wanted.unit.code / template.file_name,
                           template)
