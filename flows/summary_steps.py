@@ -42,11 +42,11 @@ def build(run: Run, period: str) -> tuple[Summary, Path]:
     figures = dict(zip(years, year_figures(run, view, in_force_rows(run, view), *years), strict=True))
     amended = {}
     for y, was in issued.items():
-        if was and (changes := amendments(was["figures"], figures_json(figures[y]))):
+        if was and (changes := amendments(was["figures"], figures_json(figures[y]), run.plan(f"{y}-12").tasks)):
             amended[f"{y}年度报告更正（报送后数据有变化）"] = changes
     report = figures[year]
     summary = with_plan_notice(build_summary(period, run.as_of.date(), run.registry, statuses, reasons, deadlines,
-                                             report, amended), run.plan(period).notice)
+                                             report, run.plan(f"{year}-12").tasks, amended), run.plan(period).notice)
     workbook = write_tables(run.runs_dir(period) / f"summary-{period}.xlsx", summary.sheets)
     return summary, workbook
 

@@ -40,25 +40,26 @@ def overview(report: dict, previous: dict | None) -> Sheet:
     return _sheet(report, "总体情况", rows, tuple((n, 4) for n, row in enumerate(rows, start=1) if row[3] == "未达标"))
 
 
-def by_unit(report: dict) -> Sheet:
+def by_unit(report: dict, tasks: tuple[Task, ...]) -> Sheet:
+    """Each unit's figures and its overdue tasks (`tasks`: the plan's of the report's year)."""
     rows = [["单位编码", "单位名称", *(NAMES[k] for k in UNIT_KEYS), "逾期任务"]]
     marked = []
     for code, unit in report["units"].items():
         values = unit["indicators"]
         # A unit that does not report has no figures, only its tasks: its cells stay empty.
         rows.append([code, unit["name"], *(as_cell(k, values[k]) if k in values else "" for k in UNIT_KEYS),
-                     shown("tasks_overdue", values["tasks_overdue"])])
+                     shown("tasks_overdue", values["tasks_overdue"], tasks)])
         marked += [(len(rows), 3 + i) for i, k in enumerate(UNIT_KEYS) if k in unit["failing"]]
         if values["tasks_overdue"]:
             marked.append((len(rows), 3 + len(UNIT_KEYS)))
     return _sheet(report, "分单位指标", rows, tuple(marked))
 
 
-def failures(report: dict) -> Sheet:
-    """The 通报 list: every unit and figure that missed its target."""
+def failures(report: dict, tasks: tuple[Task, ...]) -> Sheet:
+    """The 通报 list: every unit and figure that missed its target (`tasks` as for by_unit)."""
     rows = [["单位", "指标", "实际", "目标"]]
     for unit in report["units"].values():
-        rows += [[unit["name"], NAMES[k], as_cell(k, unit["indicators"][k]),
+        rows += [[unit["name"], NAMES[k], as_cell(k, unit["indicators"][k], tasks),
                   target_text(k) or "无逾期"] for k in unit["failing"]]
     return _sheet(report, "未达标事项", rows)
 
@@ -119,19 +120,19 @@ def workbook_sheets(report: dict, previous: dict | None, tasks, assignment, unas
                     changes: list[list]) -> list[Sheet]:
     """The report workbook's sheets; with `changes` (figures changed since it was issued), a
     更正说明 sheet listing them."""
-    sheets = [overview(report, previous), by_unit(report), failures(report), reporting(report),
+    sheets = [overview(report, previous), by_unit(report, tasks), failures(report, tasks), reporting(report),
               task_table(report, tasks, assignment, unassigned), public_data(report), *records(report)]
     return sheets + [_sheet(report, "更正说明", changes)] if changes else sheets
 
 
-def amendments(issued: dict, current: dict) -> list[list]:
-    """Figures that changed since the report was issued: scope, figure, old → new. Empty
-    when nothing changed."""
+def amendments(issued: dict, current: dict, tasks: tuple[Task, ...]) -> list[list]:
+    """Figures that changed since the report was issued: scope, figure, old → new (`tasks`: the
+    plan's of the report's year, which its overdue tasks number). Empty when nothing changed."""
     scopes = [("全区", issued["district"]["indicators"], current["district"]["indicators"])]
     scopes += [(unit["name"], issued["units"].get(code, {}).get("indicators", {}), unit["indicators"])
                for code, unit in current["units"].items()]
     # Compared as shown: a rate that moved in a digit nobody sees is no correction.
-    rows = [[scope, NAMES[key], as_cell(key, old.get(key)), as_cell(key, new.get(key))]
+    rows = [[scope, NAMES[key], as_cell(key, old.get(key), tasks), as_cell(key, new.get(key), tasks)]
             for scope, old, new in scopes for key in NAMES
-            if (key in old or key in new) and shown(key, old.get(key)) != shown(key, new.get(key))]
+            if (key in old or key in new) and shown(key, old.get(key), tasks) != shown(key, new.get(key), tasks)]
     return [["范围", "指标", "已报送值", "现值"], *rows] if rows else []

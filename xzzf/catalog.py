@@ -176,6 +176,7 @@ def assign(tasks: tuple[Task, ...], registry: Registry) -> Assignment:
     return Assignment(roles, unassigned, tasks)
 
 
-def task_label(no: int, tasks: tuple[Task, ...] | None = None) -> str:
-    """第 N 项 + short title of task number `no` of `tasks` (the seed plan's when not given)."""
-    return next(task.label for task in (load_catalog() if tasks is None else tasks) if task.no == no)
+def task_label(no: int, tasks: tuple[Task, ...]) -> str:
+    """第 N 项 + short title of task number `no` of `tasks`: a plan's own (each plan numbers and
+    titles its tasks anew), never another plan's."""
+    return {task.no: task.label for task in tasks}[no]

@@ -52,17 +52,19 @@ def figure_rows(report: dict, as_of: dt.date) -> list[list]:
     return rows
 
 
-def overdue_rows(report: dict) -> list[list]:
+def overdue_rows(report: dict, tasks: tuple[Task, ...]) -> list[list]:
+    """Each unit's overdue tasks, labelled by `tasks` (the plan's of the report's year)."""
     rows = [["单位", "逾期任务"]]
-    rows += [[u["name"], shown("tasks_overdue", u["indicators"]["tasks_overdue"])]
+    rows += [[u["name"], shown("tasks_overdue", u["indicators"]["tasks_overdue"], tasks)]
              for u in report["units"].values() if u["indicators"]["tasks_overdue"]]
     return rows
 
 
 def build_summary(period: str, as_of: dt.date, registry: Registry, statuses: dict[str, str],
-                  reasons: dict[str, str], deadlines: list[list], report: dict,
+                  reasons: dict[str, str], deadlines: list[list], report: dict, tasks: tuple[Task, ...],
                   amended: dict[str, list[list]]) -> Summary:
-    """`amended`: for each issued annual report whose figures changed since, the changes.
+    """`report`: the year's figures so far, `tasks` the plan's of its year (its overdue tasks' labels).
+    `amended`: for each issued annual report whose figures changed since, the changes.
     `reasons`: unit code → why it is where it is: its latest file was rejected for this (what
     the unit must fix), 免报 and why, 延期 to when."""
     units = [["单位编码", "单位名称", "报送状态", "说明"]] + [
@@ -70,7 +72,7 @@ def build_summary(period: str, as_of: dt.date, registry: Registry, statuses: dic
          reasons.get(code, "")]
         for code, status in statuses.items()]
     tables = {"报送情况": units, f"{report['year']}年累计指标": figure_rows(report, as_of),
-              "逾期任务": overdue_rows(report), "近期截止事项": deadlines, **amended}
+              "逾期任务": overdue_rows(report, tasks), "近期截止事项": deadlines, **amended}
     sheets = [captioned(f"{period} 行政执法月报汇总", as_of.isoformat(), title, rows) for title, rows in tables.items()]
     subject = f"【行政执法月报】{period} 报送情况汇总（截至 {as_of.isoformat()}）"
     html = "".join([

@@ -96,6 +96,12 @@ def test_a_new_plan_is_refused_until_fixed_then_2026_runs_use_its_tasks(env, tmp
     [scjg] = [m for m in task_mails if "市场监督管理分局" in m["Subject"]]
     assert TITLE in scjg["Subject"] and "2026年11月30日" in scjg["Subject"]
 
+    env.monthly("2026-10", dt.date(2026, 12, 5))  # task 11 overdue since 30 November: the summary lists it
+    [summary] = [m for _, m in mail.inbox.messages if m["Subject"].startswith("【行政执法月报】2026-10")]
+    body = summary.get_body(("plain",)).get_content()
+    [overdue] = [line for line in body[body.index("\n逾期任务"):].splitlines() if line.startswith("市场监督管理分局\t")]
+    assert TITLE in overdue
+
     folder = Path(annual(year=2026, as_of=dt.date(2027, 1, 20)))
     figures = json.loads((folder / "figures-2026.json").read_text(encoding="utf-8"))
     assert 11 in figures["units"][OWNER]["indicators"]["tasks_overdue"]  # nobody reported it done
@@ -104,3 +110,5 @@ def test_a_new_plan_is_refused_until_fixed_then_2026_runs_use_its_tasks(env, tmp
     assert status[(11, "市场监督管理分局")]["任务"] == "开展行政执法案卷集中评查"
     assert status[(11, "市场监督管理分局")]["完成时限"] == "2026年11月30日前"
     assert status[(11, "市场监督管理分局")]["完成情况"] == "逾期未完成"
+    by_unit = {row["单位编码"]: row for row in rows_below(book["分单位指标"], "单位编码")}
+    assert TITLE in by_unit[OWNER]["逾期任务"]  # the new plan's task 11, not the seed's

@@ -21,6 +21,7 @@ D = dt.date
 REGISTRY = Registry((Unit("SFJ", "司法局", "部门", True), Unit("DHX", "大河乡", "乡镇", False),
                      Unit("ZRZY", "自然资源局", "部门", True), Unit("CZJ", "财政局", "部门", False, reports=False)))
 AS_OF = dt.datetime(2027, 1, 10, 9, tzinfo=BEIJING)
+CATALOG = load_catalog()  # the tasks these drafts are written from
 LONG_NOTE = ("结合本单位执法职责制定年度行政执法工作计划明确目标任务责任分工和时间节点经局党组会议研究通过"
              "后印发执行并报司法局备案同时在门户网站公开")  # 68 characters, no full stop: cut with ……
 SENTENCES = ("组织全员轮训两期，覆盖全部在岗执法人员和辅助人员。邀请自治区司法厅专家授课，"
@@ -141,16 +142,16 @@ def test_practice_groups_the_tasks_completed_in_the_year_under_the_plans_section
         "（四）不断强化行政执法保障能力"]
     strict, system = practice.parts[1].paragraphs, practice.parts[2].paragraphs
     # The same words from two units are said once, with both names; 佐证材料 when no 备注.
-    assert strict[0] == (f"{task_label(11)}：司法局、自然资源局已完成。"
+    assert strict[0] == (f"{task_label(11, CATALOG)}：司法局、自然资源局已完成。"
                          "司法局、自然资源局：制定本部门行政裁量权基准并向社会公布。")
     # 第 19 项: done this year by 司法局 and 大河乡 (in the registry's order), not by 自然资源局 (2025).
-    assert system[0].startswith(f"{task_label(19)}：司法局、大河乡已完成。")
+    assert system[0].startswith(f"{task_label(19, CATALOG)}：司法局、大河乡已完成。")
     assert f"司法局：{LONG_NOTE[:58]}……" in system[0] and LONG_NOTE not in system[0]
     assert "大河乡：组织全员轮训两期，覆盖全部在岗执法人员和辅助人员。" in system[0]  # cut at the sentence's end
     assert "邀请" not in system[0]
     assert "上一年度的计划" not in system[0]
     every = "".join(p for sub in practice.parts for p in sub.paragraphs)
-    assert task_label(13) not in every and "旧的说明" not in every  # taken back by the snapshot in force
+    assert task_label(13, CATALOG) not in every and "旧的说明" not in every  # taken back by the snapshot in force
     assert "达到目标" not in every
 
 
@@ -176,8 +177,8 @@ def test_problems_put_the_indicators_furthest_from_target_first(draft):
     )
     overdue = problems[6:-1]
     assert all(p.startswith("第 ") and "逾期未完成：" in p for p in overdue)
-    assert f"{task_label(11)}（完成时限：2024年3月底前）逾期未完成：大河乡。" in overdue
-    assert f"{task_label(19)}（完成时限：每年2月底前）逾期未完成：自然资源局。" in overdue
+    assert f"{task_label(11, CATALOG)}（完成时限：2024年3月底前）逾期未完成：大河乡。" in overdue
+    assert f"{task_label(19, CATALOG)}（完成时限：每年2月底前）逾期未完成：自然资源局。" in overdue
     assert problems[-1] == ("月度数据报送方面，自然资源局未报送3个月（3月、8月、11月）、逾期报送1个月（12月）；"
                             "大河乡逾期报送2个月（2月、12月）。")
 
@@ -188,7 +189,7 @@ def test_next_steps_give_each_problem_a_line_for_the_writer_to_complete(draft):
     assert steps[0].startswith("【待完善】")
     assert len(steps) == 1 + len(problems)
     assert steps[1] == "1.督促大河乡、自然资源局提高柔性执法典型案例数，确保达到3个。"
-    assert f"督促大河乡加快推进{task_label(11)}" in "".join(steps)
+    assert f"督促大河乡加快推进{task_label(11, CATALOG)}" in "".join(steps)
     assert steps[-1].endswith("督促自然资源局、大河乡按时报送月度数据。")
 
 
@@ -223,3 +224,4 @@ def test_exempt_months_and_unit_changes_are_said_in_the_basic_part():
                         "一、基本情况").paragraphs)
     assert "另有1个月经司法局决定免报，不计入应报送月数" in text
     assert "年内单位变动：弘德街道设立（2026年5月1日）。" in text
+

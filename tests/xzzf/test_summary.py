@@ -1,5 +1,9 @@
 import datetime as dt
+from dataclasses import replace
 
+import pytest
+
+from xzzf.catalog import load_catalog
 from xzzf.summary import build_summary, figure_rows, overdue_rows
 from xzzf.tables import Number
 from xzzf.units import Registry, Unit
@@ -25,15 +29,25 @@ def test_cumulative_targets_are_progress_until_their_deadline():
 
 
 def test_overdue_tasks_list_only_units_with_some():
-    header, (unit, tasks) = overdue_rows(report(False))
+    header, (unit, tasks) = overdue_rows(report(False), load_catalog())
     assert header == ["单位", "逾期任务"] and unit == "司法局"
     assert tasks.startswith("第 13 项 ") and "、第 32 项 " in tasks  # never a bare number
+
+
+def test_overdue_tasks_are_labelled_by_the_plan_of_the_reports_year_never_another_plans():
+    """Each plan numbers and titles its tasks anew: task 13 of a later plan is not the seed's."""
+    later = tuple(replace(task, title=f"新方案第{task.no}项") for task in load_catalog() if task.no != 32)
+    [_, (_, tasks)] = overdue_rows({**report(False), "units": {"SFJ": report(False)["units"]["SFJ"] | {
+        "indicators": {"tasks_overdue": [13]}}}}, later)
+    assert tasks == "第 13 项 新方案第13项"
+    with pytest.raises(KeyError):  # a number the plan does not have: no label borrowed from the seed
+        overdue_rows(report(False), later)
 
 
 def summary_of(statuses: dict[str, UnitStatus]):
     registry = Registry(tuple(Unit(code, f"{code}局", "部门", True) for code in statuses))
     return build_summary("2026-10", dt.date(2026, 11, 6), registry, statuses, {}, [["截止日期", "事项", "责任单位"]],
-                         report(False), {})
+                         report(False), load_catalog(), {})
 
 
 def test_an_exempt_unit_owes_nothing_and_is_named_apart():

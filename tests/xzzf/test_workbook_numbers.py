@@ -41,7 +41,7 @@ def test_a_figure_is_a_number_shown_in_its_format_and_reads_as_shown_in_text():
     assert str(as_cell("complaint_ontime_rate", 0.9)) == "90.0%"  # what mail and pages show
     assert as_cell("publication_rate", None) == "不适用"
     assert as_cell("decisions_by_category", {"行政处罚": 2, "行政许可": 0}) == "行政处罚 2"
-    assert as_cell("tasks_overdue", [13]).startswith("第 13 项 ")
+    assert as_cell("tasks_overdue", [13], load_catalog()).startswith("第 13 项 ")
 
 
 def test_no_sheet_holds_a_figure_as_text(report):
@@ -76,7 +76,7 @@ def test_each_sheet_s_title_row_names_the_report_the_sheet_and_the_as_of_date(re
 
 
 def test_a_unit_that_does_not_report_has_empty_figure_cells_and_its_tasks(report):
-    rows = {row[0]: row for row in by_unit(report).rows[1:]}
+    rows = {row[0]: row for row in by_unit(report, load_catalog()).rows[1:]}
     assert rows["CZJ"][2:-1] == [""] * len(UNIT_KEYS)
     assert rows["ZRZY"][2 + UNIT_KEYS.index("publication_rate")] == "不适用"  # null (no decisions), never 0 %
 
@@ -86,7 +86,7 @@ def test_corrections_list_old_and_new_as_numbers_and_ignore_what_nobody_sees(rep
     issued["district"]["indicators"]["decisions_total"] -= 1
     issued["units"]["SFJ"]["indicators"]["fines_total"] = "1000.00"
     issued["units"]["SFJ"]["indicators"]["certified_rate"] += 1e-9  # shown the same: not a correction
-    header, *rows = amendments(issued, figures_json(report))
+    header, *rows = amendments(issued, figures_json(report), load_catalog())
     assert header == ["范围", "指标", "已报送值", "现值"]
     total = report["district"]["indicators"]["decisions_total"]
     assert rows == [["全区", "行政执法决定数", Number(total - 1, "0", str(total - 1)), Number(total, "0", str(total))],
