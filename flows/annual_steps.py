@@ -92,14 +92,15 @@ def write_files(run: Run, year: int, report: dict, previous: dict | None, rows: 
     folder = report_folder(run.settings.out / "reports", year, preview)
     mark, suffix = (f"（{PREVIEW}）", f"-{PREVIEW}") if preview else ("", "")
     notice = preview_notice(report) if preview else None
-    tasks = run.plan(f"{year}-12").tasks  # the plan in force at the year's end
+    plan = run.plan(f"{year}-12")  # the plan in force at the year's end
+    tasks = plan.tasks
     assignment = assign(tasks, run.registry)
     figures_file = folder / f"figures-{year}{suffix}.json"
     folder.mkdir(parents=True, exist_ok=True)
     figures_file.write_text(json.dumps(figures_json(report), ensure_ascii=False, indent=1), encoding="utf-8")
     sheets = workbook_sheets(report, previous, tasks, assignment, assignment.unassigned, changes)
     draft = annual_draft(report, previous, rows, tasks, district=DISTRICT, addressee=run.settings.report_addressee,
-                         issuer=run.settings.issuer)
+                         issuer=run.settings.issuer, plan_notice=plan.notice)
     draft = replace(draft, title=draft.title + mark)
     return {
         "figures": figures_file,

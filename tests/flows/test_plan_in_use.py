@@ -112,3 +112,23 @@ def test_a_new_plan_is_refused_until_fixed_then_2026_runs_use_its_tasks(env, tmp
     assert status[(11, "市场监督管理分局")]["完成情况"] == "逾期未完成"
     by_unit = {row["单位编码"]: row for row in rows_below(book["分单位指标"], "单位编码")}
     assert TITLE in by_unit[OWNER]["逾期任务"]  # the new plan's task 11, not the seed's
+
+
+def test_a_year_no_plan_covers_is_said_in_one_line_in_the_draft_and_the_mail(env, mail):
+    """No plan imported for 2026: the annual report's Word draft opens 二 with the line the mail
+    and the summary carry (marked for the writer); 2025, which the seed covers, has none."""
+    import docx
+
+    from flows.annual import annual
+    from xzzf.plans import plan_in_force
+
+    notice = plan_in_force([], "2026-12").notice
+    folder = Path(annual(year=2026, as_of=dt.date(2027, 1, 20)))
+    paragraphs = [p.text for p in docx.Document(next(folder.glob("*（草稿）.docx"))).paragraphs]
+    assert paragraphs[paragraphs.index("二、主要做法及成效") + 1] == f"【待完善】{notice}"
+    assert sum(notice in p for p in paragraphs) == 1
+    [sent] = [m for _, m in mail.inbox.messages if m["Subject"].startswith("【年度报告】")]
+    assert notice in sent.get_body(("plain",)).get_content()
+
+    folder = Path(annual(year=2025, as_of=dt.date(2026, 1, 20)))
+    assert not [p.text for p in docx.Document(next(folder.glob("*（草稿）.docx"))).paragraphs if "行动方案" in p.text]

@@ -12,6 +12,7 @@ from xzzf.annual import annual_figures
 from xzzf.catalog import assign, load_catalog, task_label
 from xzzf.draft import annual_draft, task_problems
 from xzzf.periods import BEIJING
+from xzzf.plans import plan_in_force
 from xzzf.units import Registry, Unit
 from xzzf.vocabulary import AdjustmentKind
 from xzzf.workdays import WorkCalendar
@@ -225,3 +226,16 @@ def test_exempt_months_and_unit_changes_are_said_in_the_basic_part():
     assert "另有1个月经司法局决定免报，不计入应报送月数" in text
     assert "年内单位变动：弘德街道设立（2026年5月1日）。" in text
 
+
+def test_a_year_no_plan_covers_says_so_in_one_marked_line_opening_part_two(draft):
+    """The draft says what the summary and the mail say: the year's tasks are another plan's."""
+    notice = plan_in_force([], "2026-12").notice
+    tasks = plan_in_force([], "2026-12").tasks
+    report = annual_figures(2026, AS_OF, REGISTRY, assign(tasks, REGISTRY), tasks, ROWS, ARRIVALS,
+                            Obligations(REGISTRY, 5, WorkCalendar()))
+    carried = annual_draft(report, PREVIOUS, ROWS, tasks, district="吴忠市红寺堡区", addressee="", issuer="",
+                           plan_notice=notice)
+    said = [paragraph for p in carried.parts for paragraph in p.paragraphs]
+    assert part(carried, "二、主要做法及成效").paragraphs[0] == f"【待完善】{notice}"
+    assert notice.startswith("2026 年没有导入的行动方案") and said.count(f"【待完善】{notice}") == 1
+    assert not [p for p in part(draft, "二、主要做法及成效").paragraphs if "行动方案" in p]  # a year its plan covers
