@@ -110,3 +110,26 @@ def test_a_year_no_plan_covers_carries_the_last_plans_ongoing_and_yearly_tasks(f
     assert {t.no for t in load_catalog()} - {t.no for t in carried.tasks} == {11, 13, 20}  # dated only
     assert {t.deadline.kind for t in carried.tasks} == {"ongoing", "yearly"}
     assert plan_in_force([], "2025-12").notice is None and len(plan_in_force([], "2025-12").tasks) == 43
+
+
+def test_a_word_plan_imports_as_its_text_does(tmp_path):
+    """The seed as the 司法局 receives it, a .docx (one paragraph a line, as Word keeps it):
+    imported for the same years, it gives what the .txt gives, task by task."""
+    import docx
+
+    document = docx.Document()
+    for line in SEED.read_text(encoding="utf-8").splitlines():
+        document.add_paragraph(line)
+    word = tmp_path / "三年行动任务分工方案.docx"
+    document.save(word)
+    text = tmp_path / "三年行动任务分工方案.txt"
+    text.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    shown = {}
+    for source in (word, text):
+        flags = ["--db", f"sqlite:///{tmp_path / f'{source.suffix[1:]}.db'}", "--out", str(tmp_path / "out")]
+        imported = run("plan", "import", source, "--years", "2026-2028", *flags)
+        assert imported.exit_code == 0, imported.output
+        assert "共 43 项任务" in imported.output
+        shown[source.suffix] = json.loads(run("plan", "show", "--year", "2027", "--json", *flags).output)
+    assert shown[".docx"] == shown[".txt"] and len(shown[".docx"]["tasks"]) == 43
+    assert shown[".docx"]["years"] == [2026, 2028]
