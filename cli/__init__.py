@@ -495,6 +495,63 @@ def _calendar_table(year: int, days, calendar, due_day: int, remind_days: int, n
     return "\n".join([*lines, *(f"注意：{note}" for note in notes)])
 
 
+plan_app = typer.Typer(help="行动方案：导入新的任务分工方案，查看某年度适用的方案", no_args_is_help=True)
+app.add_typer(plan_app, name="plan")
+
+
+@plan_app.command("import")
+def plan_import(
+    file: Annotated[Path, typer.Argument(help="方案文件（.txt 或 .docx）", show_default=False)],
+    years: Annotated[str, typer.Option("--years", help="适用年度，如 2026-2028")],
+    from_month: Annotated[str, typer.Option("--from", help="自哪个月起适用 YYYY-MM（默认适用年度的第一个月）")] = "",
+    operator: Annotated[str, typer.Option("--operator", help="经办人（替换已有方案时必填）")] = "",
+    reason: Annotated[str, typer.Option("--reason", help="理由（替换已有方案时必填）")] = "",
+    units: Units = None, db: Db = None, out: Out = None,
+) -> None:
+    """导入方案：读取任务分工方案，核对编号、完成时限和责任单位后存为这几年适用的方案；有问题逐条列出，不导入。"""
+    from flows.plan_steps import import_plan
+    from xzzf.plans import PlanError
+
+    _use(units=units, database_url=db, out=out)
+    _check(writer="plan-import")
+    settings = _settings()
+    store = _store(settings)
+    with _hold(store, settings, "plan-import"):
+        store.migrate()
+        try:
+            found = import_plan(store, _registry(settings), file, years, from_month, operator, reason,
+                                dt.datetime.now(dt.UTC))
+        except PlanError as error:
+            _refuse(str(error))
+    typer.echo(found)
+
+
+@plan_app.command("show")
+def plan_show(
+    year: Annotated[str, typer.Option("--year", metavar="YYYY", help="年度")],
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
+    units: Units = None, db: Db = None, out: Out = None,
+) -> None:
+    """查看方案：某年度适用的方案，逐项列出任务、完成时限和责任单位（--json 为 JSON）。"""
+    from flows.plan_steps import show_plan
+
+    number = _year(year)
+    _use(units=units, database_url=db, out=out)
+    _check()
+    settings = _settings()
+    store = _store(settings)
+    with _hold(store, settings, "plan-show"):
+        store.migrate()
+        shown = show_plan(store, _registry(settings), number, as_json)
+    typer.echo(shown)
+
+
+def _registry(settings):
+    from xzzf.units import load_registry
+
+    return load_registry(settings.units)  # checked by _check
+
+
 @app.command("repair-scans")
 def repair_scans(db: Db = None, out: Out = None) -> None:
     """修复：把晚于今天的扫描记录改回合理的时间，重算被它推迟的文件收到时间，并重新确定有效文件。"""

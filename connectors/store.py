@@ -21,12 +21,15 @@ from connectors.store_schema import (
     data_tables,
     emails,
     issued_reports,
+    plans,
     rejudgements,
     scans,
     submissions,
 )
 from xzzf.adjustments import Adjustment, standing
+from xzzf.catalog import tasks_from_entries
 from xzzf.intake import SubmissionFact, arrival_time, recency
+from xzzf.plans import Plan
 from xzzf.vocabulary import EVER_ACCEPTED, AdjustmentKind, FileStatus
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -214,6 +217,22 @@ class Store:
         with self.engine.begin() as connection:
             connection.execute(insert(issued_reports).values(year=year, as_of=as_of, issued_at=issued_at,
                                                              files=files, figures=figures))
+
+    def plans(self) -> list[Plan]:
+        """Every imported plan, replaced ones included, in the order imported."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(plans).order_by(plans.c.id)).all()
+        return [Plan(r.name, (r.year_from, r.year_to), tasks_from_entries(r.tasks), r.from_period, r.id,
+                     r.source_name, r.source_sha256, r.imported_at, r.operator, r.reason, r.replaces)
+                for r in rows]
+
+    def record_plan(self, plan: Plan, entries: list[dict]) -> int:
+        """Store an imported plan (its tasks as `entries`); its number."""
+        with self.engine.begin() as connection:
+            return connection.execute(insert(plans).values(
+                name=plan.name, year_from=plan.years[0], year_to=plan.years[1], from_period=plan.from_period,
+                tasks=entries, source_name=plan.source, source_sha256=plan.sha256, imported_at=plan.imported_at,
+                operator=plan.operator, reason=plan.reason, replaces=plan.replaces)).inserted_primary_key[0]
 
     def adjustments(self) -> list[Adjustment]:
         """Every decision ever made, revoked ones and revocations included, oldest first."""

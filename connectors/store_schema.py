@@ -133,6 +133,24 @@ rejudgements = Table(
     Column("after", JSON, nullable=False),  # the same, as the 复核 judged it
 )
 
+# Each imported plan (任务分工方案): a record, never edited; an import for years a plan already
+# covers replaces it from a month (`from_period`), naming the plan it replaces, who and why.
+plans = Table(
+    "plans", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("year_from", Integer, nullable=False),
+    Column("year_to", Integer, nullable=False),
+    Column("from_period", String(7), nullable=False),
+    Column("tasks", JSON, nullable=False),  # the parsed tasks, as tasks.yaml entries
+    Column("source_name", Text, nullable=False),
+    Column("source_sha256", String(64), nullable=False),
+    Column("imported_at", UtcDateTime, nullable=False),
+    Column("operator", String(64), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("replaces", Integer),  # the plan number it replaces (0: the shipped seed plan)
+)
+
 _TYPES = {
     Kind.TEXT: Text, Kind.IDENT: String(128), Kind.ENUM: String(32), Kind.YESNO: Boolean,
     Kind.DATE: Date, Kind.NUMBER: Float, Kind.INTEGER: Integer, Kind.MONEY: Numeric(18, 2),

@@ -22,7 +22,7 @@ from flows.summary_steps import in_force_rows, year_figures
 from xzzf.adjustments import record_rows
 from xzzf.annual import figures_json
 from xzzf.annual_report import amendments, public_data, workbook_sheets
-from xzzf.catalog import assign, load_catalog
+from xzzf.catalog import Task, assign
 from xzzf.draft import annual_draft
 from xzzf.figures import NAMES, TARGETS, judged, shown, target_text
 from xzzf.periods import BEIJING
@@ -67,7 +67,7 @@ def reports(run: Run, year: int) -> tuple[dict, dict | None, dict[str, pd.DataFr
 
 def changes_since_issued(run: Run, year: int, report: dict) -> list[list]:
     issued = run.store.latest_issued(year)
-    return amendments(issued["figures"], figures_json(report)) if issued else []
+    return amendments(issued["figures"], figures_json(report), run.plan(f"{year}-12").tasks) if issued else []
 
 
 def record_issued(run: Run, year: int, report: dict, files: dict[str, Path], changes: list[list]) -> bool:
@@ -92,14 +92,15 @@ def write_files(run: Run, year: int, report: dict, previous: dict | None, rows: 
     folder = report_folder(run.settings.out / "reports", year, preview)
     mark, suffix = (f"（{PREVIEW}）", f"-{PREVIEW}") if preview else ("", "")
     notice = preview_notice(report) if preview else None
-    tasks = load_catalog()
+    plan = run.plan(f"{year}-12")  # the plan in force at the year's end
+    tasks = plan.tasks
     assignment = assign(tasks, run.registry)
     figures_file = folder / f"figures-{year}{suffix}.json"
     folder.mkdir(parents=True, exist_ok=True)
     figures_file.write_text(json.dumps(figures_json(report), ensure_ascii=False, indent=1), encoding="utf-8")
     sheets = workbook_sheets(report, previous, tasks, assignment, assignment.unassigned, changes)
     draft = annual_draft(report, previous, rows, tasks, district=DISTRICT, addressee=run.settings.report_addressee,
-                         issuer=run.settings.issuer)
+                         issuer=run.settings.issuer, plan_notice=plan.notice)
     draft = replace(draft, title=draft.title + mark)
     return {
         "figures": figures_file,
@@ -128,6 +129,8 @@ def as_email(run: Run, year: int, report: dict, files: dict[str, Path], changes:
     failing = "、".join(NAMES[key] for key in district["failing"]) or "无"
     text = (f"{subject}\n附件：工作报告草稿（Word）、数据工作簿、公开数据。\n全区未达标指标：{failing}\n"
             "四、下一步工作列出了针对存在问题的工作要点，标有【待完善】，请补充后使用。")
+    if notice := run.plan(f"{year}-12").notice:  # the year's tasks are another plan's, carried on
+        text += f"\n{notice}"
     if changes:
         text += "\n自上次报送以来数据有更正，以下指标发生变化：\n" + "\n".join(
             f"{scope} {name}：{old} → {new}" for scope, name, old, new in changes[1:])
@@ -157,14 +160,15 @@ def figure_rows(report: dict) -> list[dict[str, str]]:
     return rows
 
 
-def failing_rows(report: dict) -> list[dict[str, str]]:
+def failing_rows(report: dict, tasks: tuple[Task, ...]) -> list[dict[str, str]]:
     """The 通报 list in short: the district's failing figures, then each unit's, by name; a
-    cumulative target before its deadline (a preview's) is marked as progress."""
+    cumulative target before its deadline (a preview's) is marked as progress (`tasks`: the
+    plan's of the report's year, which the overdue tasks number)."""
     year, as_of = report["year"], dt.date.fromisoformat(report["as_of"])
 
     def named(key: str, indicators: dict) -> str:
         if key == "tasks_overdue":
-            return f"{NAMES[key]}（{shown(key, indicators[key])}）"
+            return f"{NAMES[key]}（{shown(key, indicators[key], tasks)}）"
         return NAMES[key] + ("" if judged(key, year, as_of) else "（进度）")
 
     district = report["district"]
@@ -195,7 +199,7 @@ def report_page(run: Run, year: int, report: dict, files: dict[str, Path], share
                       f"{'' if preview else '；在此之前请用邮件附件'}。", ""]
         lines += ["服务器上的位置：", ""]
         lines += [f"- {_code(str(path.resolve()))}" for path in files.values()]
-    failing = failing_rows(report)
+    failing = failing_rows(report, run.plan(f"{year}-12").tasks)
     lines += ["", "### 全区指标", "", *_table(figure_rows(report)), "", "### 未达标", ""]
     lines += _table(failing) if failing else ["没有未达标的指标。"]
     return "\n".join(lines) + "\n"

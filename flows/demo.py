@@ -29,9 +29,10 @@ from flows.monthly import monthly
 from flows.reminders import reminders
 from xzzf.adjustments import record_rows
 from xzzf.calendars import period_days
-from xzzf.catalog import assign, load_catalog
+from xzzf.catalog import assign
 from xzzf.figures import NAMES
 from xzzf.periods import BEIJING, next_period_start
+from xzzf.plans import plan_for_year
 from xzzf.sample import as_sheets, submission
 from xzzf.settings import SettingsError, load_settings
 from xzzf.units import SAMPLE_REGISTRY, load_registry
@@ -192,7 +193,7 @@ def run_demo(out: Path, echo=print) -> str:
     units = out / "units.yaml"
     units.write_text(SAMPLE_REGISTRY.read_text(encoding="utf-8") + NEW_UNIT, encoding="utf-8")
     registry = load_registry(units)
-    assignment = assign(load_catalog(), registry)
+    assignment = assign(plan_for_year([], YEAR).tasks, registry)  # a new store: no plan imported
     events = {(row["unit"], int(row["month"])): row["event"]
               for row in csv.DictReader(SCENARIO.open(encoding="utf-8"))}
     where = {"XZZF_INBOX": str(inbox), "XZZF_OUT": str(results), "XZZF_UNITS": str(units)}

@@ -6,6 +6,7 @@ scan → examine (read, check, parse) → record (archive, one store transaction
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 import json
 import logging
@@ -19,9 +20,10 @@ from connectors.store import NewSubmission, Store, StoredSubmission
 from connectors.worker_pool import Raised, WorkerLost, run_isolated
 from connectors.xlsx_reader import ContainerLimits, ReadFailure, check_container, ends_early, read_workbook
 from xzzf.adjustments import Obligations
-from xzzf.catalog import assign, load_catalog
+from xzzf.catalog import assign
 from xzzf.intake import FileEntry, SubmissionFact, arrival_time, arrived_by
 from xzzf.periods import COUNTED, counted_period
+from xzzf.plans import Plan, plan_in_force
 from xzzf.problems import Problem
 from xzzf.receipt import first_problem
 from xzzf.settings import Settings
@@ -193,15 +195,16 @@ def examine(inbox: Inbox, settings: Settings, registry: Registry, store: Store, 
             now: dt.datetime) -> Scan:
     """Hash every file, and read, check and parse those never seen before."""
     scan = survey(inbox, settings, registry, store, as_of, now)
-    judge(scan, settings, registry)
+    judge(scan, settings, registry, store.plans())
     return scan
 
 
-def judge(scan: Scan, settings: Settings, registry: Registry) -> None:
-    """Read, parse and check the scan's new files: each one's outcome."""
+def judge(scan: Scan, settings: Settings, registry: Registry, plans: list[Plan]) -> None:
+    """Read, parse and check the scan's new files: each one's outcome (a file's tasks are
+    those of the plan in force for its month, of the stored `plans`)."""
     read_new(scan, settings, registry)
     validate_rows({n: (item.unit, item.parsed) for n, item in enumerate(scan.new) if item.parsed.tables},
-                  registry, settings)
+                  registry, settings, plans)
     conclude(scan)
 
 
@@ -210,7 +213,7 @@ def _unit(item: InboxFile, registry: Registry) -> str | None:
 
 
 def validate_rows(workbooks: dict[int, tuple[str, ParsedWorkbook]], registry: Registry,
-                  settings: Settings) -> int:
+                  settings: Settings, plans: list[Plan] = ()) -> int:
     """Check every row rule over all the given workbooks at once; returns the GX calls made."""
     if not workbooks:
         return 0
@@ -219,7 +222,9 @@ def validate_rows(workbooks: dict[int, tuple[str, ParsedWorkbook]], registry: Re
     runner_module = importlib.import_module(RULE_RUNNER)
     from xzzf.validation import attribute, validation_frames
 
-    frames = validation_frames(workbooks, assign(load_catalog(), registry), settings.calendar())
+    frames = validation_frames(workbooks, functools.cache(lambda period: assign(plan_in_force(plans, period).tasks,
+                                                                               registry)),
+                               settings.calendar())
     runner = runner_module.SuiteRunner()
     attribute(runner.failures(frames), workbooks)
     return runner.calls

@@ -72,7 +72,7 @@ def _judge_again(run: Run, stored) -> dict[int, steps.Examined]:
         scan.new.append(steps.Examined(item, submission.unit_code, submission.sha256, data, submission.arrival_at,
                                        ParsedWorkbook(errors=[Problem(reason)] if reason else []),
                                        judged_at.astimezone(BEIJING).date()))
-    steps.judge(scan, run.settings, run.registry)
+    steps.judge(scan, run.settings, run.registry, run.store.plans())
     return {submission.id: item for (submission, *_), item in zip(stored, scan.new, strict=True)}
 
 

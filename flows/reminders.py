@@ -23,9 +23,9 @@ from flows.setup import Run, prepare
 from flows.task_steps import plan
 from flows.task_steps import task_notices as unit_task_notices
 from flows.templates import PREFILLED
-from xzzf.catalog import Assignment
+from xzzf.catalog import assign
 from xzzf.intake import in_force
-from xzzf.periods import previous_period
+from xzzf.periods import period_of, previous_period
 from xzzf.reminders import (
     Notice,
     NoticeKind,
@@ -54,7 +54,7 @@ def find_notices(run: Run, whole: bool) -> list[Notice]:
     collected = previous_period(today)
     notices += overdue_notices(obligations, collected, obligations.unit_statuses(view, collected, run.as_of),
                                run.as_of, tuple(run.settings.sfj_recipients), told, with_list=whole)
-    tasks, assignment = plan(run.registry)
+    tasks, assignment = plan(run, period_of(today))
     notices += task_notices(tasks, assignment, run.registry,
                             run.store.rows("task_progress", in_force(view)), run.as_of, told)
     return notices
@@ -73,22 +73,22 @@ def owe_notices(run: Run, notices: list[Notice]) -> dict[str, str]:
         attachments = ()
         if notice.template:
             sources = sources or _template_sources(run)  # read once, and only when a template is due
-            attachments = (_template(run, notice.template, *sources),)
+            attachments = (_template(run, notice.template, sources),)
         email = Email(notice.to, notice.subject, notice.html, notice.text, attachments)
         owed[notice.key] = mail_steps.deliver(run.store, run.settings, notice.key, email, run.as_of)
     return owed
 
 
-def _template_sources(run: Run) -> tuple[Assignment, dict[str, list[dict]]]:
-    """What the templates are made of: who owes which task, and the rows the templates are
-    pre-filled from, of the files in force as of the run."""
+def _template_sources(run: Run) -> dict[str, list[dict]]:
+    """The rows the templates are pre-filled from, of the files in force as of the run."""
     ids = in_force(run.view())
-    return plan(run.registry)[1], {table: run.store.rows(table, ids) for table in PREFILLED}
+    return {table: run.store.rows(table, ids) for table in PREFILLED}
 
 
-def _template(run: Run, wanted: TemplateFor, assignment: Assignment, stored: dict[str, list[dict]]) -> Path:
-    """The unit's template for the month, kept beside the run's other outputs; its mail carries
-    a copy (the .eml is built at once)."""
+def _template(run: Run, wanted: TemplateFor, stored: dict[str, list[dict]]) -> Path:
+    """The unit's template for the month (the tasks of the plan in force for it), kept beside
+    the run's other outputs; its mail carries a copy (the .eml is built at once)."""
+    assignment = assign(run.plan(wanted.period).tasks, run.registry)
     template = unit_template(wanted.unit, wanted.period, wanted.due, assignment, stored, run.registry)
     return write_template(run.runs_dir(f"reminders/{wanted.period}") / wanted.unit.code / template.file_name,
                           template)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from connectors.archive import Archive
 from connectors.inbox import Inbox
@@ -14,7 +14,8 @@ from connectors.store import Store
 from flows.runtime import open_store
 from xzzf.adjustments import Obligations, Standing, standing
 from xzzf.intake import SubmissionFact, as_of_view
-from xzzf.periods import BEIJING, as_of_time, end_of_day
+from xzzf.periods import BEIJING, as_of_time, end_of_day, period_of
+from xzzf.plans import PlanInForce, plan_in_force
 from xzzf.settings import Settings, SettingsError, load_settings
 from xzzf.units import Registry, RegistryError, load_registry
 from xzzf.vocabulary import EVER_ACCEPTED
@@ -32,6 +33,7 @@ class Run:
     # The wall clock when the run started: for how long files have been still, and which
     # recorded scans are in the future.
     now: dt.datetime
+    _said: set[str] = field(default_factory=set)  # the plan notices already in the run log
 
     def runs_dir(self, name: str):
         return self.settings.out / "runs" / ("dry-run" if self.dry_run else "") / name
@@ -43,6 +45,16 @@ class Run:
     def view(self, decided: Standing | None = None) -> list[SubmissionFact]:
         """The store's files as they stood at the run's as-of time (xzzf.intake.as_of_view)."""
         return as_of_view(self.store.facts(), self.as_of, (decided or self.standing()).withdrawn)
+
+    def plan(self, period: str) -> PlanInForce:
+        """The plan in force for `period` (YYYY-MM); a year no plan covers is said once in the run log."""
+        found = plan_in_force(self.store.plans(), period)
+        if found.notice and found.notice not in self._said:
+            from flows.artifacts import run_log  # Prefect: imported only when a run is going
+
+            self._said.add(found.notice)
+            run_log().warning(found.notice)
+        return found
 
     def obligations(self, decided: Standing | None = None) -> Obligations:
         return Obligations(self.registry, self.settings.due_day, self.settings.calendar(),
@@ -77,8 +89,9 @@ def prepare(*, as_of=None, dry_run=False, only_units=None, needs_inbox=True, rec
                                 frozenset(u.code for u in registry.units) if only_units else None)
         if needs_inbox:
             inbox_connector.check()
-        yield Run(settings, registry, store, inbox_connector, Archive(settings.out / "archive"),
-                  moment, dry_run, now)
+        run = Run(settings, registry, store, inbox_connector, Archive(settings.out / "archive"), moment, dry_run, now)
+        run.plan(period_of(moment.astimezone(BEIJING).date()))  # a year without a plan: said in every run's log
+        yield run
 
 
 def refuse_orphans(registry: Registry, store) -> None:

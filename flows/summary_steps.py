@@ -3,6 +3,8 @@ next; written as summary-<period>.xlsx and mailed to the 司法局."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from html import escape
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +15,7 @@ from flows import intake_steps
 from flows.setup import Run
 from xzzf.annual import annual_figures, figures_json
 from xzzf.annual_report import amendments
-from xzzf.catalog import assign, load_catalog
+from xzzf.catalog import assign
 from xzzf.figures import READ_COLUMNS
 from xzzf.intake import SubmissionFact, first_accepted, in_force
 from xzzf.periods import due_day, end_of_day, next_period_start, period_of
@@ -31,7 +33,8 @@ def build(run: Run, period: str) -> tuple[Summary, Path]:
     statuses = obligations.unit_statuses(view, period, run.as_of)
     reasons = intake_steps.status_reasons(run.store, view, obligations, period, statuses)
     next_month = period_of(next_period_start(period))
-    deadlines = upcoming_deadlines(load_catalog(), assign(load_catalog(), run.registry), run.registry,
+    tasks = run.plan(period_of(run.as_of.date())).tasks
+    deadlines = upcoming_deadlines(tasks, assign(tasks, run.registry), run.registry,
                                    run.as_of.date(), due_day(next_month, run.settings.due_day, run.settings.calendar()))
     year = int(period[:4])
     issued = {y: run.store.latest_issued(y) for y in (year - 1, year)}
@@ -39,11 +42,12 @@ def build(run: Run, period: str) -> tuple[Summary, Path]:
     figures = dict(zip(years, year_figures(run, view, in_force_rows(run, view), *years), strict=True))
     amended = {}
     for y, was in issued.items():
-        if was and (changes := amendments(was["figures"], figures_json(figures[y]))):
+        if was and (changes := amendments(was["figures"], figures_json(figures[y]), run.plan(f"{y}-12").tasks)):
             amended[f"{y}年度报告更正（报送后数据有变化）"] = changes
     report = figures[year]
-    summary = build_summary(period, run.as_of.date(), run.registry, statuses, reasons, deadlines, report, amended,
-                            load_catalog(), run.settings.calendar_notes(period, next_month))
+    summary = with_plan_notice(build_summary(period, run.as_of.date(), run.registry, statuses, reasons, deadlines,
+                                             report, amended, run.plan(f"{year}-12").tasks,
+                                             run.settings.calendar_notes(period, next_month)), run.plan(period).notice)
     workbook = write_tables(run.runs_dir(period) / f"summary-{period}.xlsx", summary.sheets)
     return summary, workbook
 
@@ -67,10 +71,17 @@ def year_figures(run: Run, view: list[SubmissionFact], rows: dict[str, pd.DataFr
                  district_only: tuple[int, ...] = ()) -> list[dict]:
     """Each year's figures as of the run, from the rows in force (one read of the store for all);
     of the years in `district_only`, the district's alone."""
-    tasks, arrivals = load_catalog(), first_accepted(view)
-    assignment, obligations = assign(tasks, run.registry), run.obligations()
-    return [annual_figures(year, run.as_of, run.registry, assignment, tasks, rows, arrivals, obligations,
-                           district_only=year in district_only) for year in years]
+    arrivals, obligations = first_accepted(view), run.obligations()
+    tasks = {year: run.plan(f"{year}-12").tasks for year in years}  # a year's report: its plan at year end
+    return [annual_figures(year, run.as_of, run.registry, assign(tasks[year], run.registry), tasks[year], rows,
+                           arrivals, obligations, district_only=year in district_only) for year in years]
+
+
+def with_plan_notice(summary: Summary, notice: str | None) -> Summary:
+    """The summary opening with the one line saying its year has no plan of its own."""
+    if not notice:
+        return summary
+    return replace(summary, html=f"<p><b>{escape(notice)}</b></p>{summary.html}", text=f"{notice}\n\n{summary.text}")
 
 
 def as_email(run: Run, summary: Summary, workbook: Path) -> Email:

@@ -8,8 +8,9 @@ from prefect.artifacts import create_table_artifact
 from connectors.template_writer import write_template
 from flows.parameters import ONLY_UNITS, TEMPLATE_PERIOD, TemplatePeriod, Units
 from flows.runtime import open_store
-from xzzf.catalog import assign, load_catalog
+from xzzf.catalog import assign
 from xzzf.periods import due_day
+from xzzf.plans import plan_in_force
 from xzzf.settings import load_settings
 from xzzf.template import unit_template
 from xzzf.units import load_registry
@@ -25,7 +26,10 @@ def templates(period: TemplatePeriod = TEMPLATE_PERIOD, only_units: Units = ONLY
     out = settings.templates_dir
     store = open_store(settings)
     store.migrate()
-    assignment = assign(load_catalog(), registry)
+    plan = plan_in_force(store.plans(), period)
+    if plan.notice:
+        print(plan.notice)
+    assignment = assign(plan.tasks, registry)
     stored = {table: store.rows(table) for table in PREFILLED}
     due = due_day(period, settings.due_day, settings.calendar())
     written = []

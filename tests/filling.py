@@ -10,17 +10,19 @@ from unittest import mock
 import openpyxl
 
 from tests.builders import VALID_ROWS
-from xzzf.catalog import assign, load_catalog
+from xzzf.catalog import assign
+from xzzf.plans import plan_in_force
 from xzzf.units import SAMPLE_REGISTRY, load_registry
 
 TASK_NO = "任务序号"
 
 
-def every_task(unit: str) -> list[dict]:
-    """任务进展 rows with nothing missing: VALID_ROWS's, and 推进中 for every other task `unit` owes."""
-    given = [dict(row) for row in VALID_ROWS["任务进展"]]
+def every_task(unit: str, period: str) -> list[dict]:
+    """任务进展 rows with nothing missing: VALID_ROWS's of the tasks `unit` owes in `period`
+    (the plan in force with none imported), and 推进中 for every other task it owes."""
+    owed = assign(plan_in_force([], period).tasks, load_registry(SAMPLE_REGISTRY)).tasks_of(unit)
+    given = [dict(row) for row in VALID_ROWS["任务进展"] if row[TASK_NO] in owed]
     listed = {row[TASK_NO] for row in given}
-    owed = assign(load_catalog(), load_registry(SAMPLE_REGISTRY)).tasks_of(unit)
     return [*given, *({TASK_NO: no, "进展状态": "推进中"} for no in owed if no not in listed)]
 
 

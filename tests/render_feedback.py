@@ -37,7 +37,7 @@ def rejected_feedback(env: Env, templates: Path) -> tuple[Path, Path, Path]:
     rows["执法人员"][1]["证件有效期至"] = "2026/9/30"
     rows["培训记录"][0]["学时"] = "8学时"
     rows["执法决定"][0]["决定日期"] = "十月九日"
-    rows["任务进展"] = every_task("SFJ")
+    rows["任务进展"] = every_task("SFJ", "2026-10")
     filled = fill_template(make_template(env.db, "SFJ", "2026-10", templates),
                            {"联系电话": "0953-1234567", "填报日期": dt.date(2026, 11, 3)}, rows,
                            to=env.inbox / "SFJ" / "十月月报.xlsx")

@@ -42,12 +42,14 @@ def overview(report: dict, previous: dict | None) -> Sheet:
 
 
 def overdue_text(report: dict, tasks: tuple[Task, ...], numbers: list[int]) -> str:
-    """A unit's overdue tasks, each with the deadline the report's year missed."""
+    """A unit's overdue tasks, each with the deadline the report's year missed (`tasks`: the
+    plan's of the report's year)."""
     by_no = {task.no: task for task in tasks}
     return "、".join(f"{by_no[no].label}（{missed_text(by_no[no], report['year'])}）" for no in numbers)
 
 
 def by_unit(report: dict, tasks: tuple[Task, ...]) -> Sheet:
+    """Each unit's figures and its overdue tasks (`tasks`: the plan's of the report's year)."""
     rows = [["单位编码", "单位名称", *(NAMES[k] for k in UNIT_KEYS), "逾期任务"]]
     marked = []
     for code, unit in report["units"].items():
@@ -62,11 +64,11 @@ def by_unit(report: dict, tasks: tuple[Task, ...]) -> Sheet:
 
 
 def failures(report: dict, tasks: tuple[Task, ...]) -> Sheet:
-    """The 通报 list: every unit and figure that missed its target."""
+    """The 通报 list: every unit and figure that missed its target (`tasks` as for by_unit)."""
     rows = [["单位", "指标", "实际", "目标"]]
     for unit in report["units"].values():
         rows += [[unit["name"], NAMES[k], overdue_text(report, tasks, unit["indicators"][k]) if k == "tasks_overdue"
-                  else as_cell(k, unit["indicators"][k]), target_text(k) or "无逾期"] for k in unit["failing"]]
+                  else as_cell(k, unit["indicators"][k], tasks), target_text(k) or "无逾期"] for k in unit["failing"]]
     return _sheet(report, "未达标事项", rows)
 
 
@@ -134,14 +136,14 @@ def workbook_sheets(report: dict, previous: dict | None, tasks, assignment, unas
     return sheets + [_sheet(report, "更正说明", changes)] if changes else sheets
 
 
-def amendments(issued: dict, current: dict) -> list[list]:
-    """Figures that changed since the report was issued: scope, figure, old → new. Empty
-    when nothing changed."""
+def amendments(issued: dict, current: dict, tasks: tuple[Task, ...]) -> list[list]:
+    """Figures that changed since the report was issued: scope, figure, old → new (`tasks`: the
+    plan's of the report's year, which its overdue tasks number). Empty when nothing changed."""
     scopes = [("全区", issued["district"]["indicators"], current["district"]["indicators"])]
     scopes += [(unit["name"], issued["units"].get(code, {}).get("indicators", {}), unit["indicators"])
                for code, unit in current["units"].items()]
     # Compared as shown: a rate that moved in a digit nobody sees is no correction.
-    rows = [[scope, NAMES[key], as_cell(key, old.get(key)), as_cell(key, new.get(key))]
+    rows = [[scope, NAMES[key], as_cell(key, old.get(key), tasks), as_cell(key, new.get(key), tasks)]
             for scope, old, new in scopes for key in NAMES
-            if (key in old or key in new) and shown(key, old.get(key)) != shown(key, new.get(key))]
+            if (key in old or key in new) and shown(key, old.get(key), tasks) != shown(key, new.get(key), tasks)]
     return [["范围", "指标", "已报送值", "现值"], *rows] if rows else []

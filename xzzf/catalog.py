@@ -1,4 +1,5 @@
-"""The plan's 43 tasks: their 完成时限 rules and who owes each one."""
+"""A plan's tasks: their 完成时限 rules and who owes each one. The seed plan's 43 tasks ship
+as data/tasks.yaml; plans imported later are stored (xzzf.plans says which is in force)."""
 
 from __future__ import annotations
 
@@ -94,7 +95,12 @@ class Task:
 
 @functools.cache
 def load_catalog(path: Path = CATALOG_FILE) -> tuple[Task, ...]:
-    entries = yaml.safe_load(path.read_text(encoding="utf-8"))["tasks"]
+    """The seed plan's tasks (2023–2025). A run asks xzzf.plans for the plan in force instead."""
+    return tasks_from_entries(yaml.safe_load(path.read_text(encoding="utf-8"))["tasks"])
+
+
+def tasks_from_entries(entries: list[dict]) -> tuple[Task, ...]:
+    """Tasks from their entries as tasks.yaml writes them (and the store keeps an imported plan's)."""
     return tuple(
         Task(
             no=e["number"], section=e["section"], title=e["title"], text=e["text"],
@@ -103,6 +109,13 @@ def load_catalog(path: Path = CATALOG_FILE) -> tuple[Task, ...]:
         )
         for e in entries
     )
+
+
+def task_entry(task: Task) -> dict:
+    """A task as an entry of tasks.yaml (the inverse of tasks_from_entries)."""
+    return {"number": task.no, "section": task.section, "title": task.title,
+            **{role: list(task.owners[role]) for role in ROLES},
+            "deadline": task.deadline.phrase, "text": task.text, **({"note": task.note} if task.note else {})}
 
 
 # Group phrases of the plan and the units they mean (indicators.md, "Who owes a task").
@@ -114,12 +127,22 @@ _GROUPS = {
 }
 
 
+def owner_key(phrase: str) -> str:
+    """An owner phrase as it is matched: brackets of any width folded, spaces dropped."""
+    return re.sub(r"\s+", "", normalise_header(phrase)).replace("(", "[").replace(")", "]")
+
+
+def group_phrases() -> tuple[str, ...]:
+    """The group phrases a plan may name owners by (bracket-folded as owner_key gives them)."""
+    return tuple(_GROUPS)
+
+
 def resolve_owner(phrase: str, registry: Registry) -> tuple[str, ...]:
     """Unit codes an owner phrase names; empty when a named bureau is not registered."""
-    key = normalise_header(phrase)
+    key = owner_key(phrase)
     if key in _GROUPS:
         return tuple(u.code for u in registry.units if _GROUPS[key](u))
-    unit = registry.by_name(phrase.strip())
+    unit = registry.by_name(key)
     return (unit.code,) if unit else ()
 
 
@@ -129,6 +152,7 @@ class Assignment:
 
     roles: dict[int, dict[str, str]]  # task no → unit code → role (strongest role wins)
     unassigned: dict[int, tuple[str, ...]]  # task no → owner phrases with no unit
+    tasks: tuple[Task, ...] = ()  # the plan's tasks it was made from
 
     def tasks_of(self, unit_code: str) -> tuple[int, ...]:
         return tuple(no for no, owners in sorted(self.roles.items()) if unit_code in owners)
@@ -149,9 +173,10 @@ def assign(tasks: tuple[Task, ...], registry: Registry) -> Assignment:
         roles[task.no] = owners
         if missing:
             unassigned[task.no] = tuple(missing)
-    return Assignment(roles, unassigned)
+    return Assignment(roles, unassigned, tasks)
 
 
-def task_label(no: int) -> str:
-    """第 N 项 + short title of the plan's task number `no`."""
-    return next(task.label for task in load_catalog() if task.no == no)
+def task_label(no: int, tasks: tuple[Task, ...]) -> str:
+    """第 N 项 + short title of task number `no` of `tasks`: a plan's own (each plan numbers and
+    titles its tasks anew), never another plan's."""
+    return {task.no: task.label for task in tasks}[no]

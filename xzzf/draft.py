@@ -60,9 +60,11 @@ class Problem:
 
 
 def annual_draft(report: dict, previous: dict | None, rows: dict[str, list[dict]], tasks: tuple[Task, ...], *,
-                 district: str, addressee: str, issuer: str) -> Draft:
+                 district: str, addressee: str, issuer: str, plan_notice: str | None = None) -> Draft:
     """The draft of `report` (annual_figures), with `previous` (the year before, or None) for 同比
-    and `rows` (the rows in force the figures came from) for what the units did and said."""
+    and `rows` (the rows in force the figures came from) for what the units did and said.
+    `plan_notice`: the line saying no plan covers the year (its `tasks` are another plan's,
+    carried on); 二 opens with it, marked for the writer, as the summary and the mail say it."""
     year, as_of = report["year"], dt.date.fromisoformat(report["as_of"])
     tables = as_frames(rows)
     found = problems(report, tasks)
@@ -73,7 +75,7 @@ def annual_draft(report: dict, previous: dict | None, rows: dict[str, list[dict]
         opening=f"根据各单位报送的行政执法月度数据（数据截至{written(as_of)}），现将我区{year}年度行政执法工作情况报告如下：",
         parts=(basic(report, previous),
                practice(report, tasks, latest_progress(tables["task_progress"], as_of),
-                        year_records(tables, year, as_of)),
+                        year_records(tables, year, as_of), plan_notice),
                Part("三、存在问题", tuple(findings)),
                Part("四、下一步工作", (f"{TO_COMPLETE}以下工作要点根据“三、存在问题”逐项列出，"
                                        "请补充具体措施、责任单位和完成时限。", *actions))),
@@ -141,9 +143,10 @@ def basic(report: dict, previous: dict | None) -> Part:
 
 
 def practice(report: dict, tasks: tuple[Task, ...], progress: dict[tuple[str, int], dict],
-             records: dict[str, pd.DataFrame]) -> Part:
+             records: dict[str, pd.DataFrame], plan_notice: str | None = None) -> Part:
     """二: under each of the plan's sections, the tasks some unit completed in the year and the
-    year's records of the tasks they show (trainings, cases, activities)."""
+    year's records of the tasks they show (trainings, cases, activities); first, marked
+    【待完善】, the `plan_notice` of a year no plan covers."""
     year = report["year"]
     by_section: dict[str, list[str]] = {}
     for task in tasks:
@@ -154,7 +157,8 @@ def practice(report: dict, tasks: tuple[Task, ...], progress: dict[tuple[str, in
             said.append(text)
         by_section.setdefault(task.section, []).extend(said)
     parts = [(title, said) for title, said in by_section.items() if said]
-    return Part("二、主要做法及成效", () if parts else ("本年度各单位未报送已完成的任务。",),
+    opening = (f"{TO_COMPLETE}{plan_notice}",) if plan_notice else ()
+    return Part("二、主要做法及成效", opening + (() if parts else ("本年度各单位未报送已完成的任务。",)),
                 tuple(Part(f"（{NUMERALS[n]}）{title}", tuple(said)) for n, (title, said) in enumerate(parts)))
 
 

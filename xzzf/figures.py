@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from xzzf.adjustments import Obligations
-from xzzf.catalog import task_label
+from xzzf.catalog import Task, task_label
 from xzzf.periods import period_end, year_periods
 from xzzf.schema import QUALIFYING_TRAINING
 from xzzf.tables import Number
@@ -71,7 +71,9 @@ def judged(key: str, year: int, as_of: dt.date) -> bool:
     return key not in JUDGED_FROM or as_of > dt.date(year, month, day)
 
 
-def shown(key: str, value) -> str:
+def shown(key: str, value, tasks: tuple[Task, ...] = ()) -> str:
+    """A figure as text. `tasks`: the tasks of the plan in force for the figures' year, which
+    tasks_overdue numbers (needed for that figure only)."""
     if value is None:
         return "不适用"
     if key.endswith(("_rate", "_ratio")):
@@ -81,7 +83,7 @@ def shown(key: str, value) -> str:
     if isinstance(value, dict):
         return "，".join(f"{k} {v}" for k, v in value.items() if v)
     if key == "tasks_overdue":
-        return "、".join(task_label(no) for no in value)
+        return "、".join(task_label(no, tasks) for no in value)
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     return str(value)
@@ -110,11 +112,11 @@ def numeric(key: str, value) -> int | float | Decimal | None:
     return value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def as_cell(key: str, value):
+def as_cell(key: str, value, tasks: tuple[Task, ...] = ()):
     """A figure as a workbook cell: a Number; null stays the text 不适用 and a list or an object
-    its text, since neither is one number."""
+    its text, since neither is one number (`tasks` as for shown)."""
     number = numeric(key, value)
-    return shown(key, value) if number is None else Number(number, number_format(key), shown(key, value))
+    return shown(key, value, tasks) if number is None else Number(number, number_format(key), shown(key, value))
 
 
 def misses(key: str, value) -> bool:

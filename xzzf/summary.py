@@ -67,7 +67,8 @@ def task_rows(report: dict, tasks: tuple[Task, ...]) -> list[list]:
 def build_summary(period: str, as_of: dt.date, registry: Registry, statuses: dict[str, str],
                   reasons: dict[str, str], deadlines: list[list], report: dict,
                   amended: dict[str, list[list]], tasks: tuple[Task, ...], notes: Sequence[str] = ()) -> Summary:
-    """`amended`: for each issued annual report whose figures changed since, the changes.
+    """`report`: the year's figures so far, `tasks` the plan's of its year (its tasks' labels).
+    `amended`: for each issued annual report whose figures changed since, the changes.
     `notes`: what the mail must say before its tables (the calendar its due days rest on).
     `reasons`: unit code → why it is where it is: its latest file was rejected for this (what
     the unit must fix), 免报 and why, 延期 to when."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from xzzf.catalog import Assignment, Task, load_catalog
+from xzzf.catalog import Assignment, Task
 from xzzf.rules import CELL_RULES, OWED_TASKS, RULES
 from xzzf.schema import BASIC_INFO, BASIC_INFO_SHEET, SHEETS, TEMPLATE_VERSIONS, Column, Kind
 from xzzf.units import Registry, Unit
@@ -58,7 +58,7 @@ def build_template(unit: Unit, period: str, due: dt.date, assignment: Assignment
               "template_version": TEMPLATE_VERSIONS[-1]}
     info = [(c.header, values.get(c.name)) for c in BASIC_INFO]
     owed = assignment.tasks_of(unit.code)
-    tasks = {task.no: task for task in load_catalog() if task.no in owed}
+    tasks = {task.no: task for task in assignment.tasks if task.no in owed}
     # A task the unit has never reported on starts as 未启动: an untouched template then lacks
     # only what the clerk must write (填报人, 填报日期), and a status is there to change.
     progress = [{"state": Progress.NOT_STARTED, **task_states.get(no, {}), "task_no": no,

@@ -33,6 +33,8 @@ class Unit:
     start: dt.date | None = None
     end: dt.date | None = None
     replaces: tuple[str, ...] = field(default=())
+    # Other names a plan may call the unit by (a 分工方案 written before a rename, a short form).
+    aliases: tuple[str, ...] = field(default=())
 
     def exists_on(self, day: dt.date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
@@ -67,7 +69,9 @@ class Registry:
         return code in self._by_code
 
     def by_name(self, name: str) -> Unit | None:
-        return next((u for u in self.units if u.name == name), None)
+        """The unit called `name`, by its name or one of its aliases."""
+        return next((u for u in self.units if u.name == name), None) or next(
+            (u for u in self.units if name in u.aliases), None)
 
     @property
     def reporting(self) -> tuple[Unit, ...]:
@@ -196,8 +200,13 @@ def _parse_unit(index: int, entry: object) -> Unit:
         replaces = [replaces]
     if not isinstance(replaces, list) or not all(isinstance(c, str) and _CODE.match(c) for c in replaces):
         raise RegistryError(f"{where}：replaces 应为被承接单位的编码列表")
+    aliases = entry.get("aliases", [])
+    if isinstance(aliases, str):
+        aliases = [aliases]
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+        raise RegistryError(f"{where}：aliases 应为该单位其他名称的列表")
     return Unit(code, name, kind, flags["enforcement"], flags["reports"], tuple(email),
-                start, end, tuple(replaces))
+                start, end, tuple(replaces), tuple(a.strip() for a in aliases))
 
 
 def _date(where: str, key: str, value: object) -> dt.date | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -34,9 +35,10 @@ class Failure:
     value: object
 
 
-def validation_frames(workbooks: dict[int, tuple[str, ParsedWorkbook]], assignment: Assignment,
+def validation_frames(workbooks: dict[int, tuple[str, ParsedWorkbook]], assignment: Callable[[str], Assignment],
                       calendar: WorkCalendar) -> dict[str, pd.DataFrame]:
-    """Every sheet of every workbook (file id → (unit, parsed)) in one frame per sheet."""
+    """Every sheet of every workbook (file id → (unit, parsed)) in one frame per sheet;
+    `assignment`: who owes which task under the plan in force for a period (YYYY-MM)."""
     periods = {fid: parsed.period for fid, (_, parsed) in workbooks.items() if parsed.period}
     frames: dict[str, pd.DataFrame] = {}
     for sheet in SHEETS:
@@ -86,8 +88,9 @@ def _add_publication_due(decisions: pd.DataFrame, calendar: WorkCalendar) -> Non
                                     for d, n in zip(decisions["decision_date"], days, strict=True)]
 
 
-def _owed_tasks(workbooks, periods, assignment: Assignment) -> dict[int, tuple[int, ...]]:
-    return {fid: assignment.tasks_of(unit) for fid, (unit, _) in workbooks.items() if fid in periods and unit}
+def _owed_tasks(workbooks, periods, assignment: Callable[[str], Assignment]) -> dict[int, tuple[int, ...]]:
+    return {fid: assignment(periods[fid]).tasks_of(unit) for fid, (unit, _) in workbooks.items()
+            if fid in periods and unit}
 
 
 def _owed_frame(owed: dict[int, tuple[int, ...]], progress: pd.DataFrame | None) -> pd.DataFrame:

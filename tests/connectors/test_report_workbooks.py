@@ -71,7 +71,7 @@ def written(report, previous, folder, notice=None):
     issued = copy.deepcopy(figures_json(report))
     issued["district"]["indicators"]["decisions_total"] -= 1
     sheets = workbook_sheets(report, previous, tasks, assignment, assignment.unassigned,
-                             amendments(issued, figures_json(report)))
+                             amendments(issued, figures_json(report), tasks))
     return openpyxl.load_workbook(write_workbook(folder / "report.xlsx", sheets, notice))
 
 
@@ -90,7 +90,7 @@ def public(report, tmp_path_factory):
 def summary(report, tmp_path_factory):
     issued = copy.deepcopy(figures_json(report))
     issued["district"]["indicators"]["decisions_total"] = 3
-    changes = amendments(issued, figures_json(report))
+    changes = amendments(issued, figures_json(report), load_catalog())
     built = build_summary("2026-12", dt.date(2027, 1, 10), REGISTRY,
                           {"SFJ": UnitStatus.ON_TIME, "ZRZY": UnitStatus.REJECTED}, {"ZRZY": HOSTILE},
                           [["截止日期", "事项", "责任单位"]], report, {"2026年度报告更正（报送后数据有变化）": changes},

@@ -11,7 +11,8 @@ from connectors.xlsx_reader import read_workbook
 from flows.intake_steps import validate_rows
 from tests import hostile
 from tests.builders import VALID_ROWS, basic_info, write_workbook
-from xzzf.catalog import assign, load_catalog
+from xzzf.catalog import assign
+from xzzf.plans import plan_in_force
 from xzzf.rules import CELL_RULES, RULES, RULES_BY_ID
 from xzzf.schema import BASIC_INFO_SHEET, SHEETS, SHEETS_BY_NAME, Kind
 from xzzf.settings import load_settings
@@ -25,7 +26,8 @@ D = dt.date
 
 def base_rows():
     rows = copy.deepcopy(VALID_ROWS)
-    owed = assign(load_catalog(), REGISTRY).tasks_of("SFJ")
+    # the tasks of 2026 (the base period's year): no plan imported, the 2023–2025 plan carried on
+    owed = assign(plan_in_force([], "2026-10").tasks, REGISTRY).tasks_of("SFJ")
     rows["任务进展"] = [{"任务序号": no, "进展状态": "长期坚持"} for no in owed]
     return rows
 

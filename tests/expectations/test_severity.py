@@ -16,7 +16,8 @@ import pytest
 from connectors.xlsx_reader import read_workbook
 from flows.intake_steps import validate_rows
 from tests.builders import VALID_ROWS, basic_info, write_workbook
-from xzzf.catalog import assign, load_catalog
+from xzzf.catalog import assign
+from xzzf.plans import plan_in_force
 from xzzf.settings import load_settings
 from xzzf.units import SAMPLE_REGISTRY, load_registry
 from xzzf.workbook import parse_workbook
@@ -25,8 +26,11 @@ REGISTRY = load_registry(SAMPLE_REGISTRY)
 AS_OF = dt.date(2027, 1, 10)
 D = dt.date
 ERROR, WARNING, CLEAN = "error", "warning", "clean"
-OWED = assign(load_catalog(), REGISTRY).tasks_of("SFJ")
-NOT_OWED = next(no for no in range(1, 44) if no not in OWED)
+# The base period's tasks: no plan imported, so 2026 carries on the 2023–2025 plan's ongoing and
+# yearly tasks (its dated-only tasks 11, 13 and 20 are owed by nobody).
+ASSIGNMENT = assign(plan_in_force([], "2026-10").tasks, REGISTRY)
+OWED = ASSIGNMENT.tasks_of("SFJ")
+NOT_OWED = next(task.no for task in ASSIGNMENT.tasks if task.no not in OWED)  # a task of the plan, not SFJ's
 
 
 def case(severity, sheet, column, values=None, *, row=0, append=None, period="2026-10", info=None,
@@ -188,7 +192,7 @@ def other_unit_rows(trainee: str):
     rows["执法人员"] = copy.deepcopy(OTHER_UNIT_ROSTER)
     rows["培训记录"] = [{**TRAINING, "姓名": "某人", "执法证号": trainee}]
     rows["任务进展"] = [{"任务序号": no, "进展状态": "长期坚持"}
-                    for no in assign(load_catalog(), REGISTRY).tasks_of("SCJG")]
+                    for no in ASSIGNMENT.tasks_of("SCJG")]
     return rows
 
 

@@ -17,6 +17,7 @@ from connectors.xlsx_writer import write_sheets
 from tests.flows.conftest import at, set_mtime
 from tests.smtp import Server
 from xzzf.catalog import assign, load_catalog
+from xzzf.plans import plan_in_force
 from xzzf.sample import as_sheets, submission
 from xzzf.units import load_registry
 
@@ -45,7 +46,9 @@ def made_year(env, root):
     dec[1]["执法决定"][0] = late_published
     faulty = copy.deepcopy(dec)
     faulty[1]["执法决定"][1]["决定日期"] = "12月1日"
-    jan = submission(sfj, "2026-01", assignment)
+    # January 2026 owes the tasks of the plan in force then: none imported, so the 2023–2025
+    # plan's ongoing and yearly tasks (its dated tasks 11, 13 and 20 are owed by nobody)
+    jan = submission(sfj, "2026-01", assign(plan_in_force([], "2026-01").tasks, registry))
     jan[1]["执法决定"].append({**late_published, "公开状态": "已公开", "公开日期": dt.date(2026, 1, 5)})
     zdec = submission(zrzy, "2025-12", assignment)
     files = [("SFJ/2025-11.xlsx", nov, at("2025-12-03")), ("SFJ/2025-12.xlsx", faulty, at("2026-01-04")),

@@ -21,6 +21,8 @@ def decisions(period: str, state: str, published: str | None) -> dict:
     decision = copy.deepcopy(VALID_ROWS["执法决定"][0])
     decision.update({"决定日期": "2025-12-09", "公开状态": state, "公开日期": published})
     rows["执法决定"] = [decision]
+    # a task owed in both periods: 2026 carries on the 2023–2025 plan's ongoing tasks
+    rows["任务进展"] = [{"任务序号": 3, "进展状态": "长期坚持"}]
     return {"rows": rows, "info": basic_info(period=period, 填报日期=dt.date(2026, 1, 3))}
 
 

@@ -27,7 +27,7 @@ def loaded(env) -> dict[str, list[dict]]:
 
 def test_a_template_saved_again_by_libreoffice_is_accepted_with_the_same_rows(env, tmp_path):
     rows = copy.deepcopy(VALID_ROWS)
-    rows["任务进展"] = every_task("SFJ")
+    rows["任务进展"] = every_task("SFJ", "2026-10")
     info = {"填报人": "王五", "联系电话": "0953-1234567", "填报日期": dt.date(2026, 11, 3)}
     filled = fill_template(make_template(env.db, "SFJ", "2026-10", tmp_path / "templates"), info, rows,
                            to=env.inbox / "SFJ" / "openpyxl.xlsx")

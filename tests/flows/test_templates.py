@@ -13,13 +13,14 @@ from tests.builders import VALID_ROWS, basic_info, write_workbook
 from tests.filling import every_task, make_template
 from tests.flows.conftest import at, by_path, set_mtime
 from tests.printing import assert_prints_on_a4_landscape
-from xzzf.catalog import assign, load_catalog
+from xzzf.catalog import assign
+from xzzf.plans import plan_in_force
 from xzzf.schema import SHEETS, SHEETS_BY_NAME, Kind
 from xzzf.units import SAMPLE_REGISTRY, load_registry
 
 REGISTRY = load_registry(SAMPLE_REGISTRY)
 UNITS = ("SFJ", "XMJD", "HSBZ")  # 部门, 街道, 乡镇
-OWED = assign(load_catalog(), REGISTRY)
+OWED = assign(plan_in_force([], "2026-11").tasks, REGISTRY)  # no plan imported: 2023–2025 carried on
 DISPLAY = [c.header for c in SHEETS_BY_NAME["task_progress"].display]  # 任务内容, 完成时限
 
 
@@ -74,7 +75,7 @@ def test_last_months_roster_open_complaints_and_task_statuses_are_prefilled(made
     assert complaints == ["TS-OPEN"]
     progress = {row["任务序号"].value: row["进展状态"].value for row in by_header(book["任务进展"])}
     assert set(progress) == set(OWED.tasks_of("SFJ"))
-    assert progress[11] == "已完成" and progress[3] == "长期坚持" and progress[1] == "未启动"  # never reported
+    assert progress[19] == "已完成" and progress[3] == "长期坚持" and progress[1] == "未启动"  # never reported
     assert "第 1 项" in book["任务进展"]["A2"].comment.text
 
 
@@ -82,10 +83,10 @@ def test_a_task_with_a_deadline_is_never_prefilled_as_长期坚持(made):
     """Issue 21: 长期坚持 never counts as done for a task due by a day or every year, so the
     template brings back what the unit reported as 推进中 (the clerk changes it to 已完成 once
     done); a task 「…前并长期坚持」 keeps it (after its day that is how it stays on track)."""
-    tasks = {task.no: task for task in load_catalog()}
+    tasks = {task.no: task for task in OWED.tasks}  # 2026: the dated-only tasks are not carried on
     book = openpyxl.load_workbook(made["SFJ"])
     progress = {row["任务序号"].value: row["进展状态"].value for row in by_header(book["任务进展"])}
-    assert progress[13] == "推进中" and progress[32] == "推进中" and progress[3] == "长期坚持"
+    assert progress[32] == "推进中" and progress[3] == "长期坚持"
     for code in UNITS:
         rows = by_header(openpyxl.load_workbook(made[code])["任务进展"])
         held = [row["任务序号"].value for row in rows if row["进展状态"].value == "长期坚持"]
@@ -154,7 +155,7 @@ def test_the_instructions_say_when_where_and_how_to_save_and_what_基本信息_n
 def test_every_owed_task_shows_its_title_and_deadline_in_locked_shaded_cells(blank):
     sheet = blank["任务进展"]
     assert [c.value for c in sheet[1]] == ["任务序号", *DISPLAY, "进展状态", "完成日期", "佐证材料", "备注"]
-    tasks = {task.no: task for task in load_catalog()}
+    tasks = {task.no: task for task in OWED.tasks}
     rows = by_header(sheet)
     assert [row["任务序号"].value for row in rows] == list(OWED.tasks_of("SFJ"))
     for row in rows:
@@ -188,7 +189,7 @@ def test_an_untouched_template_is_rejected_for_exactly_填报人_and_填报日�
     task's status; XMJD has no history, so each of its tasks starts as 未启动."""
     september = {title: [] for title in (s.title for s in SHEETS)}
     september["执法人员"] = VALID_ROWS["执法人员"]
-    september["任务进展"] = every_task("SFJ")
+    september["任务进展"] = every_task("SFJ", "2026-09")
     path = write_workbook(env.inbox / "SFJ" / "9.xlsx", period="2026-09", rows=september,
                           info=basic_info(period="2026-09", 填报日期=dt.date(2026, 10, 3)))
     set_mtime(path, at("2026-10-03"))

@@ -12,6 +12,7 @@ from xzzf.annual import annual_figures
 from xzzf.catalog import assign, load_catalog, task_label
 from xzzf.draft import annual_draft, task_problems
 from xzzf.periods import BEIJING
+from xzzf.plans import plan_in_force
 from xzzf.units import Registry, Unit
 from xzzf.vocabulary import AdjustmentKind
 from xzzf.workdays import WorkCalendar
@@ -21,6 +22,7 @@ D = dt.date
 REGISTRY = Registry((Unit("SFJ", "司法局", "部门", True), Unit("DHX", "大河乡", "乡镇", False),
                      Unit("ZRZY", "自然资源局", "部门", True), Unit("CZJ", "财政局", "部门", False, reports=False)))
 AS_OF = dt.datetime(2027, 1, 10, 9, tzinfo=BEIJING)
+CATALOG = load_catalog()  # the tasks these drafts are written from
 LONG_NOTE = ("结合本单位执法职责制定年度行政执法工作计划明确目标任务责任分工和时间节点经局党组会议研究通过"
              "后印发执行并报司法局备案同时在门户网站公开")  # 68 characters, no full stop: cut with ……
 SENTENCES = ("组织全员轮训两期，覆盖全部在岗执法人员和辅助人员。邀请自治区司法厅专家授课，"
@@ -141,16 +143,16 @@ def test_practice_groups_the_tasks_completed_in_the_year_under_the_plans_section
         "（四）不断强化行政执法保障能力"]
     strict, system = practice.parts[1].paragraphs, practice.parts[2].paragraphs
     # The same words from two units are said once, with both names; 佐证材料 when no 备注.
-    assert strict[0] == (f"{task_label(11)}：司法局、自然资源局已完成。"
+    assert strict[0] == (f"{task_label(11, CATALOG)}：司法局、自然资源局已完成。"
                          "司法局、自然资源局：制定本部门行政裁量权基准并向社会公布。")
     # 第 19 项: done this year by 司法局 and 大河乡 (in the registry's order), not by 自然资源局 (2025).
-    assert system[0].startswith(f"{task_label(19)}：司法局、大河乡已完成。")
+    assert system[0].startswith(f"{task_label(19, CATALOG)}：司法局、大河乡已完成。")
     assert f"司法局：{LONG_NOTE[:58]}……" in system[0] and LONG_NOTE not in system[0]
     assert "大河乡：组织全员轮训两期，覆盖全部在岗执法人员和辅助人员。" in system[0]  # cut at the sentence's end
     assert "邀请" not in system[0]
     assert "上一年度的计划" not in system[0]
     every = "".join(p for sub in practice.parts for p in sub.paragraphs)
-    assert task_label(13) not in every and "旧的说明" not in every  # taken back by the snapshot in force
+    assert task_label(13, CATALOG) not in every and "旧的说明" not in every  # taken back by the snapshot in force
     assert "达到目标" not in every
 
 
@@ -176,8 +178,8 @@ def test_problems_put_the_indicators_furthest_from_target_first(draft):
     )
     overdue = problems[6:-1]
     assert all(p.startswith("第 ") and "未报已完成（完成时限 " in p for p in overdue)
-    assert f"{task_label(11)}：大河乡未报已完成（完成时限 2024年3月31日，已逾期）。" in overdue
-    assert (f"{task_label(19)}：自然资源局未报已完成（完成时限 2026年2月28日 未完成；下一次 2027年2月28日）。"
+    assert f"{task_label(11, CATALOG)}：大河乡未报已完成（完成时限 2024年3月31日，已逾期）。" in overdue
+    assert (f"{task_label(19, CATALOG)}：自然资源局未报已完成（完成时限 2026年2月28日 未完成；下一次 2027年2月28日）。"
             in overdue)
     assert problems[-1] == ("月度数据报送方面，自然资源局未报送3个月（3月、8月、11月）、逾期报送1个月（12月）；"
                             "大河乡逾期报送2个月（2月、12月）。")
@@ -189,7 +191,7 @@ def test_next_steps_give_each_problem_a_line_for_the_writer_to_complete(draft):
     assert steps[0].startswith("【待完善】")
     assert len(steps) == 1 + len(problems)
     assert steps[1] == "1.督促大河乡、自然资源局提高柔性执法典型案例数，确保达到3个。"
-    assert f"督促大河乡加快推进{task_label(11)}" in "".join(steps)
+    assert f"督促大河乡加快推进{task_label(11, CATALOG)}" in "".join(steps)
     assert steps[-1].endswith("督促自然资源局、大河乡按时报送月度数据。")
 
 
@@ -242,3 +244,17 @@ def test_exempt_months_and_unit_changes_are_said_in_the_basic_part():
                         "一、基本情况").paragraphs)
     assert "另有1个月经司法局决定免报，不计入应报送月数" in text
     assert "年内单位变动：弘德街道设立（2026年5月1日）。" in text
+
+
+def test_a_year_no_plan_covers_says_so_in_one_marked_line_opening_part_two(draft):
+    """The draft says what the summary and the mail say: the year's tasks are another plan's."""
+    notice = plan_in_force([], "2026-12").notice
+    tasks = plan_in_force([], "2026-12").tasks
+    report = annual_figures(2026, AS_OF, REGISTRY, assign(tasks, REGISTRY), tasks, ROWS, ARRIVALS,
+                            Obligations(REGISTRY, 5, WorkCalendar()))
+    carried = annual_draft(report, PREVIOUS, ROWS, tasks, district="吴忠市红寺堡区", addressee="", issuer="",
+                           plan_notice=notice)
+    said = [paragraph for p in carried.parts for paragraph in p.paragraphs]
+    assert part(carried, "二、主要做法及成效").paragraphs[0] == f"【待完善】{notice}"
+    assert notice.startswith("2026 年没有导入的行动方案") and said.count(f"【待完善】{notice}") == 1
+    assert not [p for p in part(draft, "二、主要做法及成效").paragraphs if "行动方案" in p]  # a year its plan covers

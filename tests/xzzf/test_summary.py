@@ -1,4 +1,5 @@
 import datetime as dt
+from dataclasses import replace
 
 from xzzf.catalog import load_catalog, task_label
 from xzzf.summary import build_summary, figure_rows, task_rows
@@ -36,11 +37,20 @@ def test_tasks_are_listed_once_each_with_the_deadline_meant_and_who_is_behind():
                     "indicators": {"tasks_overdue": [13, 32]}}
     header, *rows = task_rows({"year": 2025, "units": units}, tasks)
     assert header == ["任务", "完成时限", "情况"]
-    assert rows == [[task_label(13), "完成时限 2024年5月31日，已逾期", "司法局未报已完成"],
-                    [task_label(32), "完成时限 2025年1月31日 未完成；下一次 2026年1月31日",
+    assert rows == [[task_label(13, tasks), "完成时限 2024年5月31日，已逾期", "司法局未报已完成"],
+                    [task_label(32, tasks), "完成时限 2025年1月31日 未完成；下一次 2026年1月31日",
                      "24 个责任单位均未报已完成"]]
     next_year = task_rows({"year": 2026, "units": units}, tasks)[2][1]
     assert next_year == "完成时限 2026年1月31日 未完成；下一次 2027年1月31日"
+
+
+def test_overdue_tasks_are_labelled_by_the_plan_of_the_reports_year_never_another_plans():
+    """Each plan numbers and titles its tasks anew: task 13 of a later plan is not the seed's."""
+    later = tuple(replace(task, title=f"新方案第{task.no}项") for task in load_catalog())
+    units = {"SFJ": {"name": "司法局", "failing": ["tasks_overdue"], "tasks": {13: "overdue"},
+                     "indicators": {"tasks_overdue": [13]}}}
+    [_, (label, _, _)] = task_rows({"year": 2025, "units": units}, later)
+    assert label == "第 13 项 新方案第13项"
 
 
 def summary_of(statuses: dict[str, UnitStatus]):

@@ -41,7 +41,7 @@ def test_a_figure_is_a_number_shown_in_its_format_and_reads_as_shown_in_text():
     assert str(as_cell("complaint_ontime_rate", 0.9)) == "90.0%"  # what mail and pages show
     assert as_cell("publication_rate", None) == "不适用"
     assert as_cell("decisions_by_category", {"行政处罚": 2, "行政许可": 0}) == "行政处罚 2"
-    assert as_cell("tasks_overdue", [13]).startswith("第 13 项 ")
+    assert as_cell("tasks_overdue", [13], load_catalog()).startswith("第 13 项 ")
 
 
 def test_no_sheet_holds_a_figure_as_text(report):
@@ -86,7 +86,7 @@ def test_corrections_list_old_and_new_as_numbers_and_ignore_what_nobody_sees(rep
     issued["district"]["indicators"]["decisions_total"] -= 1
     issued["units"]["SFJ"]["indicators"]["fines_total"] = "1000.00"
     issued["units"]["SFJ"]["indicators"]["certified_rate"] += 1e-9  # shown the same: not a correction
-    header, *rows = amendments(issued, figures_json(report))
+    header, *rows = amendments(issued, figures_json(report), load_catalog())
     assert header == ["范围", "指标", "已报送值", "现值"]
     total = report["district"]["indicators"]["decisions_total"]
     assert rows == [["全区", "行政执法决定数", Number(total - 1, "0", str(total - 1)), Number(total, "0", str(total))],
