@@ -105,8 +105,11 @@ def unit_task_notice(tasks: tuple[Task, ...], assignment: Assignment, unit: Unit
             continue
         row = latest.get((unit.code, task.no))
         year = last_missable(task, as_of)
+        # A yearly task already done for its next deadline is not told as missed: the missed
+        # year is past mending, and the unit has done this year's.
         if (year is not None and owes_task(unit, task, year)
-                and task_status(task, row, year, as_of, None) == TaskStatus.OVERDUE):
+                and task_status(task, row, year, as_of, None) == TaskStatus.OVERDUE
+                and not (task.deadline.kind == "yearly" and task_status(task, row, year + 1, as_of, None) in _DONE)):
             overdue.append(f"{task.label}，{missed_text(task, year)}")
         soon += [f"{task.label}，完成时限 {written(day)}，尚未报已完成"
                  for day in task.deadline.days_between(as_of, until)

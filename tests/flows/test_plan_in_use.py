@@ -99,8 +99,8 @@ def test_a_new_plan_is_refused_until_fixed_then_2026_runs_use_its_tasks(env, tmp
     env.monthly("2026-10", dt.date(2026, 12, 5))  # task 11 overdue since 30 November: the summary lists it
     [summary] = [m for _, m in mail.inbox.messages if m["Subject"].startswith("【行政执法月报】2026-10")]
     body = summary.get_body(("plain",)).get_content()
-    [overdue] = [line for line in body[body.index("\n逾期任务"):].splitlines() if line.startswith("市场监督管理分局\t")]
-    assert TITLE in overdue
+    [overdue] = [line for line in body[body.index("\n任务完成情况"):].splitlines() if TITLE in line]
+    assert "完成时限 2026年11月30日，已逾期" in overdue  # its owners counted, every one behind
 
     folder = Path(annual(year=2026, as_of=dt.date(2027, 1, 20)))
     figures = json.loads((folder / "figures-2026.json").read_text(encoding="utf-8"))
@@ -108,8 +108,8 @@ def test_a_new_plan_is_refused_until_fixed_then_2026_runs_use_its_tasks(env, tmp
     book = openpyxl.load_workbook(next(folder.glob("*-数据.xlsx")))
     status = {(row["任务序号"], row["单位"]): row for row in rows_below(book["任务完成情况"], "任务序号")}
     assert status[(11, "市场监督管理分局")]["任务"] == "开展行政执法案卷集中评查"
-    assert status[(11, "市场监督管理分局")]["完成时限"] == "2026年11月30日前"
-    assert status[(11, "市场监督管理分局")]["完成情况"] == "逾期未完成"
+    assert status[(11, "市场监督管理分局")]["完成时限"] == "2026年11月30日"
+    assert status[(11, "市场监督管理分局")]["完成情况"] == "完成时限 2026年11月30日，已逾期"
     by_unit = {row["单位编码"]: row for row in rows_below(book["分单位指标"], "单位编码")}
     assert TITLE in by_unit[OWNER]["逾期任务"]  # the new plan's task 11, not the seed's
 

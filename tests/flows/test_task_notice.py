@@ -14,8 +14,9 @@ from tests.flows.conftest import at, set_mtime
 from xzzf.catalog import assign, load_catalog, task_label
 from xzzf.units import SAMPLE_REGISTRY, load_registry
 
-TASKS = {task.no: task for task in load_catalog()}
-OWED = assign(load_catalog(), load_registry(SAMPLE_REGISTRY))
+CATALOG = load_catalog()  # the 2023–2025 plan, in force for the run's month
+TASKS = {task.no: task for task in CATALOG}
+OWED = assign(CATALOG, load_registry(SAMPLE_REGISTRY))
 
 
 def progress(code: str, done: bool) -> list[dict]:
@@ -33,7 +34,7 @@ def progress(code: str, done: bool) -> list[dict]:
 
 
 def receipt_lines(env, code: str) -> list[list]:
-    path = next((env.out / "feedback" / code / "2025-12").glob("*-回执.xlsx"))
+    path = next((env.out / "feedback" / code / "2025-11").glob("*-回执.xlsx"))
     return [[cell.value for cell in row[:2]] for row in openpyxl.load_workbook(path)["回执"].iter_rows()]
 
 
@@ -46,21 +47,22 @@ def notice_in(lines: list[list]) -> list[str]:
 
 def test_a_unit_sees_its_overdue_dated_and_yearly_tasks_in_its_receipt_and_its_mail(env):
     for code, done in (("SFJ", False), ("ZRZY", True)):
-        # December 2025: the staff and the tasks only (the builder's records are of 2026).
+        # November 2025, under the 2023–2025 plan: the staff and the tasks only (the builder's
+        # records are of 2026).
         rows = {"执法人员": copy.deepcopy(VALID_ROWS["执法人员"]), "培训记录": [], "执法决定": [], "投诉举报": [],
                 "柔性执法案例": [], "心理健康活动": [], "任务进展": progress(code, done)}
-        path = write_workbook(env.inbox / code / "12.xlsx", code, "2025-12", rows=rows,
-                              info=basic_info(code, "2025-12", 单位名称="司法局" if code == "SFJ" else "自然资源局",
-                                              填报日期=dt.date(2026, 1, 4)))
-        set_mtime(path, at("2026-01-04"))
-    report = env.intake(dt.date(2026, 1, 6))
-    assert {e["path"]: e["status"] for e in report["files"]} == {"SFJ/12.xlsx": "accepted", "ZRZY/12.xlsx": "accepted"}
+        path = write_workbook(env.inbox / code / "11.xlsx", code, "2025-11", rows=rows,
+                              info=basic_info(code, "2025-11", 单位名称="司法局" if code == "SFJ" else "自然资源局",
+                                              填报日期=dt.date(2025, 12, 4)))
+        set_mtime(path, at("2025-12-04"))
+    report = env.intake(dt.date(2025, 12, 6))
+    assert {e["path"]: e["status"] for e in report["files"]} == {"SFJ/11.xlsx": "accepted", "ZRZY/11.xlsx": "accepted"}
 
     # 第 13 项 was due 2024年5月31日; 第 32 项 is due each 31 January: 2025's was missed, and
-    # 2026's is 25 days away — the issue's two messages, now in one notice naming both days.
-    dated = f"{task_label(13)}，完成时限 2024年5月31日，已逾期"
-    yearly = f"{task_label(32)}，完成时限 2025年1月31日 未完成；下一次 2026年1月31日"
-    soon = f"{task_label(32)}，完成时限 2026年1月31日，尚未报已完成"
+    # 2026's is 56 days away — the issue's two messages, now in one notice naming both days.
+    dated = f"{task_label(13, CATALOG)}，完成时限 2024年5月31日，已逾期"
+    yearly = f"{task_label(32, CATALOG)}，完成时限 2025年1月31日 未完成；下一次 2026年1月31日"
+    soon = f"{task_label(32, CATALOG)}，完成时限 2026年1月31日，尚未报已完成"
     told = notice_in(receipt_lines(env, "SFJ"))
     assert dated in told and yearly in told and soon in told and "无逾期任务" not in told
     assert told.index(yearly) < told.index(soon)  # overdue first

@@ -40,8 +40,8 @@ def made(env, tmp_path):
         rows["投诉举报"].append({**rows["投诉举报"][0], "登记编号": "TS-OPEN", "办结日期": None, "办理结果": None})
         if code != "SFJ":
             rows["任务进展"] = [{"任务序号": 3, "进展状态": "推进中"}]
-        else:  # 长期坚持 on tasks due by a day (13) and every year (32): never done (issue 21)
-            rows["任务进展"] += [{"任务序号": 13, "进展状态": "长期坚持"}, {"任务序号": 32, "进展状态": "长期坚持"}]
+        else:  # 长期坚持 on a task due every year (32): never done (issue 21)
+            rows["任务进展"] += [{"任务序号": 32, "进展状态": "长期坚持"}]
         path = write_workbook(env.inbox / code / "10.xlsx", code,
                               info=basic_info(code, 单位名称=REGISTRY.get(code).name), rows=rows)
         set_mtime(path, at("2026-11-03"))

@@ -206,11 +206,11 @@ def test_a_task_every_one_of_many_owners_has_overdue_is_said_of_all_of_them_not_
 
     many = {f"U{n}": unit(f"单位{n}", [11]) for n in range(6)}
     [problem] = task_problems({"year": 2025, "units": many}, tasks)
-    assert problem.finding == f"{task_label(11)}：6 个责任单位均未报已完成（完成时限 2024年3月31日，已逾期）。"
-    assert problem.action.startswith(f"督促全部 6 个责任单位加快推进{task_label(11)}")
+    assert problem.finding == f"{task_label(11, CATALOG)}：6 个责任单位均未报已完成（完成时限 2024年3月31日，已逾期）。"
+    assert problem.action.startswith(f"督促全部 6 个责任单位加快推进{task_label(11, CATALOG)}")
     few = {f"U{n}": unit(f"单位{n}", [11] if n else []) for n in range(6)}  # one has done it
     [problem] = task_problems({"year": 2025, "units": few}, tasks)
-    assert problem.finding.startswith(f"{task_label(11)}：单位1、单位2、单位3、单位4、单位5未报已完成（")
+    assert problem.finding.startswith(f"{task_label(11, CATALOG)}：单位1、单位2、单位3、单位4、单位5未报已完成（")
     five = {f"U{n}": unit(f"单位{n}", [11]) for n in range(5)}  # a few, all behind: still named
     [problem] = task_problems({"year": 2025, "units": five}, tasks)
     assert "单位0、单位1、单位2、单位3、单位4未报已完成" in problem.finding
@@ -223,9 +223,9 @@ def test_a_yearly_task_names_the_years_deadline_and_the_next_one():
     units = {f"U{n}": {"name": f"单位{n}", "tasks": {32: "overdue"}, "indicators": {"tasks_overdue": [32]}}
              for n in range(24)}
     [problem] = task_problems({"year": 2025, "units": units}, tasks)
-    assert problem.finding == (f"{task_label(32)}：24 个责任单位均未报已完成"
+    assert problem.finding == (f"{task_label(32, CATALOG)}：24 个责任单位均未报已完成"
                                "（完成时限 2025年1月31日 未完成；下一次 2026年1月31日）。")
-    assert problem.action == f"督促全部 24 个责任单位在2026年1月31日前完成{task_label(32)}并报送佐证材料。"
+    assert problem.action == f"督促全部 24 个责任单位在2026年1月31日前完成{task_label(32, CATALOG)}并报送佐证材料。"
     assert "单位3" not in problem.finding + problem.action
 
 
