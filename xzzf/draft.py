@@ -313,7 +313,7 @@ MEANINGS = {
 
 def worst_first(key: str, units: list[dict]) -> list[dict]:
     """`units` that miss `key`'s target, the furthest from it first (the registry's order among equals)."""
-    return sorted((u for u in units if key in u["failing"]), key=lambda u: -shortfall(key, u["indicators"][key]))
+    return sorted((u for u in units if key in u["failing"]), key=lambda u: -shortfall(key, u["indicators"].get(key)))
 
 
 def gap(key: str, value) -> str:
