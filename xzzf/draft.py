@@ -225,8 +225,11 @@ def grouped(rows: pd.DataFrame, names: dict[str, str]) -> str:
     said, single = [], []
     for kind, found in kinds.items():
         units = {code for code, _ in found}
-        if len(units) >= ALIKE:
-            said.append(f"{len(units)}个单位报送了{kind}，如{quoted([t for _, t in found][:EXAMPLES])}")
+        titles = list(dict.fromkeys(t for _, t in found))
+        if len(units) >= ALIKE and len(titles) == 1:  # the very same title: said once, with how many used it
+            said.append(f"{quoted(titles)}（{len(units)}个单位）")
+        elif len(units) >= ALIKE:
+            said.append(f"{len(units)}个单位报送了{kind}，如{quoted(titles[:EXAMPLES])}")
         else:
             single += [title for _, title in found]
     return "；".join([*said, *([quoted(single)] if single else [])])
@@ -364,14 +367,14 @@ def prose_label(task: Task) -> str:
 def task_problems(report: dict, tasks: tuple[Task, ...]) -> list[Problem]:
     """The overdue tasks (task_notice.overdue_tasks' order) as one finding, a sentence each
     naming the deadline missed and who is behind, with an action each: by the next deadline for
-    a yearly task. Where every owner is behind and a few of the report's units owe the task not,
+    a yearly task. Where every owner is behind and a few of the reporting units owe the task not,
     those are named, so that "24 个" beside "25 个" explains itself."""
     year, overdue = report["year"], overdue_tasks(report, tasks)
     if not overdue:
         return []
     sentences, actions = [], []
     for task, names, owners in overdue:
-        spared = [u["name"] for u in report["units"].values() if task.no not in u["tasks"]]
+        spared = [u["name"] for u in report["units"].values() if u.get("months") and task.no not in u["tasks"]]
         named_apart = len(names) == owners > NAMED and 0 < len(spared) <= ALL_BUT
         why = f"{'、'.join(spared)}不承担此项，其余" if named_apart else ""
         sentences.append(f"{prose_label(task)}：{why}{behind(names, owners)}，{missed_text(task, year)}。")

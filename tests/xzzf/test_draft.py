@@ -288,7 +288,11 @@ def test_a_task_some_units_do_not_owe_says_so_beside_the_count():
     tasks = tuple(t for t in load_catalog() if t.no == 11)
     units = {f"U{n}": {"name": f"单位{n}", "tasks": {11: "overdue"}, "indicators": {"tasks_overdue": [11]}}
              for n in range(24)}
-    units["HDJD"] = {"name": "弘德街道", "tasks": {}, "indicators": {"tasks_overdue": []}}
+    for unit in units.values():
+        unit["months"] = {"2025-01": "on_time"}
+    units["HDJD"] = {"name": "弘德街道", "tasks": {}, "indicators": {"tasks_overdue": []},
+                     "months": {"2025-06": "on_time"}}
+    units["ZFB"] = {"name": "政府办", "tasks": {}, "indicators": {"tasks_overdue": []}, "months": {}}  # reports not
     [problem] = task_problems({"year": 2025, "units": units}, tasks)
     assert "：弘德街道不承担此项，其余24 个责任单位均未报已完成，" in problem.finding
 
