@@ -33,10 +33,13 @@ NOTICE_SIZE, NOTICE_HEADER_SIZE = Pt(14), Pt(10)  # under the title, atop each p
 # Exact line height: the 版心's height over 22 lines, rounded down to a twip (579 twips, 28.95
 # pt), as Word's own 22-line grid does, so that 22 lines always fit.
 LINE_PITCH = Twips(TEXT_HEIGHT.twips // LINES)
-# The grid's character pitch, as its difference from the text size in 1/4096 pt: 28 characters
-# in the 版心's width as written in twips, rounded down so that the 28th never wraps (-842, the
-# value Word writes for 28 characters of 3号 in 156 mm).
-CHAR_SPACE = math.floor(((PAGE_WIDTH.twips - LEFT.twips - RIGHT.twips) / 20 / CHARACTERS - TEXT_SIZE.pt) * 4096)
+# 28 characters of 3号 (16 pt) are 448 pt, wider than the 版心's 442 pt: each character of the
+# text is drawn that much closer to the next (w:spacing on the run, in twips, rounded away from
+# zero so that the 28th never wraps: -5, a quarter point). A character pitch on the document grid
+# (linesAndChars) would do it in Word and WPS, but LibreOffice sets each character wider than
+# that pitch over two grid cells (14 characters a line); spacing on the runs, with a grid of
+# lines only, reads alike in all three.
+TEXT_SPACING = Twips(math.floor((PAGE_WIDTH.twips - LEFT.twips - RIGHT.twips) / CHARACTERS - TEXT_SIZE.twips))
 # "一字线上距版心下边缘7mm": the page number's line (exactly its size high) starts 7 mm below the 版心.
 FOOTER_DISTANCE = Emu(BOTTOM - Mm(7) - PAGE_NUMBER_SIZE)
 SEAL_LINES = 2  # blank lines above the 署名: the seal sits within a line of the text and covers 署名 and 日期
@@ -77,16 +80,16 @@ def write_draft(path: Path, draft: Draft, as_of: dt.datetime, notice: str | None
 
 
 def _page(document):
-    """A4, the 版心 placed by 天头 and 订口, the 22 × 28 grid, page numbers on every page."""
+    """A4, the 版心 placed by 天头 and 订口, the grid of 22 lines, page numbers on every page."""
     section = document.sections[0]
     section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
     section.top_margin, section.left_margin = TOP, LEFT
     section.right_margin, section.bottom_margin = RIGHT, BOTTOM
     section.footer_distance = FOOTER_DISTANCE
     grid = section._sectPr.find(qn("w:docGrid"))
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(LINE_PITCH.twips))
-    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
+    grid.attrib.pop(qn("w:charSpace"), None)
     # 单页码居右空一字，双页码居左空一字: odd and even pages need footers of their own.
     document.settings.odd_and_even_pages_header_footer = True
     for footer, align, side in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right"),
@@ -101,14 +104,16 @@ def _page(document):
 
 def _defaults(document) -> None:
     """The document's defaults and its Normal style in the text's font and size with exact
-    line spacing, so that empty lines (the blank line under the title, the seal's room) keep
-    the grid; the template's theme fonts (a Japanese East-Asian face) are replaced."""
+    line spacing and the text's character spacing, so that empty lines (the blank line under the
+    title, the seal's room) keep the grid and a paragraph the writer adds holds 28 characters a
+    line too; the template's theme fonts (a Japanese East-Asian face) are replaced."""
     defaults = document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
     defaults.find(qn("w:lang")).set(qn("w:eastAsia"), "zh-CN")
     normal = document.styles["Normal"]
     for rpr in (defaults, normal.element.get_or_add_rPr()):
         _fonts(rpr, TEXT_FONT)
         rpr.get_or_add_sz().val = TEXT_SIZE
+        _spacing(rpr, TEXT_SPACING)
     spacing = normal.paragraph_format
     spacing.space_before, spacing.space_after = Pt(0), Pt(0)
     spacing.line_spacing_rule, spacing.line_spacing = WD_LINE_SPACING.EXACTLY, LINE_PITCH
@@ -128,16 +133,32 @@ def _fonts(rpr, font: str) -> None:
     fonts.set(qn("w:hint"), "eastAsia")
 
 
+def _spacing(rpr, spacing: Length) -> None:
+    """Character spacing (w:spacing, in twips): how much closer each character is to the next."""
+    element = rpr.find(qn("w:spacing"))
+    if element is None:
+        element = OxmlElement("w:spacing")
+        rpr.insert_element_before(element, "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight",
+                                  "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl",
+                                  "w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
+    element.set(qn("w:val"), str(spacing.twips))
+
+
 def _run(paragraph, text: str, font: str, size: Length):
+    """A run of `text`; one not in the text's size (the title, the page numbers, the notice) at
+    its font's own spacing, not the text's."""
     run = paragraph.add_run(text)
     run.font.size = size
-    _fonts(run._element.get_or_add_rPr(), font)
+    rpr = run._element.get_or_add_rPr()
+    _fonts(rpr, font)
+    if size != TEXT_SIZE:
+        _spacing(rpr, Twips(0))
     return run
 
 
 def _text(paragraph, text: str, font: str, size: Length = TEXT_SIZE, align=None, grid: bool = True):
     """`text` in `font` at `size`. `grid`: False for what is not 3号 text (the title, the page
-    numbers), which Word would otherwise stretch over two grid characters each."""
+    numbers), which is not set on the grid's line pitch."""
     if not grid:
         snap = OxmlElement("w:snapToGrid")
         snap.set(qn("w:val"), "0")

@@ -19,7 +19,7 @@ from xzzf.catalog import assign
 from xzzf.figures import READ_COLUMNS
 from xzzf.intake import SubmissionFact, first_accepted, in_force
 from xzzf.periods import due_day, end_of_day, next_period_start, period_of
-from xzzf.summary import Summary, build_summary, upcoming_deadlines
+from xzzf.summary import Summary, build_summary, lateness, upcoming_deadlines
 
 
 def summary_is_due(run: Run, period: str) -> bool:
@@ -32,6 +32,10 @@ def build(run: Run, period: str) -> tuple[Summary, Path]:
     view, obligations = run.view(decided), run.obligations(decided)
     statuses = obligations.unit_statuses(view, period, run.as_of)
     reasons = intake_steps.status_reasons(run.store, view, obligations, period, statuses)
+    arrivals = first_accepted(view)
+    for code, status in statuses.items():  # 逾期 and 未报送 say when it was due and when it came
+        if said := lateness(status, obligations.due(code, period), arrivals.get((code, period)), run.as_of.date()):
+            reasons[code] = "；".join(filter(None, (reasons.get(code), said)))
     next_month = period_of(next_period_start(period))
     tasks = run.plan(period_of(run.as_of.date())).tasks
     deadlines = upcoming_deadlines(tasks, assign(tasks, run.registry), run.registry,

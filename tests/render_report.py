@@ -4,12 +4,10 @@
     .venv/bin/xzzf demo --out out/demo
     .venv/bin/python -m tests.render_report [--report out/demo/results/reports/2025] [--out docs]
 
-Prints the draft the demo wrote to PDF with LibreOffice and keeps page 1 at 80 dpi. Needs
-LibreOffice (soffice) and poppler (pdftoppm). Two things of a clerk's PC are stood in for:
+Prints the draft the demo wrote to PDF with LibreOffice, as it is (28 characters a line, as
+Word and WPS set it), and keeps page 1 at 80 dpi. Needs LibreOffice (soffice) and poppler
+(pdftoppm). One thing of a clerk's PC is stood in for:
 
-- LibreOffice 7 sets a character wider than the character grid's pitch over two grid cells, and
-  3号 text at 28 characters a line is (Word and WPS squeeze it onto the grid): the printed copy
-  keeps the draft's line grid and leaves out its character grid, 27 characters a line for 28;
 - the offices' fonts are not free: fontconfig stands the nearest free faces in for them (Noto
   Serif CJK for 方正小标宋简体, 仿宋_GB2312 and 宋体, Noto Sans CJK for 黑体, and for 楷体_GB2312
   AR PL UKai where fonts-arphic-ukai is installed).
@@ -26,9 +24,6 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
-
-import docx
-from docx.oxml.ns import qn
 
 from flows.demo import YEAR
 from tests.libreoffice import PDFTOPPM, SOFFICE, convert, first_page_png
@@ -48,17 +43,6 @@ def fonts_conf(folder: Path) -> Path:
                     f'<include ignore_missing="yes">/etc/fonts/fonts.conf</include>{aliases}</fontconfig>',
                     encoding="utf-8")
     return path
-
-
-def printable(draft: Path, folder: Path) -> Path:
-    """A copy of `draft` with its line grid and without its character grid (see above)."""
-    document = docx.Document(draft)
-    grid = document.sections[0]._sectPr.find(qn("w:docGrid"))
-    grid.set(qn("w:type"), "lines")
-    del grid.attrib[qn("w:charSpace")]
-    copy = folder / draft.name
-    document.save(copy)
-    return copy
 
 
 def first_sheet(workbook: Path, folder: Path) -> Path:
@@ -93,7 +77,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="xzzf-render-") as tmp:
         work = Path(tmp)
         os.environ["FONTCONFIG_FILE"] = str(fonts_conf(work))  # read by the soffice that convert() starts
-        print(first_page_png(convert(printable(draft, work), "pdf", work / "pdf"), args.out / "report-draft.png"))
+        print(first_page_png(convert(draft, "pdf", work / "pdf"), args.out / "report-draft.png"))
         workbook = first_sheet(next(args.report.glob("*工作报告-数据.xlsx")), work)  # written with the draft
         print(first_page_png(convert(workbook, "pdf", work / "pdf"), args.out / "report-workbook.png"))
 

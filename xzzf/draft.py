@@ -7,6 +7,7 @@ lays it out as a 公文."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,6 +17,7 @@ import pandas as pd
 from xzzf.annual import as_frames
 from xzzf.catalog import Task
 from xzzf.figures import NAMES, TARGETS, judged, misses, shown, year_records
+from xzzf.naming import ALL_BUT, NAMED, listed, worst
 from xzzf.task_notice import behind, missed_text, overdue_tasks, owners_named, written
 from xzzf.task_status import deadline_in, latest_progress
 from xzzf.vocabulary import Progress, UnitStatus
@@ -32,6 +34,10 @@ WORDS = {">=": ("不低于", "低于", "提高", "达到"), "<=": ("不高于", 
 NOTE_LENGTH = 60  # a unit's 进展说明 is quoted up to about this many characters
 LISTED = 10  # case and activity names quoted at most; "等" stands for the rest
 TO_COMPLETE = "【待完善】"
+THIN = 2  # a section of 二 with fewer tasks completed than this asks the writer for more
+ALIKE = 3  # records of this many units with one title but for the unit and the month are grouped
+EXAMPLES = 2  # a group of alike titles is shown by this many of them
+MONTH = re.compile(r"\d{4}\s*(?:-\s*\d{1,2}|年\s*\d{1,2}\s*月)")  # 2025-01, 2025年1月
 
 
 @dataclass(frozen=True)
@@ -56,7 +62,7 @@ class Draft:
 @dataclass(frozen=True)
 class Problem:
     finding: str  # 三、存在问题's paragraph
-    action: str  # 四、下一步工作's line
+    actions: tuple[str, ...]  # 四、下一步工作's lines
 
 
 def annual_draft(report: dict, previous: dict | None, rows: dict[str, list[dict]], tasks: tuple[Task, ...], *,
@@ -69,7 +75,7 @@ def annual_draft(report: dict, previous: dict | None, rows: dict[str, list[dict]
     tables = as_frames(rows)
     found = problems(report, tasks)
     findings = [p.finding for p in found] or ["本年度各项指标均达到目标，没有逾期任务，各单位均按时报送月度数据。"]
-    actions = [f"{n}.{p.action}" for n, p in enumerate(found, start=1)]
+    actions = [f"{n}.{action}" for n, action in enumerate((a for p in found for a in p.actions), start=1)]
     return Draft(
         title=f"{district}{year}年度行政执法工作报告", addressee=addressee,
         opening=f"根据各单位报送的行政执法月度数据（数据截至{written(as_of)}），现将我区{year}年度行政执法工作情况报告如下：",
@@ -128,11 +134,18 @@ def basic(report: dict, previous: dict | None) -> Part:
         f"培训达标率{vc('training_compliance_rate')}。",
         f"全年作出行政执法决定{vc('decisions_total')}" + (f"；其中{categories}" if categories else "")
         + f"；罚没金额合计{vc('fines_total')}；移送司法机关{vc('transferred_to_judiciary')}。",
-        f"行政执法决定公开率{vc('publication_rate')}；应下撤未下撤{v('withdrawal_pending')}；"
-        f"当场处罚备案率{vc('on_spot_filing_rate')}；重大执法决定法制审核率{vc('major_review_rate')}；"
-        f"案件录入率{vc('platform_entry_rate')}。",
-        f"应办结投诉举报{vc('complaints_due')}，按时办结率{vc('complaint_ontime_rate')}；"
-        f"其中涉民营企业投诉按时办结率{vc('enterprise_complaint_ontime_rate')}。",
+        "；".join(said for key, said in (
+            ("publication_rate", f"行政执法决定公开率{vc('publication_rate')}"),
+            ("withdrawal_pending", f"应下撤未下撤{v('withdrawal_pending')}"),
+            ("on_spot_filing_rate", f"当场处罚备案率{vc('on_spot_filing_rate')}"),
+            ("major_review_rate", f"重大执法决定法制审核率{vc('major_review_rate')}"),
+            ("platform_entry_rate", f"案件录入率{vc('platform_entry_rate')}")) if d[key] is not None) + "。",
+        f"应办结投诉举报{vc('complaints_due')}" + "".join(
+            said for key, said in (
+                ("complaint_ontime_rate", f"，按时办结率{vc('complaint_ontime_rate')}"),
+                ("enterprise_complaint_ontime_rate",
+                 f"；其中涉民营企业投诉按时办结率{vc('enterprise_complaint_ontime_rate')}"))
+            if d[key] is not None) + "。",
         f"总结柔性执法典型案例{vc('flexible_cases')}；开展心理健康教育和心理训练活动{vc('psych_activities')}。",
         f"各单位应报送月度数据{v('submissions_expected')}，按时报送{v('submissions_on_time')}、"
         f"逾期报送{v('submissions_late')}、未报送{v('submissions_missing')}，"
@@ -146,20 +159,30 @@ def practice(report: dict, tasks: tuple[Task, ...], progress: dict[tuple[str, in
              records: dict[str, pd.DataFrame], plan_notice: str | None = None) -> Part:
     """二: under each of the plan's sections, the tasks some unit completed in the year and the
     year's records of the tasks they show (trainings, cases, activities); first, marked
-    【待完善】, the `plan_notice` of a year no plan covers."""
+    【待完善】, the `plan_notice` of a year no plan covers; a section with fewer than THIN tasks
+    completed asks the writer to add what the data do not hold."""
     year = report["year"]
+    names = {code: unit["name"] for code, unit in report["units"].items()}
     by_section: dict[str, list[str]] = {}
+    completed: dict[str, int] = {}
     for task in tasks:
         done = [(unit["name"], progress_note(row)) for code, unit in report["units"].items()
                 if task.no in unit["tasks"] and (row := progress.get((code, task.no))) and completed_in(row, year)]
         said = [done_paragraph(task, done)] if done else []
-        if task.no in SHOWN_BY_RECORDS and (text := SHOWN_BY_RECORDS[task.no](records)):
+        completed[task.section] = completed.get(task.section, 0) + bool(done)
+        if task.no in SHOWN_BY_RECORDS and (text := SHOWN_BY_RECORDS[task.no](records, names)):
             said.append(text)
         by_section.setdefault(task.section, []).extend(said)
-    parts = [(title, said) for title, said in by_section.items() if said]
+    parts = [Part(f"（{NUMERALS[n]}）{title}",
+                  (*said, *([thin_prompt(completed[title])] if completed[title] < THIN else ())))
+             for n, (title, said) in enumerate(by_section.items())]
     opening = (f"{TO_COMPLETE}{plan_notice}",) if plan_notice else ()
-    return Part("二、主要做法及成效", opening + (() if parts else ("本年度各单位未报送已完成的任务。",)),
-                tuple(Part(f"（{NUMERALS[n]}）{title}", tuple(said)) for n, (title, said) in enumerate(parts)))
+    return Part("二、主要做法及成效", opening, tuple(parts))
+
+
+def thin_prompt(completed: int) -> str:
+    done = f"仅{completed}项任务报已完成" if completed else "没有任务报已完成"
+    return f"{TO_COMPLETE}本年度各单位在这方面{done}，数据较少，请补充主要做法、典型经验和取得的成效。"
 
 
 def completed_in(row: dict, year: int) -> bool:
@@ -187,15 +210,36 @@ def done_paragraph(task: Task, done: list[tuple[str, str]]) -> str:
         if note:
             said.setdefault(note, []).append(name)
     notes = "；".join(f"{'、'.join(names)}：{note}" for note, names in said.items())
-    return f"{task.label}：{'、'.join(name for name, _ in done)}已完成。" + (f"{notes}。" if notes else "")
+    return f"{prose_label(task)}：{'、'.join(name for name, _ in done)}已完成。" + (f"{notes}。" if notes else "")
 
 
-def quoted(titles: pd.Series) -> str:
+def quoted(titles: list[str]) -> str:
     names = list(dict.fromkeys(titles))
     return "、".join(f"“{t}”" for t in names[:LISTED]) + ("等" if len(names) > LISTED else "")
 
 
-def trainings_text(records: dict[str, pd.DataFrame]) -> str:
+def grouped(rows: pd.DataFrame, names: dict[str, str]) -> str:
+    """The records' titles, those alike grouped: titles that are one title but for the unit's
+    name and the month ("大河乡2025-01包容审慎监管案例") said once, with how many units used it
+    and an example or two ("25个单位报送了包容审慎监管案例，如…"); the rest quoted."""
+    kinds: dict[str, list[tuple[str, str]]] = {}
+    for code, title in zip(rows["unit_code"], rows["title"], strict=True):
+        kind = MONTH.sub("", title.replace(names.get(code, "\0"), "")).strip(" -_—")
+        kinds.setdefault(kind or title, []).append((code, title))
+    said, single = [], []
+    for kind, found in kinds.items():
+        units = {code for code, _ in found}
+        titles = list(dict.fromkeys(t for _, t in found))
+        if len(units) >= ALIKE and len(titles) == 1:  # the very same title: said once, with how many used it
+            said.append(f"{quoted(titles)}（{len(units)}个单位）")
+        elif len(units) >= ALIKE:
+            said.append(f"{len(units)}个单位报送了{kind}，如{quoted(titles[:EXAMPLES])}")
+        else:
+            single += [title for _, title in found]
+    return "；".join([*said, *([quoted(single)] if single else [])])
+
+
+def trainings_text(records: dict[str, pd.DataFrame], names: dict[str, str]) -> str:
     rows = records["trainings"]
     if rows.empty:
         return ""
@@ -204,19 +248,19 @@ def trainings_text(records: dict[str, pd.DataFrame]) -> str:
     return f"各单位组织开展培训{sessions}期、{len(rows)}人次，累计{hours}学时。"
 
 
-def cases_text(records: dict[str, pd.DataFrame]) -> str:
+def cases_text(records: dict[str, pd.DataFrame], names: dict[str, str]) -> str:
     rows = records["flexible_cases"].sort_values("occurred_on", kind="stable")
-    return f"各单位总结推广柔性执法典型案例{len(rows)}个：{quoted(rows['title'])}。" if len(rows) else ""
+    return f"各单位总结推广柔性执法典型案例{len(rows)}个：{grouped(rows, names)}。" if len(rows) else ""
 
 
-def activities_text(records: dict[str, pd.DataFrame]) -> str:
+def activities_text(records: dict[str, pd.DataFrame], names: dict[str, str]) -> str:
     rows = records["psych_activities"].sort_values("held_on", kind="stable")
     return (f"开展心理健康教育和心理训练活动{len(rows)}次、{int(rows['participants'].sum())}人次参加，"
-            f"包括{quoted(rows['title'])}。") if len(rows) else ""
+            f"包括{grouped(rows, names)}。") if len(rows) else ""
 
 
 # The tasks whose work the year's records show, besides what the units report of them.
-SHOWN_BY_RECORDS: dict[int, Callable[[dict[str, pd.DataFrame]], str]] = {
+SHOWN_BY_RECORDS: dict[int, Callable[[dict[str, pd.DataFrame], dict[str, str]], str]] = {
     3: trainings_text, 17: cases_text, 42: activities_text}
 
 
@@ -252,41 +296,102 @@ def indicator_problems(report: dict) -> list[Problem]:
         else:
             values = [v for u in units if (v := u["indicators"].get(key)) is not None]
             distance = sum(shortfall(key, v) for v in values) / len(values)
-        found.append((-distance, -len(failing), order, indicator_problem(key, district, failing)))
+        found.append((-distance, -len(failing), order, indicator_problem(key, district, units)))
     return [problem for *_, problem in sorted(found, key=lambda f: f[:3])]
 
 
-def indicator_problem(key: str, district: dict, failing: list[dict]) -> Problem:
+# What missing each target means for the work: the finding's last sentence.
+MEANINGS = {
+    "certified_rate": "部分执法人员执法证过期或未取得执法证，存在无证执法的风险。",
+    "legal_review_staff_ratio": "法制审核力量不足，重大执法决定的法制审核难以落实。",
+    "training_compliance_rate": "部分执法人员培训学时不足，业务能力跟不上执法要求。",
+    "publication_rate": "部分执法决定未按规定公开，执法透明度有待提高。",
+    "withdrawal_pending": "已撤销或变更的执法决定仍在公开，可能误导公众。",
+    "on_spot_filing_rate": "部分当场处罚决定未按规定备案，执法监督存在盲区。",
+    "major_review_rate": "部分重大执法决定未经法制审核即作出，存在违法风险。",
+    "platform_entry_rate": "部分案件未录入执法平台，执法数据不完整。",
+    "complaint_ontime_rate": "投诉举报未能按时办结，群众诉求得不到及时回应。",
+    "enterprise_complaint_ontime_rate": "涉企投诉办理不及时，影响营商环境。",
+    "flexible_cases": "柔性执法工作推进不平衡，部分单位尚未形成可推广的经验。",
+    "psych_activities": "部分单位未开展心理健康教育和心理训练，执法人员心理支持不足。",
+    "submission_timeliness_rate": "月度数据报送不及时，影响全区执法数据的统计和分析。",
+}
+
+
+def worst_first(key: str, units: list[dict]) -> list[dict]:
+    """`units` that miss `key`'s target, the furthest from it first (the registry's order among equals)."""
+    return sorted((u for u in units if key in u["failing"]), key=lambda u: -shortfall(key, u["indicators"].get(key)))
+
+
+def gap(key: str, value) -> str:
+    """How far the district's `value` is from its target: in 个百分点 for a rate."""
+    comparison, threshold, _ = TARGETS[key]
+    if key.endswith(("_rate", "_ratio")):
+        return f"{abs(threshold - value) * 100:.1f}个百分点"
+    return f"{abs(threshold - value)}{UNITS.get(key, '')}"
+
+
+def indicator_problem(key: str, district: dict, units: list[dict]) -> Problem:
+    """How far the district is from the target (where it is judged), how many units miss it and
+    the furthest few by name with their figures, and what it means; the action names at most
+    the five furthest."""
     comparison, threshold, district_judged = TARGETS[key]
     requirement, miss, act, aim = WORDS[comparison]
     goal = f"{threshold:.0%}" if key.endswith(("_rate", "_ratio")) else f"{threshold}{UNITS[key]}"
-    worst_first = sorted(failing, key=lambda u: -shortfall(key, u["indicators"][key]))
-    below = "、".join(f"{u['name']}（{amount(key, u['indicators'][key])}）" for u in worst_first)
-    whole = f"全区{NAMES[key]}为{amount(key, district['indicators'].get(key))}"
+    failing = worst_first(key, units)
+    judged_names = [u["name"] for u in units if u["indicators"].get(key) is not None and u not in failing]
+    labels = [f"{u['name']}（{amount(key, u['indicators'][key])}）" for u in failing]
+    who = listed(labels, judged_names)
+    named = "，差距最大的是" + "、".join(worst(labels, judged_names)) if worst(labels, judged_names) else ""
+    value = district["indicators"].get(key)
     if not district_judged:
-        finding = f"{NAMES[key]}按单位考核（每个单位{requirement}{goal}），{below}未达标。"
+        finding = f"{NAMES[key]}按单位考核，每个单位{requirement}{goal}：{who}未达标{named}。"
     elif key in district["failing"]:
-        finding = f"{whole}，{miss}{goal}的目标；未达标单位：{below}。"
+        finding = (f"全区{NAMES[key]}为{amount(key, value)}，{miss}{goal}的目标{gap(key, value)}；"
+                   f"{who}未达标{named}。")
     else:
-        finding = f"{whole}，达到{goal}的目标，但{below}未达标。"
-    names = "、".join(u["name"] for u in worst_first)
-    return Problem(finding, f"督促{names}{act}{NAMES[key]}，确保{aim}{goal}。")
+        finding = f"全区{NAMES[key]}为{amount(key, value)}，达到{goal}的目标，但{who}未达标{named}。"
+    target = urged([u["name"] for u in failing], "未达标")
+    return Problem(finding + MEANINGS[key], (f"督促{target}{act}{NAMES[key]}，确保{aim}{goal}。",))
+
+
+def urged(names: list[str], which: str) -> str:
+    """Whom an action urges: the units by name, or (many) how many and the first few by name."""
+    if len(names) <= NAMED:
+        return "、".join(names)
+    return f"{which}的{len(names)}个单位，重点督促{'、'.join(worst(names))}"
+
+
+def prose_label(task: Task) -> str:
+    """A task as a sentence names it: 第11项“建立完善行政裁量权基准” (no spaces inside 第11项;
+    quotation marks inside the title become single ones)."""
+    return f"第{task.no}项“{task.title.replace('“', '‘').replace('”', '’')}”"
 
 
 def task_problems(report: dict, tasks: tuple[Task, ...]) -> list[Problem]:
-    """One per overdue task (task_notice.overdue_tasks' order), naming the deadline missed and,
-    for a yearly task, the next one."""
-    year = report["year"]
-    return [Problem(f"{task.label}：{behind(names, owners)}（{missed_text(task, year)}）。",
-                    f"督促{owners_named(names, owners)}" + (
-                        f"在{written(deadline_in(task, year + 1))}前完成{task.label}并报送佐证材料。"
-                        if task.deadline.kind == "yearly" else f"加快推进{task.label}，尽快完成并报送佐证材料。"))
-            for task, names, owners in overdue_tasks(report, tasks)]
+    """The overdue tasks (task_notice.overdue_tasks' order) as one finding, a sentence each
+    naming the deadline missed and who is behind, with an action each: by the next deadline for
+    a yearly task. Where every owner is behind and a few of the reporting units owe the task not,
+    those are named, so that "24 个" beside "25 个" explains itself."""
+    year, overdue = report["year"], overdue_tasks(report, tasks)
+    if not overdue:
+        return []
+    sentences, actions = [], []
+    for task, names, owners in overdue:
+        spared = [u["name"] for u in report["units"].values() if u.get("months") and task.no not in u["tasks"]]
+        named_apart = len(names) == owners > NAMED and 0 < len(spared) <= ALL_BUT
+        why = f"{'、'.join(spared)}不承担此项，其余" if named_apart else ""
+        sentences.append(f"{prose_label(task)}：{why}{behind(names, owners)}，{missed_text(task, year)}。")
+        actions.append(f"督促{owners_named(names, owners)}" + (
+            f"在{written(deadline_in(task, year + 1))}前完成{prose_label(task)}并报送佐证材料。"
+            if task.deadline.kind == "yearly" else f"加快推进{prose_label(task)}，尽快完成并报送佐证材料。"))
+    lead = f"三年行动任务方面，{len(overdue)}项任务到期未报已完成，任务推进滞后于方案的时间要求。"
+    return [Problem(lead + "".join(sentences), tuple(actions))]
 
 
 def reporting_problems(report: dict) -> list[Problem]:
     """The units that reported a month late or not at all: the most months missing first, then
-    the most late."""
+    the most late; the first NAMED by name, the others counted."""
     found = []  # (months missing, months late, name, what it did)
     for unit in report["units"].values():
         months = {status: [f"{int(m[5:])}月" for m, s in unit["months"].items() if s == status]
@@ -299,5 +404,9 @@ def reporting_problems(report: dict) -> list[Problem]:
     if not found:
         return []
     found.sort(key=lambda f: f[:2])  # stable: the registry's order among equals
-    return [Problem("月度数据报送方面，" + "；".join(name + said for _, _, name, said in found) + "。",
-                    f"督促{'、'.join(name for _, _, name, _ in found)}按时报送月度数据。")]
+    shown_, rest = found[:NAMED], found[NAMED:]
+    names = [name for _, _, name, _ in found]
+    finding = ("月度数据报送方面，" + "；".join(name + said for _, _, name, said in shown_)
+               + (f"；另有{len(rest)}个单位逾期或未报送" if rest else "") + "。")
+    finding += MEANINGS["submission_timeliness_rate"]
+    return [Problem(finding, (f"督促{urged(names, '逾期或未报送')}按时报送月度数据。",))]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from xzzf.catalog import Assignment, Task
+from xzzf.naming import NAMED
 from xzzf.task_status import deadline_in, owes_task, task_status
 from xzzf.units import Unit
 from xzzf.vocabulary import TaskStatus
@@ -16,7 +17,6 @@ NOTICE_DAYS = 60  # a unit is told of its tasks due this many days ahead
 NO_OVERDUE = "无逾期任务"
 NOTICE_TITLE = "任务提示"
 NOTICE_HEADING = f"{NOTICE_TITLE}（本单位承担的提升行政执法质量三年行动任务）："
-ALL_NAMED = 5  # up to this many owners, all behind, are still named one by one
 _DONE = (TaskStatus.DONE, TaskStatus.DONE_LATE)
 
 
@@ -58,16 +58,21 @@ def status_text(task: Task, status: str, year: int) -> str:
 
 
 def owners_named(names: list[str], owners: int) -> str:
-    """The units named, or — when every one of more than a few owners is behind — how many:
-    a list of two dozen names says nothing a reader would keep."""
-    return f"全部 {owners} 个责任单位" if len(names) == owners > ALL_NAMED else "、".join(names)
+    """The units named, or — when more than a few are behind — how many, and the first few
+    of them: a list of two dozen names says nothing a reader would keep (naming.NAMED)."""
+    if len(names) <= NAMED:
+        return "、".join(names)
+    return f"全部 {owners} 个责任单位" if len(names) == owners else f"未完成的 {len(names)} 个责任单位"
 
 
 def behind(names: list[str], owners: int) -> str:
-    """Who has not reported a task 已完成: "24 个责任单位均未报已完成", or the names."""
-    if len(names) == owners > ALL_NAMED:
+    """Who has not reported a task 已完成: "24 个责任单位均未报已完成", "24 个责任单位中 20 个
+    未报已完成，如…" naming the first few, or the names."""
+    if len(names) <= NAMED:
+        return f"{'、'.join(names)}未报已完成"
+    if len(names) == owners:
         return f"{owners} 个责任单位均未报已完成"
-    return f"{'、'.join(names)}未报已完成"
+    return f"{owners} 个责任单位中 {len(names)} 个未报已完成，如{'、'.join(names[:NAMED])}"
 
 
 def overdue_tasks(report: dict, tasks: tuple[Task, ...]) -> list[tuple[Task, list[str], int]]:

@@ -1,11 +1,13 @@
 """The Word draft laid out as GB/T 9704-2012 lays out a 公文 (issue 13), read back from the
 real .docx: page and 版心, the 22 × 28 grid, fonts and sizes, page numbers on the outer edge,
-署名 and 成文日期, and properties that say who wrote it and when."""
+署名 and 成文日期, and properties that say who wrote it and when; and (issue 22) printed by
+LibreOffice at 28 characters a line and 22 lines a page, as Word and WPS lay it out."""
 
 import datetime as dt
 import re
 import subprocess
 import unicodedata
+from pathlib import Path
 
 import docx
 import pytest
@@ -19,7 +21,9 @@ from xzzf.draft import Draft, Part
 from xzzf.periods import BEIJING
 
 AS_OF = dt.datetime(2027, 1, 10, 9, 30, tzinfo=BEIJING)
-BODY = "全年作出行政执法决定1234件，同比增长 12.3%；罚没金额合计152.77万元。" * 4
+# Chinese characters and marks only, each one 字 wide in any face, so that a printed line's
+# characters can be counted; 138 characters: a first line of 26 (indented two), then four of 28.
+BODY = "各单位按照提升行政执法质量三年行动方案的要求，全面推进严格规范公正文明执法，取得了明显成效。" * 3
 DRAFT = Draft(
     title="吴忠市红寺堡区2026年度行政执法工作报告", addressee="区委全面依法治区委员会办公室",
     opening="根据各单位报送的行政执法月度数据（数据截至2027年1月10日），现将我区2026年度行政执法工作情况报告如下：",
@@ -58,16 +62,26 @@ def test_the_page_is_a4_with_the_standards_margins(document):
     assert margins == [37.0, 28.0, 210 - 28 - 156, 297 - 37 - 225]
 
 
+def spacing(rpr) -> int:
+    return int(rpr.find(qn("w:spacing")).get(qn("w:val")))
+
+
 def test_the_grid_holds_22_lines_of_28_characters(document):
-    """docGrid: 22 lines fit the 版心's height (not 23); 28 characters of 3号 its width (not 29)."""
+    """docGrid: 22 lines fit the 版心's height (not 23). 28 characters of 3号 fit its width (not
+    29) by the text's character spacing, not by a character pitch on the grid (LibreOffice spreads
+    each character over two cells of that): in the Normal style, so a paragraph the writer adds
+    keeps it, and in the document's defaults."""
     section = document.sections[0]
     grid = section._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars"
+    assert grid.get(qn("w:type")) == "lines" and grid.get(qn("w:charSpace")) is None
     height = section.page_height.twips - section.top_margin.twips - section.bottom_margin.twips
     width = section.page_width.twips - section.left_margin.twips - section.right_margin.twips
     line = int(grid.get(qn("w:linePitch")))
     assert 22 * line <= height < 23 * line
-    pitch = (16 + int(grid.get(qn("w:charSpace"))) / 4096) * 20  # twips a character, 3号 being 16 pt
+    defaults = document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    normal = document.styles["Normal"].element.rPr
+    assert spacing(defaults) == spacing(normal)
+    pitch = 16 * 20 + spacing(normal)  # twips a character, 3号 being 16 pt
     assert 28 * pitch <= width < 29 * pitch
     normal = document.styles["Normal"].paragraph_format
     assert normal.line_spacing_rule == WD_LINE_SPACING.EXACTLY
@@ -78,6 +92,7 @@ def test_the_title_is_2hao_xiaobiaosong_centred_with_a_blank_line_after(document
     title = document.paragraphs[0]
     assert title.text == DRAFT.title and title.alignment == WD_ALIGN_PARAGRAPH.CENTER
     assert [(east_asian(r), r.font.size, r.font.bold) for r in title.runs] == [("方正小标宋简体", Pt(22), None)]
+    assert spacing(title.runs[0]._element.rPr) == 0  # the 3号 text's spacing is not the title's
     assert document.paragraphs[1].text == ""
     addressee = document.paragraphs[2]
     assert addressee.text == "区委全面依法治区委员会办公室：" and not addressee.paragraph_format.first_line_indent
@@ -155,15 +170,43 @@ def test_a_preview_says_so_under_the_title_and_atop_odd_and_even_pages(tmp_path)
         assert line.text == notice and line.runs[0].font.color.rgb == docx.shared.RGBColor(0xC0, 0, 0)
 
 
-@pytest.mark.skipif(not (SOFFICE and PDFTOPPM), reason="需要 LibreOffice（soffice）和 poppler（pdfinfo）")
-def test_libreoffice_prints_it_on_a4_with_a_number_on_every_page(path, tmp_path):
-    pdf = convert(path, "pdf", tmp_path)
+LIBREOFFICE = pytest.mark.skipif(not (SOFFICE and PDFTOPPM), reason="需要 LibreOffice（soffice）和 poppler（pdfinfo）")
+
+
+@pytest.fixture(scope="module")
+def printed(path, tmp_path_factory) -> tuple[Path, list[list[str]]]:
+    """The draft printed by LibreOffice: the PDF, and each page's lines of text as pdftotext
+    lays them out (without the spaces it puts between characters set apart)."""
+    pdf = convert(path, "pdf", tmp_path_factory.mktemp("printed"))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = [[line for raw in page.splitlines() if (line := "".join(raw.split()))] for page in text.split("\f")]
+    return pdf, [page for page in pages if page]
+
+
+@LIBREOFFICE
+def test_libreoffice_sets_28_characters_a_line(printed):
+    """Issue 22: the text's lines as LibreOffice prints them: a paragraph's first line 26
+    characters after its two-character indent, every full line after it 28 (27 would mean the
+    characters are too wide for the 版心, 14 that each takes two cells of a character grid)."""
+    paragraphs = 6 + 6 + 4  # BODY in DRAFT
+    lines = [line for page in printed[1] for line in page if line in BODY]
+    assert [len(line) for line in lines] == [26, 28, 28, 28, 28] * paragraphs
+
+
+@LIBREOFFICE
+def test_libreoffice_sets_22_lines_a_page(printed):
+    """A page the text fills holds 22 lines in the 版心, and its page number under them."""
+    _, pages = printed
+    middle = pages[1:-1]
+    assert middle and all(len(page) == 22 + 1 and re.fullmatch(r"—\d+—", page[-1]) for page in middle)
+
+
+@LIBREOFFICE
+def test_libreoffice_prints_it_on_a4_with_a_number_on_every_page(path, printed):
+    pdf, printed_pages = printed
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info)
-    # At 22 lines of 28 characters the text needs this many pages at least; LibreOffice 7 sets a
-    # character squeezed onto Word's grid over two grid cells (tests/render_report.py), so up to twice.
     lines = 3 + sum(-(-int(width(p.text)) // 28) or 1 for p in docx.Document(path).paragraphs)
-    assert -(-lines // 22) <= pages <= 2 * -(-lines // 22) + 1
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert [int(n) for n in re.findall(r"—\s*(\d+)\s*—", text)] == list(range(1, pages + 1))
+    assert -(-lines // 22) <= pages <= -(-lines // 22) + 1
+    assert [int(n) for page in printed_pages for n in re.findall(r"^—(\d+)—$", page[-1])] == list(range(1, pages + 1))

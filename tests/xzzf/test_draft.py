@@ -3,14 +3,16 @@
 first; 四 a line for each problem, marked for the writer to complete."""
 
 import datetime as dt
+import re
 
+import pandas as pd
 import pytest
 
 from tests.xzzf.test_annual import decision, person, training
 from xzzf.adjustments import Adjustment, Obligations, standing
 from xzzf.annual import annual_figures
-from xzzf.catalog import assign, load_catalog, task_label
-from xzzf.draft import annual_draft, task_problems
+from xzzf.catalog import assign, load_catalog
+from xzzf.draft import annual_draft, cases_text, indicator_problems, problems, task_problems
 from xzzf.periods import BEIJING
 from xzzf.plans import plan_in_force
 from xzzf.units import Registry, Unit
@@ -140,64 +142,129 @@ def test_practice_groups_the_tasks_completed_in_the_year_under_the_plans_section
     practice = part(draft, "二、主要做法及成效")
     assert [p.heading for p in practice.parts] == [
         "（一）全面提升行政执法人员能力素质", "（二）全面推进严格规范公正文明执法", "（三）健全完善行政执法工作体系",
-        "（四）不断强化行政执法保障能力"]
+        "（四）加快构建行政执法协调监督工作体系", "（五）健全行政执法和行政执法监督科技保障体系",
+        "（六）不断强化行政执法保障能力"]
     strict, system = practice.parts[1].paragraphs, practice.parts[2].paragraphs
     # The same words from two units are said once, with both names; 佐证材料 when no 备注.
-    assert strict[0] == (f"{task_label(11, CATALOG)}：司法局、自然资源局已完成。"
+    assert strict[0] == ("第11项“建立完善行政裁量权基准”：司法局、自然资源局已完成。"
                          "司法局、自然资源局：制定本部门行政裁量权基准并向社会公布。")
     # 第 19 项: done this year by 司法局 and 大河乡 (in the registry's order), not by 自然资源局 (2025).
-    assert system[0].startswith(f"{task_label(19, CATALOG)}：司法局、大河乡已完成。")
+    assert system[0].startswith("第19项“制定年度行政执法工作计划”：司法局、大河乡已完成。")
     assert f"司法局：{LONG_NOTE[:58]}……" in system[0] and LONG_NOTE not in system[0]
     assert "大河乡：组织全员轮训两期，覆盖全部在岗执法人员和辅助人员。" in system[0]  # cut at the sentence's end
     assert "邀请" not in system[0]
     assert "上一年度的计划" not in system[0]
     every = "".join(p for sub in practice.parts for p in sub.paragraphs)
-    assert task_label(13, CATALOG) not in every and "旧的说明" not in every  # taken back by the snapshot in force
+    assert "第13项" not in every and "旧的说明" not in every  # taken back by the snapshot in force
     assert "达到目标" not in every
 
 
 def test_practice_shows_trainings_cases_and_activities_from_the_records(draft):
-    people, strict, _, support = (p.paragraphs for p in part(draft, "二、主要做法及成效").parts)
-    assert people == ("各单位组织开展培训3期、8人次，累计480学时。",)
-    assert strict[-1] == ("各单位总结推广柔性执法典型案例4个：“某餐馆首次超范围经营不予处罚案”、"
+    people, strict, _, _, _, support = (p.paragraphs for p in part(draft, "二、主要做法及成效").parts)
+    assert people[0] == "各单位组织开展培训3期、8人次，累计480学时。"
+    assert strict[1] == ("各单位总结推广柔性执法典型案例4个：“某餐馆首次超范围经营不予处罚案”、"
                           "“某超市标签不规范责令改正案”、“农户轻微违法占地劝导整改案”、“某药店首违不罚案”。")  # by date
     assert "“执法人员心理健康讲座”、“执法人员减压训练”" in support[0] and "心理咨询" not in support[0]
 
 
 def test_problems_put_the_indicators_furthest_from_target_first(draft):
+    """Issue 22: each a finding — how far the district is, who falls short with their figures,
+    what it means."""
     problems = part(draft, "三、存在问题").paragraphs
-    indicators = problems[:6]
-    assert indicators == (
+    indicators = [p.split("。")[0] + "。" for p in problems[:6]]
+    assert indicators == [
         # Counts judged per unit: 大河乡 has 0 of 3, 自然资源局 1 of 3.
-        "柔性执法典型案例数按单位考核（每个单位不低于3个），大河乡（0个）、自然资源局（1个）未达标。",
-        "心理健康教育和心理训练活动次数按单位考核（每个单位不低于1次），大河乡（0次）未达标。",
-        "全区行政执法决定公开率为75.0%，低于100%的目标；未达标单位：司法局（75.0%）。",
-        "全区按时报送率为83.3%，低于100%的目标；未达标单位：自然资源局（66.7%）、大河乡（83.3%）。",
-        "全区持证率为87.5%，低于100%的目标；未达标单位：司法局（75.0%）。",
+        "柔性执法典型案例数按单位考核，每个单位不低于3个：大河乡（0个）、自然资源局（1个）未达标。",
+        "心理健康教育和心理训练活动次数按单位考核，每个单位不低于1次：大河乡（0次）未达标。",
+        "全区行政执法决定公开率为75.0%，低于100%的目标25.0个百分点；司法局（75.0%）未达标。",
+        "全区按时报送率为83.3%，低于100%的目标16.7个百分点；自然资源局（66.7%）、大河乡（83.3%）未达标。",
+        "全区持证率为87.5%，低于100%的目标12.5个百分点；司法局（75.0%）未达标。",
         "全区法制审核人员占比为25.0%，达到5%的目标，但大河乡（0.0%）未达标。",
-    )
-    overdue = problems[6:-1]
-    assert all(p.startswith("第 ") and "未报已完成（完成时限 " in p for p in overdue)
-    assert f"{task_label(11, CATALOG)}：大河乡未报已完成（完成时限 2024年3月31日，已逾期）。" in overdue
-    assert (f"{task_label(19, CATALOG)}：自然资源局未报已完成（完成时限 2026年2月28日 未完成；下一次 2027年2月28日）。"
-            in overdue)
+    ]
+    assert problems[0].endswith("。柔性执法工作推进不平衡，部分单位尚未形成可推广的经验。")  # what it means
+    overdue = problems[6]
+    assert overdue.startswith("三年行动任务方面，19项任务到期未报已完成")
+    assert "第11项“建立完善行政裁量权基准”：大河乡未报已完成，完成时限 2024年3月31日，已逾期。" in overdue
+    assert ("第19项“制定年度行政执法工作计划”：自然资源局未报已完成，完成时限 2026年2月28日 未完成；"
+            "下一次 2027年2月28日。") in overdue
+    assert "第8项“落实‘三项制度’和‘六个清单’”：" in overdue  # quotation marks nest
     assert problems[-1] == ("月度数据报送方面，自然资源局未报送3个月（3月、8月、11月）、逾期报送1个月（12月）；"
-                            "大河乡逾期报送2个月（2月、12月）。")
+                            "大河乡逾期报送2个月（2月、12月）。月度数据报送不及时，影响全区执法数据的统计和分析。")
 
 
-def test_next_steps_give_each_problem_a_line_for_the_writer_to_complete(draft):
-    problems = part(draft, "三、存在问题").paragraphs
+def test_next_steps_give_each_problem_an_action_for_the_writer_to_complete(draft):
     steps = part(draft, "四、下一步工作").paragraphs
     assert steps[0].startswith("【待完善】")
-    assert len(steps) == 1 + len(problems)
+    assert len(steps) == 1 + 6 + 19 + 1  # six indicators, 19 tasks, the reporting
+    assert [s.split(".")[0] for s in steps[1:]] == [str(n) for n in range(1, 27)]
     assert steps[1] == "1.督促大河乡、自然资源局提高柔性执法典型案例数，确保达到3个。"
-    assert f"督促大河乡加快推进{task_label(11, CATALOG)}" in "".join(steps)
-    assert steps[-1].endswith("督促自然资源局、大河乡按时报送月度数据。")
+    assert any(s.endswith(".督促大河乡加快推进第11项“建立完善行政裁量权基准”，尽快完成并报送佐证材料。") for s in steps)
+    assert "22.督促自然资源局在2027年2月28日前完成第19项“制定年度行政执法工作计划”并报送佐证材料。" in steps
+    assert steps[-1] == "26.督促自然资源局、大河乡按时报送月度数据。"
+
+
+def test_the_prose_never_spaces_inside_a_task_number(draft):
+    """Issue 22: "第11项", never "第 11 项", in every part of the draft."""
+    text = "".join(p for part_ in draft.parts for p in (*part_.paragraphs, *(q for sub in part_.parts
+                                                                               for q in sub.paragraphs)))
+    assert "第11项" in text and not re.search(r"第\s+\d+\s*项|第\d+\s+项", text)
+
+
+def many_units(count: int) -> dict:
+    """`count` units with 司法局 as the first: complaint rates 40 %, 41 %, … (all below 90 % but
+    the last three), each behind on 第 11 项, each a month late."""
+    units = {}
+    for n in range(count):
+        rate = 0.40 + n / 100 if n < count - 3 else 0.95
+        units[f"U{n}"] = {"name": f"单位{n}", "failing": ["complaint_ontime_rate"] if rate < 0.9 else [],
+                          "indicators": {"complaint_ontime_rate": rate, "tasks_overdue": [11],
+                                         "flexible_cases": n % 3},
+                          "tasks": {11: "overdue", 20: "overdue"}, "months": {"2025-03": "late"}}
+        if n % 3 < 3 and n % 3 != 0 or n == 0:
+            units[f"U{n}"]["failing"].append("flexible_cases")
+    return units
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"[。！？]", text) if s]
+
+
+def test_no_sentence_names_more_than_five_units():
+    """Issue 22: 22 of 25 units below target are counted, the five furthest named with their
+    figures; an action names those five; a task all 25 are behind on is counted."""
+    units = many_units(25)
+    report = {"year": 2025, "as_of": "2026-01-20", "units": units,
+              "district": {"indicators": {"complaint_ontime_rate": 0.55, "flexible_cases": 30},
+                           "failing": ["complaint_ontime_rate"]}}
+    found = problems(report, tuple(t for t in load_catalog() if t.no in (11, 20)))
+    names = [u["name"] for u in units.values()]
+    for text in [p.finding for p in found] + [a for p in found for a in p.actions]:
+        for sentence in sentences(text):
+            assert sum(name in re.findall(r"单位\d+", sentence) for name in names) <= 5, sentence
+    complaints = next(p for p in found if "投诉举报按时办结率" in p.finding)
+    assert complaints.finding.startswith(
+        "全区投诉举报按时办结率为55.0%，低于90%的目标35.0个百分点；除单位22、单位23、单位24外的22个单位未达标，"
+        "差距最大的是单位0（40.0%）、单位1（41.0%）。")
+    assert complaints.actions == ("督促未达标的22个单位，重点督促单位0、单位1、单位2、单位3、单位4"
+                                  "提高投诉举报按时办结率，确保达到90%。",)
+    reporting = found[-1]
+    assert reporting.finding.count("逾期报送1个月") == 5 and "另有20个单位逾期或未报送" in reporting.finding
+
+
+def test_nearly_all_units_short_are_said_as_all_but_the_few():
+    units = many_units(25)
+    units["U22"]["failing"].append("complaint_ontime_rate")
+    units["U23"]["failing"].append("complaint_ontime_rate")
+    report = {"year": 2025, "as_of": "2026-01-20", "units": units,
+              "district": {"indicators": {"complaint_ontime_rate": 0.55}, "failing": ["complaint_ontime_rate"]}}
+    [complaints] = [p for p in indicator_problems(report) if "投诉举报按时办结率" in p.finding]
+    assert ("；除单位24外的24个单位未达标，差距最大的是单位0（40.0%）、单位1（41.0%）、单位2（42.0%）、单位3（43.0%）。"
+            in complaints.finding)
 
 
 def test_a_task_every_one_of_many_owners_has_overdue_is_said_of_all_of_them_not_listed():
-    """Issue 21: "第 32 项：24 个责任单位均未报已完成", never two dozen names in a sentence; the
-    deadline named by its day."""
+    """Issue 21: "第32项…：24 个责任单位均未报已完成", never two dozen names in a sentence; the
+    deadline named by its day. Issue 22: of many behind but not all, the first five named."""
     tasks = tuple(t for t in load_catalog() if t.no in (11, 13))
 
     def unit(name, overdue):
@@ -206,27 +273,67 @@ def test_a_task_every_one_of_many_owners_has_overdue_is_said_of_all_of_them_not_
 
     many = {f"U{n}": unit(f"单位{n}", [11]) for n in range(6)}
     [problem] = task_problems({"year": 2025, "units": many}, tasks)
-    assert problem.finding == f"{task_label(11, CATALOG)}：6 个责任单位均未报已完成（完成时限 2024年3月31日，已逾期）。"
-    assert problem.action.startswith(f"督促全部 6 个责任单位加快推进{task_label(11, CATALOG)}")
+    assert problem.finding.endswith("第11项“建立完善行政裁量权基准”：6 个责任单位均未报已完成，"
+                                    "完成时限 2024年3月31日，已逾期。")
+    assert problem.actions[0].startswith("督促全部 6 个责任单位加快推进第11项")
     few = {f"U{n}": unit(f"单位{n}", [11] if n else []) for n in range(6)}  # one has done it
     [problem] = task_problems({"year": 2025, "units": few}, tasks)
-    assert problem.finding.startswith(f"{task_label(11, CATALOG)}：单位1、单位2、单位3、单位4、单位5未报已完成（")
-    five = {f"U{n}": unit(f"单位{n}", [11]) for n in range(5)}  # a few, all behind: still named
-    [problem] = task_problems({"year": 2025, "units": five}, tasks)
-    assert "单位0、单位1、单位2、单位3、单位4未报已完成" in problem.finding
+    assert "：单位1、单位2、单位3、单位4、单位5未报已完成，" in problem.finding
+    most = {f"U{n}": unit(f"单位{n}", [11] if n else []) for n in range(8)}
+    [problem] = task_problems({"year": 2025, "units": most}, tasks)
+    assert "：8 个责任单位中 7 个未报已完成，如单位1、单位2、单位3、单位4、单位5，" in problem.finding
+    assert problem.actions[0].startswith("督促未完成的 7 个责任单位加快推进")
+
+
+def test_a_task_some_units_do_not_owe_says_so_beside_the_count():
+    """Issue 22: "24 个" for one task beside "25 个" for another explains itself."""
+    tasks = tuple(t for t in load_catalog() if t.no == 11)
+    units = {f"U{n}": {"name": f"单位{n}", "tasks": {11: "overdue"}, "indicators": {"tasks_overdue": [11]}}
+             for n in range(24)}
+    for unit in units.values():
+        unit["months"] = {"2025-01": "on_time"}
+    units["HDJD"] = {"name": "弘德街道", "tasks": {}, "indicators": {"tasks_overdue": []},
+                     "months": {"2025-06": "on_time"}}
+    units["ZFB"] = {"name": "政府办", "tasks": {}, "indicators": {"tasks_overdue": []}, "months": {}}  # reports not
+    [problem] = task_problems({"year": 2025, "units": units}, tasks)
+    assert "：弘德街道不承担此项，其余24 个责任单位均未报已完成，" in problem.finding
 
 
 def test_a_yearly_task_names_the_years_deadline_and_the_next_one():
-    """Issue 21: the 2025 report's 第 32 项 (每年1月底前) was due 2025年1月31日; the next is
+    """Issue 21: the 2025 report's 第32项 (每年1月底前) was due 2025年1月31日; the next is
     2026年1月31日 — the draft says which, never "逾期" alone."""
     tasks = tuple(t for t in load_catalog() if t.no == 32)
     units = {f"U{n}": {"name": f"单位{n}", "tasks": {32: "overdue"}, "indicators": {"tasks_overdue": [32]}}
              for n in range(24)}
     [problem] = task_problems({"year": 2025, "units": units}, tasks)
-    assert problem.finding == (f"{task_label(32, CATALOG)}：24 个责任单位均未报已完成"
-                               "（完成时限 2025年1月31日 未完成；下一次 2026年1月31日）。")
-    assert problem.action == f"督促全部 24 个责任单位在2026年1月31日前完成{task_label(32, CATALOG)}并报送佐证材料。"
-    assert "单位3" not in problem.finding + problem.action
+    assert problem.finding.endswith("第32项“行政执法工作年度报告”：24 个责任单位均未报已完成，"
+                                    "完成时限 2025年1月31日 未完成；下一次 2026年1月31日。")
+    assert problem.actions == ("督促全部 24 个责任单位在2026年1月31日前完成第32项“行政执法工作年度报告”"
+                               "并报送佐证材料。",)
+    assert "单位3" not in problem.finding + problem.actions[0]
+
+
+def test_practice_groups_alike_titles_and_asks_for_more_where_the_data_are_thin():
+    """Issue 22: ten "…2025-01包容审慎监管案例" said once with how many units and two examples;
+    a section of the plan with fewer than two tasks completed gets a 【待完善】 prompt."""
+    names = {f"U{n}": f"单位{n}" for n in range(10)}
+    rows = pd.DataFrame([{"unit_code": code, "title": f"{name}2025-01包容审慎监管案例",
+                          "occurred_on": dt.date(2025, 1, 5)} for code, name in names.items()]
+                        + [{"unit_code": "U0", "title": "某药店首违不罚案", "occurred_on": dt.date(2025, 2, 1)}])
+    assert cases_text({"flexible_cases": rows}, names) == (
+        "各单位总结推广柔性执法典型案例11个：10个单位报送了包容审慎监管案例，如“单位02025-01包容审慎监管案例”、"
+        "“单位12025-01包容审慎监管案例”；“某药店首违不罚案”。")
+    practice = year_draft().parts[1]
+    prompts = {p.heading: p.paragraphs[-1].startswith("【待完善】") for p in practice.parts}
+    assert prompts == {"（一）全面提升行政执法人员能力素质": True, "（二）全面推进严格规范公正文明执法": True,
+                       "（三）健全完善行政执法工作体系": True, "（四）加快构建行政执法协调监督工作体系": True,
+                       "（五）健全行政执法和行政执法监督科技保障体系": True, "（六）不断强化行政执法保障能力": True}
+
+
+def test_not_applicable_figures_are_left_out_of_the_prose(draft):
+    """Issue 22: no "当场处罚备案率不适用" in 一: a figure with nothing to count is not said."""
+    text = "".join(part(draft, "一、基本情况").paragraphs)
+    assert "不适用" not in text and "当场处罚备案率" not in text and "行政执法决定公开率75.0%" in text
 
 
 def test_exempt_months_and_unit_changes_are_said_in_the_basic_part():

@@ -1,8 +1,12 @@
 import datetime as dt
+import re
 from dataclasses import replace
 
+import openpyxl
+
+from connectors.xlsx_writer import write_tables
 from xzzf.catalog import load_catalog, task_label
-from xzzf.summary import build_summary, figure_rows, task_rows
+from xzzf.summary import build_summary, figure_rows, lateness, task_rows
 from xzzf.tables import Number
 from xzzf.units import Registry, Unit
 from xzzf.vocabulary import UnitStatus
@@ -78,3 +82,58 @@ def test_without_exempt_units_the_line_names_none():
 
 def test_when_every_unit_is_exempt_none_owes_the_month():
     assert summary_of({"MZJ": UnitStatus.EXEMPT}).text.splitlines()[1] == "应报送单位 0 个；另有免报 1 个。"
+
+
+def complaint_units(count: int, passing: int) -> dict:
+    """`count` units with complaint rates 40 %, 41 %, …; the last `passing` at 95 % (target 90 %)."""
+    units = {}
+    for n in range(count):
+        rate = 0.95 if n >= count - passing else 0.40 + n / 100
+        units[f"U{n}"] = {"name": f"单位{n}", "failing": ["complaint_ontime_rate"] if rate < 0.9 else [],
+                          "indicators": {"complaint_ontime_rate": rate}}
+    return {"year": 2026, "units": units, "district": {"indicators": {"complaint_ontime_rate": 0.5}}}
+
+
+def failing_cell(count: int, passing: int) -> str:
+    rows = figure_rows(complaint_units(count, passing), dt.date(2026, 11, 6))
+    return next(row[3] for row in rows if row[0] == "投诉举报按时办结率")
+
+
+def test_units_short_of_a_target_are_counted_with_the_worst_five_never_listed_by_the_score():
+    """Issue 22: 24 of 25 short is "除单位24外的24个单位" and the furthest four; 20 of 25 the count
+    and the furthest five; five or fewer by name."""
+    assert failing_cell(25, 1) == "除单位24外的24个单位；差距最大：单位0、单位1、单位2、单位3"
+    assert failing_cell(25, 5) == "25个单位中的20个；差距最大：单位0、单位1、单位2、单位3、单位4"
+    assert failing_cell(25, 0) == "全部25个单位；差距最大：单位0、单位1、单位2、单位3、单位4"
+    assert failing_cell(8, 3) == "单位0、单位1、单位2、单位3、单位4"
+
+
+def test_a_late_or_missing_unit_stands_out_and_says_why():
+    """Issue 22: among on-time rows the 逾期 and 未报送 rows are marked (the workbook's fill, bold
+    in the mail) and their 说明 say when the month was due and when it came."""
+    statuses = {"SFJ": UnitStatus.ON_TIME, "ZRZY": UnitStatus.LATE, "LQX": UnitStatus.MISSING,
+                "MZJ": UnitStatus.ON_TIME}
+    due = dt.date(2026, 11, 5)
+    reasons = {"ZRZY": lateness(UnitStatus.LATE, due, dt.datetime(2026, 11, 8, 9), dt.date(2026, 11, 10)),
+               "LQX": lateness(UnitStatus.MISSING, due, None, dt.date(2026, 11, 10))}
+    assert reasons == {"ZRZY": "截止 2026-11-05，2026-11-08 报送，晚 3 天",
+                       "LQX": "截止 2026-11-05，截至 2026-11-10 未收到"}
+    assert lateness(UnitStatus.ON_TIME, due, dt.datetime(2026, 11, 5, 9), dt.date(2026, 11, 10)) == ""
+    registry = Registry(tuple(Unit(code, f"{code}局", "部门", True) for code in statuses))
+    built = build_summary("2026-10", dt.date(2026, 11, 10), registry, statuses, reasons,
+                          [["截止日期", "事项", "责任单位"]], report(False), {}, load_catalog())
+    table = built.sheets[0]
+    assert {row for row, _ in table.marked} == {3, 4} and len(table.marked) == 8  # whole rows, header is row 1
+    assert [row[3] for row in table.rows[1:]] == ["", reasons["ZRZY"], reasons["LQX"], ""]
+    marked_rows = re.findall(r'<tr style="background:#FFC7CE;font-weight:bold">(.*?)</tr>', built.html)
+    assert [re.findall(r"<td>(.*?)</td>", row)[1] for row in marked_rows] == ["ZRZY局", "LQX局"]
+
+
+def test_the_summary_workbook_fills_the_marked_rows(tmp_path):
+    statuses = {"SFJ": UnitStatus.ON_TIME, "ZRZY": UnitStatus.MISSING}
+    registry = Registry(tuple(Unit(code, f"{code}局", "部门", True) for code in statuses))
+    built = build_summary("2026-10", dt.date(2026, 11, 10), registry, statuses, {}, [["截止日期", "事项", "责任单位"]],
+                          report(False), {}, load_catalog())
+    sheet = openpyxl.load_workbook(write_tables(tmp_path / "s.xlsx", built.sheets))["报送情况"]
+    fills = {row: sheet.cell(row + 1, 3).fill.fgColor.rgb for row in (2, 3)}  # under the title row
+    assert fills[3].endswith("FFC7CE") and not fills[2].endswith("FFC7CE")
