@@ -11,7 +11,7 @@ import xlsxwriter
 
 from connectors.files import write_bytes
 from connectors.xlsx_writer import HEADER_ROW, write_tables
-from xzzf.figures import NAMES
+from xzzf.indicators import NAMES
 from xzzf.tables import Sheet
 from xzzf.vocabulary import DecisionCategory
 

@@ -30,7 +30,7 @@ from flows.reminders import reminders
 from xzzf.adjustments import record_rows
 from xzzf.calendars import period_days
 from xzzf.catalog import assign, load_catalog
-from xzzf.figures import NAMES
+from xzzf.indicators import NAMES
 from xzzf.periods import BEIJING, next_period_start
 from xzzf.sample import as_sheets, submission
 from xzzf.settings import SettingsError, load_settings

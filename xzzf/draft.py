@@ -15,18 +15,13 @@ import pandas as pd
 
 from xzzf.annual import as_frames
 from xzzf.catalog import Task
-from xzzf.figures import NAMES, TARGETS, judged, misses, shown, year_records
+from xzzf.figures import year_records
+from xzzf.indicators import INDICATORS, NAMES, POINTS, TARGETED, goal, judged, kind, shortfall, shown, target
 from xzzf.task_notice import behind, missed_text, overdue_tasks, owners_named, written
 from xzzf.task_status import deadline_in, latest_progress
-from xzzf.vocabulary import Progress, UnitStatus
+from xzzf.vocabulary import IndicatorKind, Progress, UnitStatus
 
 NUMERALS = "一二三四五六七八九十"
-UNITS = {  # what each count is counted in (rates carry their %, money its 万元)
-    "staff_enforcement": "人", "legal_review_staff": "人", "training_hours_per_capita": "学时",
-    "decisions_total": "件", "withdrawal_pending": "件", "transferred_to_judiciary": "件", "complaints_due": "件",
-    "flexible_cases": "个", "psych_activities": "次", "submissions_expected": "份", "submissions_on_time": "份",
-    "submissions_late": "份", "submissions_missing": "份",
-}
 # How a target reads: (the requirement, a miss, the action that closes it, its aim).
 WORDS = {">=": ("不低于", "低于", "提高", "达到"), "<=": ("不高于", "高于", "降低", "降至")}
 NOTE_LENGTH = 60  # a unit's 进展说明 is quoted up to about this many characters
@@ -81,12 +76,13 @@ def annual_draft(report: dict, previous: dict | None, rows: dict[str, list[dict]
 
 
 def amount(key: str, value) -> str:
-    """A figure as the text says it: with its unit, money in 万元 to two decimals."""
+    """A figure as the text says it: with its unit (a rate's % is its own), money in 万元 to two
+    decimals."""
     if value is None:
         return shown(key, value)
-    if key == "fines_total":
+    if kind(key) is IndicatorKind.MONEY:
         return f"{(Decimal(value) / 10000).quantize(Decimal('0.01'), ROUND_HALF_UP)}万元"
-    return shown(key, value) + UNITS.get(key, "")
+    return shown(key, value) + INDICATORS[key].unit
 
 
 def change(key: str, value, before) -> str:
@@ -94,9 +90,9 @@ def change(key: str, value, before) -> str:
     year before; empty where either year has no number."""
     if value is None or before is None:
         return ""
-    if key.endswith(("_rate", "_ratio")):
+    if kind(key) is IndicatorKind.RATE:
         points = round((value - before) * 100, 1)
-        return "与上年持平" if not points else f"同比{'提高' if points > 0 else '下降'} {abs(points):.1f} 个百分点"
+        return "与上年持平" if not points else f"同比{'提高' if points > 0 else '下降'} {abs(points):.1f} {POINTS}"
     value, before = Decimal(str(value)), Decimal(str(before))
     if not before:
         return "与上年持平" if not value else "上年为 0"
@@ -222,16 +218,6 @@ def problems(report: dict, tasks: tuple[Task, ...]) -> list[Problem]:
     return [*indicator_problems(report), *task_problems(report, tasks), *reporting_problems(report)]
 
 
-def shortfall(key: str, value) -> float:
-    """How far `value` misses its target, as a share of the target, so that rates and counts
-    compare: a rate of 95 % against 100 % misses by 0.05, one case against three by 0.67. The only
-    ≤ target is 0 (应下撤未下撤数, a void decision still public): any excess misses it wholly."""
-    if not misses(key, value):
-        return 0.0
-    comparison, threshold, _ = TARGETS[key]
-    return 1.0 if comparison == "<=" else (threshold - value) / threshold
-
-
 def indicator_problems(report: dict) -> list[Problem]:
     """One per indicator some unit (or the district) misses, ordered by how far: the district's
     figure where the district is judged, else (the count targets, judged per unit) the mean of
@@ -239,11 +225,11 @@ def indicator_problems(report: dict) -> list[Problem]:
     year, as_of, district = report["year"], dt.date.fromisoformat(report["as_of"]), report["district"]
     units = list(report["units"].values())
     found = []
-    for order, key in enumerate(TARGETS):
+    for order, key in enumerate(TARGETED):
         failing = [u for u in units if key in u["failing"]]
         if not failing or not judged(key, year, as_of):  # a cumulative target before its deadline is progress
             continue
-        if TARGETS[key][2]:
+        if not target(key).per_unit:
             distance = shortfall(key, district["indicators"][key])
         else:
             values = [v for u in units if (v := u["indicators"].get(key)) is not None]
@@ -253,20 +239,18 @@ def indicator_problems(report: dict) -> list[Problem]:
 
 
 def indicator_problem(key: str, district: dict, failing: list[dict]) -> Problem:
-    comparison, threshold, district_judged = TARGETS[key]
-    requirement, miss, act, aim = WORDS[comparison]
-    goal = f"{threshold:.0%}" if key.endswith(("_rate", "_ratio")) else f"{threshold}{UNITS[key]}"
+    requirement, miss, act, aim = WORDS[target(key).comparison]
     worst_first = sorted(failing, key=lambda u: -shortfall(key, u["indicators"][key]))
     below = "、".join(f"{u['name']}（{amount(key, u['indicators'][key])}）" for u in worst_first)
     whole = f"全区{NAMES[key]}为{amount(key, district['indicators'].get(key))}"
-    if not district_judged:
-        finding = f"{NAMES[key]}按单位考核（每个单位{requirement}{goal}），{below}未达标。"
+    if target(key).per_unit:
+        finding = f"{NAMES[key]}按单位考核（每个单位{requirement}{goal(key)}），{below}未达标。"
     elif key in district["failing"]:
-        finding = f"{whole}，{miss}{goal}的目标；未达标单位：{below}。"
+        finding = f"{whole}，{miss}{goal(key)}的目标；未达标单位：{below}。"
     else:
-        finding = f"{whole}，达到{goal}的目标，但{below}未达标。"
+        finding = f"{whole}，达到{goal(key)}的目标，但{below}未达标。"
     names = "、".join(u["name"] for u in worst_first)
-    return Problem(finding, f"督促{names}{act}{NAMES[key]}，确保{aim}{goal}。")
+    return Problem(finding, f"督促{names}{act}{NAMES[key]}，确保{aim}{goal(key)}。")
 
 
 def task_problems(report: dict, tasks: tuple[Task, ...]) -> list[Problem]:
