@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from xzzf.catalog import Assignment, Task
-from xzzf.indicators import NAMES, as_cell, difference, judged, misses, numeric, shown, target, target_text
+from xzzf.indicators import NAMES, PROGRESS, as_cell, difference, judged, misses, numeric, shown, target, target_text
 from xzzf.periods import year_periods
 from xzzf.tables import Number, Sheet, captioned
 from xzzf.task_notice import deadline_text, missed_text, status_text
@@ -24,7 +24,6 @@ def _sheet(report: dict, title: str, rows: list[list], marked: tuple = ()) -> Sh
 
 
 NO_PREVIOUS = "无上年数据"
-PROGRESS = "（进度，截止后评判）"
 
 
 def _change(key: str, value, before: dict | None) -> Number | str:

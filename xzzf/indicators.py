@@ -70,6 +70,7 @@ TARGETED = tuple(key for key, indicator in INDICATORS.items() if indicator.targe
 TIMELINESS_COUNTS = ("submissions_expected", "submissions_on_time", "submissions_late", "submissions_missing")
 # How a figure of each kind reads in a workbook cell; the kinds not listed are text.
 FORMATS = {Kind.COUNT: "0", Kind.RATE: "0.0%", Kind.AVERAGE: "0.0", Kind.MONEY: "#,##0.00"}
+PROGRESS = "（进度，截止后评判）"  # a cumulative target's figure before its deadline
 POINTS = "个百分点"  # what a rate's change is counted in: never %, which would read as a share of the rate
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from html import escape
 
 from xzzf.catalog import Assignment, Task
-from xzzf.indicators import NAMES, TIMELINESS_COUNTS, as_cell, judged, target, target_text
+from xzzf.indicators import NAMES, PROGRESS, TIMELINESS_COUNTS, as_cell, judged, target, target_text
 from xzzf.tables import Sheet, captioned
 from xzzf.task_notice import behind, missed_text, overdue_tasks
 from xzzf.units import Registry
@@ -49,7 +49,7 @@ def figure_rows(report: dict, as_of: dt.date) -> list[list]:
         if key in TIMELINESS_COUNTS:  # its rate says it
             continue
         failing = [u["name"] for u in report["units"].values() if key in u["failing"]]
-        verdict = "、".join(failing) if judged(key, year, as_of) else "（进度，截止后评判）" if target(key) else ""
+        verdict = "、".join(failing) if judged(key, year, as_of) else PROGRESS if target(key) else ""
         rows.append([NAMES[key], as_cell(key, value), target_text(key), verdict])
     return rows
 
