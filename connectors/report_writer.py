@@ -11,13 +11,14 @@ import xlsxwriter
 
 from connectors.files import write_bytes
 from connectors.xlsx_writer import HEADER_ROW, write_tables
-from xzzf.figures import NAMES
+from xzzf.indicators import NAMES
 from xzzf.tables import Sheet
 from xzzf.vocabulary import DecisionCategory
 
 # Chart sizes (cm) for A4 portrait one page wide: the category chart fits under the 总体情况
-# table on the first page; a unit chart takes a page, tall enough for 25 or so units' names.
-_CHART_CM, _CATEGORY_CHART_CM, _UNIT_CHART_CM = 18, 7, 18
+# table on the first page; the two unit charts share the second, each tall enough for 25 or so
+# units' names (the table prints at about 80 %: a page holds 30 cm or so).
+_CHART_CM, _CATEGORY_CHART_CM, _UNIT_CHART_CM = 18, 7, 14
 _LABEL_PT = 8  # category names at 8 pt: 25 units' names one under another
 _ROW_CM = 15 / 72 * 2.54  # a row of the default 15 pt, to place charts by rows
 _PIXELS_PER_CM = 96 / 2.54
@@ -58,26 +59,30 @@ def _bar(book: xlsxwriter.Workbook, title: str, categories: list, values: list, 
 
 def _charts(book: xlsxwriter.Workbook, sheets: dict) -> None:
     """Native charts on 总体情况, under its table: the district's decisions by category on the
-    first page, then 公开率 and 按时报送率 by unit. The unit charts read 公开数据 and 报送情况,
-    which list only the units that report: one that does not would be a gap. `sheets`: each
-    (worksheet, table) by the table's title (a preview's tab names differ)."""
+    first page, then 公开率 and 按时报送率 by unit together on the second. The unit charts read
+    公开数据 and 报送情况, which list only the units that report: one that does not would be a
+    gap. `sheets`: each (worksheet, table) by the table's title (a preview's tab names differ)."""
     (overview, table), (public, _) = sheets["总体情况"], sheets["公开数据"]
     header = HEADER_ROW - 1  # 0-based, as XlsxWriter counts
     kinds = len(DecisionCategory)
-    charts = [(_bar(book, "全区行政执法决定分类", [public.name, header, 1, header, kinds],
+    pages = [[(_bar(book, "全区行政执法决定分类", [public.name, header, 1, header, kinds],
                     [public.name, header + 1, 1, header + 1, kinds], ("执法类别", "决定数"), _CATEGORY_CHART_CM),
-               _CATEGORY_CHART_CM),
-              _by_unit(book, "各单位行政执法决定公开率", sheets["公开数据"], header + 2, NAMES["publication_rate"]),
-              _by_unit(book, "各单位按时报送率", sheets["报送情况"], header + 1, NAMES["submission_timeliness_rate"])]
+               _CATEGORY_CHART_CM)],
+             [_by_unit(book, "各单位行政执法决定公开率", sheets["公开数据"], header + 2, NAMES["publication_rate"]),
+              _by_unit(book, "各单位按时报送率", sheets["报送情况"], header + 1, NAMES["submission_timeliness_rate"])]]
     row = HEADER_ROW + len(table.rows) + 1  # 1-based: a row clear under the table
     breaks = []
-    for number, (chart, height) in enumerate(charts):
+    for number, charts in enumerate(pages):
         if number:  # a page of its own: no page's end cuts a chart
             breaks.append(row)  # after `row`
             row += 2  # a row clear of the break, whose line the chart's frame would show on both pages
-        overview.insert_chart(f"A{row}", chart)
-        row += math.ceil(height / _ROW_CM) + 1
+        for chart, height in charts:
+            overview.insert_chart(f"A{row}", chart)
+            row += math.ceil(height / _ROW_CM) + 1
     overview.set_h_pagebreaks(breaks)
+    # The table fits its first page: the pages of charts after it are headed by the title row
+    # (which report, as of when), not by the table's header over no table.
+    overview.repeat_rows(0)
 
 
 def _by_unit(book: xlsxwriter.Workbook, title: str, placed: tuple, first_row: int, header: str):

@@ -21,10 +21,10 @@ from flows.setup import Run
 from flows.summary_steps import in_force_rows, year_figures
 from xzzf.adjustments import record_rows
 from xzzf.annual import figures_json
-from xzzf.annual_report import amendments, public_data, workbook_sheets
+from xzzf.annual_report import amendments, public_data, verdict, workbook_sheets
 from xzzf.catalog import Task, assign
 from xzzf.draft import annual_draft
-from xzzf.figures import NAMES, TARGETS, judged, shown, target_text
+from xzzf.indicators import NAMES, judged, shown, target_text
 from xzzf.periods import BEIJING
 from xzzf.settings import SettingsError
 
@@ -140,24 +140,10 @@ def as_email(run: Run, year: int, report: dict, files: dict[str, Path], changes:
 
 
 def figure_rows(report: dict) -> list[dict[str, str]]:
-    """The district's figures against their targets, as the run's page shows them."""
-    year, as_of = report["year"], dt.date.fromisoformat(report["as_of"])
-    failing = report["district"]["failing"]
-    rows = []
-    for key, value in report["district"]["indicators"].items():
-        if key not in TARGETS:
-            verdict = ""
-        elif value is None:
-            verdict = "不适用"
-        elif not TARGETS[key][2]:
-            verdict = "按单位考核（见未达标单位）"
-        else:
-            verdict = "未达标" if key in failing else "达标"
-            # A cumulative target is progress until its deadline: say so, rather than let a
-            # preview's mid-year count read as the year's verdict.
-            verdict += "" if judged(key, year, as_of) else "（进度，截止后评判）"
-        rows.append({"指标": NAMES[key], "全区": shown(key, value), "目标": target_text(key), "是否达标": verdict})
-    return rows
+    """The district's figures against their targets, as the run's page shows them (the
+    workbook's 总体情况 judgement: annual_report.verdict)."""
+    return [{"指标": NAMES[key], "全区": shown(key, value), "目标": target_text(key),
+             "是否达标": verdict(report, key)[0]} for key, value in report["district"]["indicators"].items()]
 
 
 def failing_rows(report: dict, tasks: tuple[Task, ...]) -> list[dict[str, str]]:

@@ -30,7 +30,7 @@ from flows.reminders import reminders
 from xzzf.adjustments import record_rows
 from xzzf.calendars import period_days
 from xzzf.catalog import assign
-from xzzf.figures import NAMES
+from xzzf.indicators import NAMES
 from xzzf.periods import BEIJING, next_period_start
 from xzzf.plans import plan_for_year
 from xzzf.sample import as_sheets, submission

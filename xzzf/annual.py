@@ -8,13 +8,12 @@ import pandas as pd
 
 from xzzf.adjustments import Obligations
 from xzzf.catalog import Assignment, Task
-from xzzf.figures import TARGETS, figures, misses, qualifying_hours, rate, timeliness, year_records
+from xzzf.figures import figures, qualifying_hours, rate, timeliness, year_records
+from xzzf.indicators import TIMELINESS_COUNTS, misses, target
 from xzzf.periods import year_periods
 from xzzf.schema import SHEETS
 from xzzf.task_status import latest_progress, unit_task_statuses
 from xzzf.units import Registry
-
-TIMELINESS_COUNTS = ("submissions_expected", "submissions_on_time", "submissions_late", "submissions_missing")
 
 
 def as_frames(rows: dict[str, list[dict] | pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -80,7 +79,7 @@ def annual_figures(year: int, as_of: dt.datetime, registry: Registry, assignment
     for key in TIMELINESS_COUNTS:
         district[key] = sum(own[code][key] for code in reporting)
     district["submission_timeliness_rate"] = rate(district["submissions_on_time"], district["submissions_expected"])
-    district_failing = [k for k, v in district.items() if misses(k, v) and TARGETS[k][2]]
+    district_failing = [k for k, v in district.items() if misses(k, v) and not target(k).per_unit]
     return {"year": year, "as_of": as_of.date().isoformat(),
             "district": {"indicators": district, "failing": district_failing}, "units": units,
             "unit_changes": [[u.name, u.code, what, day.isoformat()] for u, what, day in registry.changes_in(year)]}

@@ -3,8 +3,10 @@ figures (and the year before, for 同比). The Word draft's text is xzzf.draft's
 
 from __future__ import annotations
 
+import datetime as dt
+
 from xzzf.catalog import Assignment, Task
-from xzzf.figures import NAMES, TARGETS, as_cell, number_format, numeric, shown, target_text
+from xzzf.indicators import NAMES, PROGRESS, as_cell, difference, judged, misses, numeric, shown, target, target_text
 from xzzf.periods import year_periods
 from xzzf.tables import Number, Sheet, captioned
 from xzzf.task_notice import deadline_text, missed_text, status_text
@@ -21,24 +23,53 @@ def _sheet(report: dict, title: str, rows: list[list], marked: tuple = ()) -> Sh
     return captioned(f"{report['year']}年度行政执法工作报告", report["as_of"], title, rows, marked)
 
 
-def _change(key: str, value, before) -> Number | str:
-    """同比: the change from the year before, where both years have a number, signed and in
-    the figure's own format."""
-    now, then = numeric(key, value), numeric(key, before)
-    if now is None or then is None:
+NO_PREVIOUS = "无上年数据"
+
+
+def _change(key: str, value, before: dict | None) -> Number | str:
+    """同比: the change from the year before (indicators.difference), or in words why there is
+    none — no year before, or its figure 不适用; empty where this year has no number (不适用, a
+    list), as there is nothing to compare."""
+    if numeric(key, value) is None:
         return ""
-    delta, unsigned = now - then, number_format(key)
-    return Number(delta, f"+{unsigned};-{unsigned};{unsigned}", ("+" if delta > 0 else "") + shown(key, delta))
+    if before is None or key not in before:
+        return NO_PREVIOUS
+    return difference(key, value, before[key]) or "上年不适用"
+
+
+def verdict(report: dict, key: str) -> tuple[str, bool]:
+    """The 达标 column of the district's figure, and whether it is marked: 达标 or 未达标 for a
+    target judged for the district; for one judged per unit (每单位 ≥ 3个), how many of the
+    units with a figure meet it ("21/25 单位达标"), never the district's pooled count against
+    it. A cumulative target is progress until its deadline, and unmarked."""
+    aim = target(key)
+    if aim is None:
+        return "", False
+    year, as_of = report["year"], dt.date.fromisoformat(report["as_of"])
+    progress = "" if judged(key, year, as_of) else PROGRESS
+    if aim.per_unit:
+        values = [v for unit in report["units"].values() if (v := unit["indicators"].get(key)) is not None]
+        if not values:
+            return "", False
+        met = sum(not misses(key, v) for v in values)
+        return f"{met}/{len(values)} 单位达标{progress}", met < len(values) and not progress
+    if report["district"]["indicators"][key] is None:
+        return "不适用", False
+    failing = key in report["district"]["failing"]
+    return ("未达标" if failing else "达标") + progress, failing and not progress
 
 
 def overview(report: dict, previous: dict | None) -> Sheet:
-    district, failing = report["district"]["indicators"], report["district"]["failing"]
-    before = previous["district"]["indicators"] if previous else {}
+    district = report["district"]["indicators"]
+    before = previous["district"]["indicators"] if previous else None
     rows = [["指标", f"{report['year']}年", "目标", "达标", "同比"]]
+    marked = []
     for key, value in district.items():
-        verdict = "" if key not in TARGETS or value is None else "未达标" if key in failing else "达标"
-        rows.append([NAMES[key], as_cell(key, value), target_text(key), verdict, _change(key, value, before.get(key))])
-    return _sheet(report, "总体情况", rows, tuple((n, 4) for n, row in enumerate(rows, start=1) if row[3] == "未达标"))
+        said, failing = verdict(report, key)
+        rows.append([NAMES[key], as_cell(key, value), target_text(key), said, _change(key, value, before)])
+        if failing:
+            marked.append((len(rows), 4))
+    return _sheet(report, "总体情况", rows, tuple(marked))
 
 
 def overdue_text(report: dict, tasks: tuple[Task, ...], numbers: list[int]) -> str:
@@ -121,8 +152,8 @@ def public_data(report: dict) -> Sheet:
     rows = [["范围", *(f"{c}决定数" for c in DecisionCategory), *(NAMES[k] for k in PUBLIC_KEYS)]]
     scopes = [("全区", report["district"]["indicators"])]
     scopes += [(u["name"], u["indicators"]) for u in report["units"].values() if "decisions_total" in u["indicators"]]
-    for name, values in scopes:
-        rows.append([name, *(as_cell("decisions_by_category", values["decisions_by_category"][c])
+    for name, values in scopes:  # a category's count is a number of decisions, as decisions_total
+        rows.append([name, *(as_cell("decisions_total", values["decisions_by_category"][c])
                              for c in DecisionCategory), *(as_cell(k, values[k]) for k in PUBLIC_KEYS)])
     return _sheet(report, "公开数据", rows)
 

@@ -16,19 +16,14 @@ import pandas as pd
 
 from xzzf.annual import as_frames
 from xzzf.catalog import Task
-from xzzf.figures import NAMES, TARGETS, judged, misses, shown, year_records
+from xzzf.figures import year_records
+from xzzf.indicators import INDICATORS, NAMES, POINTS, TARGETED, goal, judged, kind, shortfall, shown, target
 from xzzf.naming import ALL_BUT, NAMED, listed, worst
 from xzzf.task_notice import behind, missed_text, overdue_tasks, owners_named, written
 from xzzf.task_status import deadline_in, latest_progress
-from xzzf.vocabulary import Progress, UnitStatus
+from xzzf.vocabulary import IndicatorKind, Progress, UnitStatus
 
 NUMERALS = "一二三四五六七八九十"
-UNITS = {  # what each count is counted in (rates carry their %, money its 万元)
-    "staff_enforcement": "人", "legal_review_staff": "人", "training_hours_per_capita": "学时",
-    "decisions_total": "件", "withdrawal_pending": "件", "transferred_to_judiciary": "件", "complaints_due": "件",
-    "flexible_cases": "个", "psych_activities": "次", "submissions_expected": "份", "submissions_on_time": "份",
-    "submissions_late": "份", "submissions_missing": "份",
-}
 # How a target reads: (the requirement, a miss, the action that closes it, its aim).
 WORDS = {">=": ("不低于", "低于", "提高", "达到"), "<=": ("不高于", "高于", "降低", "降至")}
 NOTE_LENGTH = 60  # a unit's 进展说明 is quoted up to about this many characters
@@ -89,12 +84,13 @@ def annual_draft(report: dict, previous: dict | None, rows: dict[str, list[dict]
 
 
 def amount(key: str, value) -> str:
-    """A figure as the text says it: with its unit, money in 万元 to two decimals."""
+    """A figure as the text says it: with its unit (a rate's % is its own), money in 万元 to two
+    decimals."""
     if value is None:
         return shown(key, value)
-    if key == "fines_total":
+    if kind(key) is IndicatorKind.MONEY:
         return f"{(Decimal(value) / 10000).quantize(Decimal('0.01'), ROUND_HALF_UP)}万元"
-    return shown(key, value) + UNITS.get(key, "")
+    return shown(key, value) + INDICATORS[key].unit
 
 
 def change(key: str, value, before) -> str:
@@ -102,9 +98,9 @@ def change(key: str, value, before) -> str:
     year before; empty where either year has no number."""
     if value is None or before is None:
         return ""
-    if key.endswith(("_rate", "_ratio")):
+    if kind(key) is IndicatorKind.RATE:
         points = round((value - before) * 100, 1)
-        return "与上年持平" if not points else f"同比{'提高' if points > 0 else '下降'} {abs(points):.1f} 个百分点"
+        return "与上年持平" if not points else f"同比{'提高' if points > 0 else '下降'} {abs(points):.1f} {POINTS}"
     value, before = Decimal(str(value)), Decimal(str(before))
     if not before:
         return "与上年持平" if not value else "上年为 0"
@@ -270,16 +266,6 @@ def problems(report: dict, tasks: tuple[Task, ...]) -> list[Problem]:
     return [*indicator_problems(report), *task_problems(report, tasks), *reporting_problems(report)]
 
 
-def shortfall(key: str, value) -> float:
-    """How far `value` misses its target, as a share of the target, so that rates and counts
-    compare: a rate of 95 % against 100 % misses by 0.05, one case against three by 0.67. The only
-    ≤ target is 0 (应下撤未下撤数, a void decision still public): any excess misses it wholly."""
-    if not misses(key, value):
-        return 0.0
-    comparison, threshold, _ = TARGETS[key]
-    return 1.0 if comparison == "<=" else (threshold - value) / threshold
-
-
 def indicator_problems(report: dict) -> list[Problem]:
     """One per indicator some unit (or the district) misses, ordered by how far: the district's
     figure where the district is judged, else (the count targets, judged per unit) the mean of
@@ -287,11 +273,11 @@ def indicator_problems(report: dict) -> list[Problem]:
     year, as_of, district = report["year"], dt.date.fromisoformat(report["as_of"]), report["district"]
     units = list(report["units"].values())
     found = []
-    for order, key in enumerate(TARGETS):
+    for order, key in enumerate(TARGETED):
         failing = [u for u in units if key in u["failing"]]
         if not failing or not judged(key, year, as_of):  # a cumulative target before its deadline is progress
             continue
-        if TARGETS[key][2]:
+        if not target(key).per_unit:
             distance = shortfall(key, district["indicators"][key])
         else:
             values = [v for u in units if (v := u["indicators"].get(key)) is not None]
@@ -325,34 +311,33 @@ def worst_first(key: str, units: list[dict]) -> list[dict]:
 
 def gap(key: str, value) -> str:
     """How far the district's `value` is from its target: in 个百分点 for a rate."""
-    comparison, threshold, _ = TARGETS[key]
-    if key.endswith(("_rate", "_ratio")):
-        return f"{abs(threshold - value) * 100:.1f}个百分点"
-    return f"{abs(threshold - value)}{UNITS.get(key, '')}"
+    threshold = target(key).threshold
+    if kind(key) is IndicatorKind.RATE:
+        return f"{abs(threshold - value) * 100:.1f}{POINTS}"
+    return f"{abs(threshold - value)}{INDICATORS[key].unit}"
 
 
 def indicator_problem(key: str, district: dict, units: list[dict]) -> Problem:
     """How far the district is from the target (where it is judged), how many units miss it and
     the furthest few by name with their figures, and what it means; the action names at most
     the five furthest."""
-    comparison, threshold, district_judged = TARGETS[key]
-    requirement, miss, act, aim = WORDS[comparison]
-    goal = f"{threshold:.0%}" if key.endswith(("_rate", "_ratio")) else f"{threshold}{UNITS[key]}"
+    requirement, miss, act, aim = WORDS[target(key).comparison]
+    wanted = goal(key)
     failing = worst_first(key, units)
     judged_names = [u["name"] for u in units if u["indicators"].get(key) is not None and u not in failing]
     labels = [f"{u['name']}（{amount(key, u['indicators'][key])}）" for u in failing]
     who = listed(labels, judged_names)
     named = "，差距最大的是" + "、".join(worst(labels, judged_names)) if worst(labels, judged_names) else ""
     value = district["indicators"].get(key)
-    if not district_judged:
-        finding = f"{NAMES[key]}按单位考核，每个单位{requirement}{goal}：{who}未达标{named}。"
+    if target(key).per_unit:
+        finding = f"{NAMES[key]}按单位考核，每个单位{requirement}{wanted}：{who}未达标{named}。"
     elif key in district["failing"]:
-        finding = (f"全区{NAMES[key]}为{amount(key, value)}，{miss}{goal}的目标{gap(key, value)}；"
+        finding = (f"全区{NAMES[key]}为{amount(key, value)}，{miss}{wanted}的目标{gap(key, value)}；"
                    f"{who}未达标{named}。")
     else:
-        finding = f"全区{NAMES[key]}为{amount(key, value)}，达到{goal}的目标，但{who}未达标{named}。"
-    target = urged([u["name"] for u in failing], "未达标")
-    return Problem(finding + MEANINGS[key], (f"督促{target}{act}{NAMES[key]}，确保{aim}{goal}。",))
+        finding = f"全区{NAMES[key]}为{amount(key, value)}，达到{wanted}的目标，但{who}未达标{named}。"
+    whom = urged([u["name"] for u in failing], "未达标")
+    return Problem(finding + MEANINGS[key], (f"督促{whom}{act}{NAMES[key]}，确保{aim}{wanted}。",))
 
 
 def urged(names: list[str], which: str) -> str:

@@ -1,5 +1,6 @@
 """The annual-report figures of indicators.md, per unit and for the district, computed over
-columns of the in-force records (pandas), as of a date."""
+columns of the in-force records (pandas), as of a date. What each figure is, how it reads and
+its target: xzzf.indicators."""
 
 from __future__ import annotations
 
@@ -10,38 +11,10 @@ import numpy as np
 import pandas as pd
 
 from xzzf.adjustments import Obligations
-from xzzf.catalog import Task, task_label
 from xzzf.periods import period_end, year_periods
 from xzzf.schema import QUALIFYING_TRAINING
-from xzzf.tables import Number
 from xzzf.vocabulary import DecisionCategory, Publication, UnitStatus
 
-# key → (comparison, threshold, judged for the district too)
-TARGETS = {
-    "certified_rate": (">=", 1, True), "legal_review_staff_ratio": (">=", 0.05, True),
-    "training_compliance_rate": (">=", 1, True), "publication_rate": (">=", 1, True),
-    "withdrawal_pending": ("<=", 0, True), "on_spot_filing_rate": (">=", 1, True),
-    "major_review_rate": (">=", 1, True), "platform_entry_rate": (">=", 1, True),
-    "complaint_ontime_rate": (">=", 0.9, True), "enterprise_complaint_ontime_rate": (">=", 0.9, True),
-    "flexible_cases": (">=", 3, False), "psych_activities": (">=", 1, False),
-    "submission_timeliness_rate": (">=", 1, True),
-}
-NAMES = {
-    "staff_enforcement": "执法人员数", "certified_rate": "持证率", "legal_review_staff": "法制审核人员数",
-    "legal_review_staff_ratio": "法制审核人员占比", "training_hours_per_capita": "人均培训学时",
-    "training_compliance_rate": "培训达标率", "decisions_total": "行政执法决定数",
-    "decisions_by_category": "分类决定数", "publication_rate": "行政执法决定公开率",
-    "withdrawal_pending": "应下撤未下撤数", "on_spot_filing_rate": "当场处罚备案率",
-    "major_review_rate": "重大执法决定法制审核率", "platform_entry_rate": "案件录入率",
-    "transferred_to_judiciary": "移送司法机关数", "fines_total": "罚没金额合计（元）",
-    "complaints_due": "应办结投诉举报数", "complaint_ontime_rate": "投诉举报按时办结率",
-    "enterprise_complaint_ontime_rate": "涉民营企业投诉按时办结率", "flexible_cases": "柔性执法典型案例数",
-    "psych_activities": "心理健康教育和心理训练活动次数", "submissions_expected": "应报送月数",
-    "submissions_on_time": "按时报送月数", "submissions_late": "逾期报送月数", "submissions_missing": "未报送月数",
-    "submission_timeliness_rate": "按时报送率", "tasks_overdue": "逾期任务",
-}
-# Cumulative targets are progress until their deadline: (month, day) in the year.
-JUDGED_FROM = {"training_compliance_rate": (12, 31), "flexible_cases": (10, 31), "psych_activities": (12, 31)}
 PUBLISHED = (Publication.PUBLISHED, Publication.WITHDRAWN)  # a withdrawn decision was published
 EVENT_KEYS = {"trainings": ["cert_no", "training_date", "title"], "flexible_cases": ["title", "occurred_on"],
               "psych_activities": ["held_on", "title"]}
@@ -63,67 +36,6 @@ READ_COLUMNS = {
 def rate(numerator: int, denominator: int) -> float | None:
     """A share; null (不适用) when nothing is in the denominator."""
     return numerator / denominator if denominator else None
-
-
-def judged(key: str, year: int, as_of: dt.date) -> bool:
-    """Whether a figure's target applies yet: cumulative ones only after their deadline."""
-    month, day = JUDGED_FROM.get(key, (1, 1))
-    return key not in JUDGED_FROM or as_of > dt.date(year, month, day)
-
-
-def shown(key: str, value, tasks: tuple[Task, ...] = ()) -> str:
-    """A figure as text. `tasks`: the tasks of the plan in force for the figures' year, which
-    tasks_overdue numbers (needed for that figure only)."""
-    if value is None:
-        return "不适用"
-    if key.endswith(("_rate", "_ratio")):
-        return f"{value:.1%}"
-    if isinstance(value, float):
-        return f"{value:.1f}"
-    if isinstance(value, dict):
-        return "，".join(f"{k} {v}" for k, v in value.items() if v)
-    if key == "tasks_overdue":
-        return "、".join(task_label(no, tasks) for no in value)
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    return str(value)
-
-
-def target_text(key: str) -> str:
-    if key not in TARGETS:
-        return ""
-    comparison, threshold, _ = TARGETS[key]
-    value = f"{threshold:.0%}" if key.endswith(("_rate", "_ratio")) else str(threshold)
-    return ("≥ " if comparison == ">=" else "≤ ") + value
-
-
-def number_format(key: str) -> str:
-    """How a figure's number reads in a workbook, as shown() writes it in text."""
-    if key.endswith(("_rate", "_ratio")):
-        return "0.0%"
-    return {"fines_total": "#,##0.00", "training_hours_per_capita": "0.0"}.get(key, "0")
-
-
-def numeric(key: str, value) -> int | float | Decimal | None:
-    """A figure's value as a number (money is kept as a decimal string in the figures), or None
-    when it is not one: null, a list, an object."""
-    if key == "fines_total" and value is not None:
-        return Decimal(value)
-    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
-def as_cell(key: str, value, tasks: tuple[Task, ...] = ()):
-    """A figure as a workbook cell: a Number; null stays the text 不适用 and a list or an object
-    its text, since neither is one number (`tasks` as for shown)."""
-    number = numeric(key, value)
-    return shown(key, value, tasks) if number is None else Number(number, number_format(key), shown(key, value))
-
-
-def misses(key: str, value) -> bool:
-    if key not in TARGETS or value is None:
-        return False
-    comparison, threshold, _ = TARGETS[key]
-    return value < threshold if comparison == ">=" else value > threshold
 
 
 def latest_versions(frame: pd.DataFrame, key: str) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from html import escape
 
 from xzzf.catalog import Assignment, Task
 from xzzf.draft import worst_first
-from xzzf.figures import NAMES, TARGETS, as_cell, judged, target_text
+from xzzf.indicators import NAMES, PROGRESS, TIMELINESS_COUNTS, as_cell, judged, target, target_text
 from xzzf.naming import listed, worst
 from xzzf.tables import Sheet, captioned
 from xzzf.task_notice import behind, missed_text, overdue_tasks
@@ -51,9 +51,9 @@ def figure_rows(report: dict, as_of: dt.date) -> list[list]:
     year, units = report["year"], list(report["units"].values())
     rows = [["指标", "全区", "目标", "未达标单位"]]
     for key, value in report["district"]["indicators"].items():
-        if key.startswith("submissions_") and key != "submission_timeliness_rate":
+        if key in TIMELINESS_COUNTS:  # its rate says it
             continue
-        verdict = short_of(key, units) if judged(key, year, as_of) else "（进度，截止后评判）" if key in TARGETS else ""
+        verdict = short_of(key, units) if judged(key, year, as_of) else PROGRESS if target(key) else ""
         rows.append([NAMES[key], as_cell(key, value), target_text(key), verdict])
     return rows
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from xzzf.catalog import Assignment, Task
-from xzzf.figures import misses
+from xzzf.indicators import misses
 from xzzf.units import Unit
 from xzzf.vocabulary import Progress, TaskStatus
 

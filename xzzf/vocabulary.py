@@ -102,3 +102,14 @@ class Progress(StrEnum):
     UNDERWAY = "推进中"
     DONE = "已完成"
     ONGOING = "长期坚持"
+
+
+class IndicatorKind(StrEnum):
+    """What a figure of indicators.md is a number of: how it is shown, and how its 同比 is said."""
+
+    COUNT = "count"  # a whole number of things, in its unit (人, 件, 个, 次, 份)
+    RATE = "rate"  # a share, kept as a fraction, shown in %; its change is in 个百分点
+    AVERAGE = "average"  # a mean per person (学时), to one decimal
+    MONEY = "money"  # 元, kept exact as a decimal string
+    BREAKDOWN = "breakdown"  # an object: category → count
+    TASKS = "tasks"  # a list of task numbers

@@ -8,7 +8,8 @@ import pytest
 from xzzf.adjustments import Obligations
 from xzzf.annual import as_frames
 from xzzf.catalog import Task, parse_deadline
-from xzzf.figures import figures, judged, misses, qualifying_hours, timeliness, year_records
+from xzzf.figures import figures, qualifying_hours, timeliness, year_records
+from xzzf.indicators import judged, misses
 from xzzf.intake import SubmissionFact, arrival_time, as_of_view, evidence, first_accepted, month_status
 from xzzf.periods import BEIJING, as_of_time, end_of_day, period_end, period_start
 from xzzf.task_status import latest_progress, task_status

@@ -13,7 +13,7 @@ from xzzf.adjustments import Obligations
 from xzzf.annual import annual_figures, figures_json
 from xzzf.annual_report import UNIT_KEYS, amendments, by_unit, overview, workbook_sheets
 from xzzf.catalog import assign, load_catalog
-from xzzf.figures import as_cell
+from xzzf.indicators import as_cell
 from xzzf.tables import Number
 from xzzf.workdays import WorkCalendar
 
@@ -61,9 +61,11 @@ def test_the_change_on_the_year_before_is_a_signed_number_in_the_figure_s_format
     before["publication_rate"] = None
     rows = {row[0]: row for row in overview(report, previous).rows[1:]}
     assert rows["行政执法决定数"][4] == Number(-2, "+0;-0;0", "-2")
-    assert rows["持证率"][4] == Number(pytest.approx(0.1), "+0.0%;-0.0%;0.0%", "+10.0%")
+    # A rate's change is in 个百分点: 40 % → 50 % is 10 points, never "+10.0%" (a tenth more).
+    points = '0.0" 个百分点"'
+    assert rows["持证率"][4] == Number(pytest.approx(10), f"+{points};-{points};{points}", "+10.0 个百分点")
     assert rows["罚没金额合计（元）"][4] == Number(Decimal("200.50"), "+#,##0.00;-#,##0.00;#,##0.00", "+200.50")
-    assert rows["行政执法决定公开率"][4] == ""  # no number the year before
+    assert rows["行政执法决定公开率"][4] == "上年不适用"  # no number the year before
     assert rows["应下撤未下撤数"][4] == Number(0, "+0;-0;0", "0")
 
 
@@ -92,3 +94,43 @@ def test_corrections_list_old_and_new_as_numbers_and_ignore_what_nobody_sees(rep
     assert rows == [["全区", "行政执法决定数", Number(total - 1, "0", str(total - 1)), Number(total, "0", str(total))],
                     ["司法局", "罚没金额合计（元）", Number(Decimal("1000.00"), "#,##0.00", "1000.00"),
                      Number(Decimal("1200.50"), "#,##0.00", "1200.50")]]
+
+
+def test_a_per_unit_target_shows_how_many_units_meet_it_never_a_district_verdict(report):
+    """Issue 22: 柔性执法典型案例数 is judged per unit (≥ 3 each): the district's pooled count
+    meeting 3 says nothing, so 总体情况 counts the units that meet it, and marks the row while
+    some miss it. Here 司法局 has 2 and 自然资源局 0; 1 activity each is met by 司法局 alone."""
+    sheet = overview(report, None)
+    rows = {row[0]: row for row in sheet.rows[1:]}
+    assert rows["柔性执法典型案例数"][2:4] == ["每单位 ≥ 3个", "0/2 单位达标"]
+    assert rows["心理健康教育和心理训练活动次数"][2:4] == ["每单位 ≥ 1次", "1/2 单位达标"]
+    marked = {sheet.rows[n - 1][0] for n, _ in sheet.marked}
+    assert {"柔性执法典型案例数", "心理健康教育和心理训练活动次数", "持证率"} <= marked
+    assert "行政执法决定公开率" not in marked and rows["行政执法决定公开率"][3] == "达标"
+    # A pooled count that meets 3 is still no 达标 while a unit misses it.
+    pooled = copy.deepcopy(report)
+    pooled["district"]["indicators"]["flexible_cases"] = 102
+    pooled["units"]["SFJ"]["indicators"]["flexible_cases"] = 3
+    rows = {row[0]: row for row in overview(pooled, None).rows[1:]}
+    assert rows["柔性执法典型案例数"][1:4] == [Number(102, "0", "102"), "每单位 ≥ 3个", "1/2 单位达标"]
+
+
+def test_before_its_deadline_a_cumulative_target_is_progress_and_unmarked(report):
+    preview = copy.deepcopy(report) | {"as_of": "2026-09-30"}
+    sheet = overview(preview, None)
+    rows = {row[0]: row for row in sheet.rows[1:]}
+    assert rows["柔性执法典型案例数"][3] == "0/2 单位达标（进度，截止后评判）"
+    assert rows["培训达标率"][3] == "未达标（进度，截止后评判）"
+    marked = {sheet.rows[n - 1][0] for n, _ in sheet.marked}
+    assert "柔性执法典型案例数" not in marked and "培训达标率" not in marked and "持证率" in marked
+
+
+def test_without_the_year_before_the_change_column_says_so(report):
+    rows = {row[0]: row for row in overview(report, None).rows[1:]}
+    assert {row[4] for name, row in rows.items() if name != "分类决定数"} == {"无上年数据"}
+    assert rows["分类决定数"][4] == ""  # an object has no change to show
+    before = copy.deepcopy(report)
+    del before["district"]["indicators"]["psych_activities"]  # a figure the year before did not have
+    rows = {row[0]: row for row in overview(report, before).rows[1:]}
+    assert rows["心理健康教育和心理训练活动次数"][4] == "无上年数据"
+    assert rows["执法人员数"][4] == Number(0, "+0;-0;0", "0")
