@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from xzzf import cells
 from xzzf.calendars import PUBLICATION_WORKDAYS, PUBLICATION_WORKDAYS_FAST
 from xzzf.catalog import Assignment
 from xzzf.periods import period_end, period_start
@@ -108,16 +109,9 @@ def attribute(failures: list[Failure], workbooks: dict[int, tuple[str, ParsedWor
         value = failure.value
         problem = Problem(
             rule.message, sheet.title, failure.excel_row or None, sheet.column(rule.column).header,
-            "" if value is None or value != value else _shown(value), rule.id)
+            "" if value is None or value != value else cells.shown(value), rule.id)
         if (problem.sheet, problem.row, problem.column) in unreadable[failure.file_id]:
             continue
         parsed = workbooks[failure.file_id][1]
         (parsed.errors if rule.severity == "error" else parsed.warnings).append(problem)
 
-
-def _shown(value: object) -> str:
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
