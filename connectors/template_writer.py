@@ -27,7 +27,7 @@ _FORMATS = {Kind.DATE: "yyyy-mm-dd", Kind.MONEY: "#,##0.00", Kind.NUMBER: "Gener
 # so that a printed page shows all of a cell, not what fits before the next column.
 _WIDTHS = {"简要情况": 60, "佐证材料": 30, "备注": 30, "培训名称": 24, "案例名称": 24, "活动名称": 24}
 # An 编号 prints whole (it never wraps): room for one like 红司市监罚〔2025〕123号 or SCJG-TS-2025-04-17.
-_IDENT_WIDTH = 24
+_IDENT_WIDTH = 26
 _UNLOCKED, _LOCKED = Protection(locked=False), Protection(locked=True)
 
 
