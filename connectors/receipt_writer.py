@@ -51,11 +51,12 @@ _LINE_POINTS = 15  # one line of 11-pt text (fit_rows)
 
 
 def write_receipt(path: Path, lines: list[list]) -> Path:
-    """The 回执 workbook: `lines` (receipt_lines) on one sheet, the title large and bold, the
-    problem table under its bold header (the same look as `_problem_table`), A4 landscape one
-    page wide with that header on every page. Written with XlsxWriter, several times faster
-    than openpyxl for a workbook this small (issue 14); every text is written as a string,
-    so a unit's typed "=cmd|..." is never a formula."""
+    """The 回执 workbook: `lines` (receipt_lines) on one sheet, the title large and bold, each
+    labelled line's text across the table's width and wrapped (the next step and the 标注
+    copy's line run long), the problem table under its bold header (the same look as
+    `_problem_table`), A4 landscape one page wide with that header on every page. Written with
+    XlsxWriter, several times faster than openpyxl for a workbook this small (issue 14); every
+    text is written as a string, so a unit's typed "=cmd|..." is never a formula."""
     header_row = lines.index(PROBLEM_HEADER)  # 0-based, as XlsxWriter counts
     book = new_workbook()
     sheet = book.add_worksheet("回执")
@@ -64,7 +65,15 @@ def write_receipt(path: Path, lines: list[list]) -> Path:
     aligned = [wrap if letter in _WRAPPED else top for letter in "ABCDEF"]
     for column, width in enumerate(_PROBLEM_WIDTHS):
         sheet.set_column(column, column, width)
+    across = sum(_PROBLEM_WIDTHS[1:])
     for number, line in enumerate(lines):
+        if 0 < number < header_row and len(line) == 2 and line[1]:
+            sheet.write_string(number, 0, str(line[0]), top)
+            sheet.merge_range(number, 1, number, len(_PROBLEM_WIDTHS) - 1, "", wrap)
+            write_value(sheet, number, 1, line[1], wrap)
+            if (height := wrapped_lines(line[1], across)) > 1:
+                sheet.set_row(number, _LINE_POINTS * height)
+            continue
         if number == 0:
             formats = [title]
         elif number == header_row:
@@ -131,7 +140,7 @@ def _problem_sheet(sheet, listed: list[tuple[dict, object]], errors: int, warnin
     counts = "、".join(f"{kind} {n} 处" for kind, n in (("错误", errors), ("提醒", warnings)) if n)
     sheet.append([f"本文件的问题：{counts}"])
     sheet.append(["点击“工作表”“行号”“列”可跳到该单元格。错误的单元格为红底粗框，提醒为黄底虚线框，"
-                  "鼠标移到单元格上可看说明；打印时说明列在各工作表的末尾。"])
+                  "鼠标移到单元格上可看说明；用 Excel 或 WPS 打印时，说明列在各工作表的末尾。"])
     sheet.append(PROBLEM_HEADER)
     for problem, target in listed:
         sheet.append(problem_line(problem))

@@ -106,12 +106,13 @@ def attribute(failures: list[Failure], workbooks: dict[int, tuple[str, ParsedWor
     for failure in sorted(failures, key=lambda f: (f.file_id, f.excel_row, f.rule)):
         rule = RULES_BY_ID[failure.rule]
         sheet = SHEETS_BY_NAME["task_progress" if rule.sheet == OWED_TASKS else rule.sheet]
-        value = failure.value
+        value, header = failure.value, sheet.column(rule.column).header
+        parsed = workbooks[failure.file_id][1]
+        typed = parsed.typed_as.get((sheet.title, failure.excel_row, header))
         problem = Problem(
-            rule.message, sheet.title, failure.excel_row or None, sheet.column(rule.column).header,
-            "" if value is None or value != value else cells.shown(value), rule.id)
+            rule.message, sheet.title, failure.excel_row or None, header,
+            typed or ("" if value is None or value != value else cells.shown(value)), rule.id)
         if (problem.sheet, problem.row, problem.column) in unreadable[failure.file_id]:
             continue
-        parsed = workbooks[failure.file_id][1]
         (parsed.errors if rule.severity == "error" else parsed.warnings).append(problem)
 

@@ -15,6 +15,7 @@ def drop(env, name: str, arrived: str, **decision) -> None:
     rows = copy.deepcopy(VALID_ROWS)
     rows["执法决定"][0] |= decision
     rows["培训记录"][0]["培训日期"] = dt.date(2026, 9, 5)  # a real date, outside the period
+    rows["执法人员"][1]["证件有效期至"] = "2026/9/30"  # typed as text: expired, while 有效 (a warning)
     set_mtime(write_workbook(env.inbox / "SFJ" / f"{name}.xlsx", rows=rows), at(arrived))
 
 
@@ -36,6 +37,7 @@ def test_a_rejected_file_before_its_due_day_shows_what_was_typed_and_the_day_to_
     assert shown[("执法决定", "是否当场处罚")] == "是"  # not True
     assert shown[("执法决定", "罚没金额（元）")] == "500"  # not 500.0
     assert shown[("培训记录", "培训日期")] == "2026-09-05"
+    assert shown[("执法人员", "证件有效期至")] == "2026/9/30"  # as typed, not 2026-09-30
     assert lines["说明"] == "已退回，未入库。"
     # Due Thursday 5 November (XZZF_DUE_DAY 5): a corrected file that day still counts as on time.
     assert lines["下一步"] == ("请按下列问题逐条修改，于 2026年11月5日（星期四）当天结束前"
