@@ -117,10 +117,14 @@ def instructions(unit: Unit, period: str, due: dt.date, info: list[tuple[str, ob
                   ["列名", "填写要求", "可选值"]]
         lines += [[c.header, _requirement(c, c in sheet.display, year), "、".join(choices(c))]
                   for c in sheet.template_columns]
-        # Two rules may say the same (a date neither before nor after the period): said once.
-        said = dict.fromkeys((_severity(r.severity), r.message) for r in RULES if _sheet_of(r) == sheet.name
-                             and not r.id.endswith((".required", ".choice")))
-        lines += [list(rule) for rule in said]
+        said: list[str] = []
+        for rule in RULES:
+            # Two rules may say the same (a date neither before nor after the period), or one
+            # the other's words and a note (公开时限 while the year's holidays are estimated): said once.
+            if (_sheet_of(rule) == sheet.name and not rule.id.endswith((".required", ".choice"))
+                    and not any(rule.message.startswith(earlier) for earlier in said)):
+                said.append(rule.message)
+                lines.append([_severity(rule.severity), rule.message])
         lines.append([])
     return [*lines, ["【所有工作表】"], *([_severity(r.severity), r.message.replace(
         cells.DATE_EXPECTED, cells.date_expected(int(year)))] for r in CELL_RULES)]
