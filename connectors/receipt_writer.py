@@ -14,7 +14,8 @@ from pathlib import Path
 import openpyxl
 from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Border, Font, PatternFill, Side
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from connectors.xlsx_writer import (
     TOP,
@@ -25,14 +26,23 @@ from connectors.xlsx_writer import (
     new_workbook,
     print_setup,
     save_workbook,
+    title_row,
     wrapped_lines,
     write_value,
 )
 from xzzf.cells import normalise_header
-from xzzf.receipt import PROBLEM_HEADER, problem_lines
+from xzzf.problems import count
+from xzzf.receipt import PROBLEM_HEADER, listed_problems, problem_line
 
 _WRONG = PatternFill("solid", fgColor="FFC7CE")
 _NOTICE = PatternFill("solid", fgColor="FFEB9C")
+# A grey printer (and a photocopy) turns both fills into near-white: the frame is what prints.
+# A frame, not a pattern fill: LibreOffice shows a pattern as its blended solid colour.
+_WRONG_FRAME = Border(**{side: Side("thick", color="C00000") for side in ("left", "right", "top", "bottom")})
+_NOTICE_FRAME = Border(**{side: Side("mediumDashed", color="9C5700") for side in ("left", "right", "top", "bottom")})
+_TABS = {"错误": "C00000", "提醒": "FFC000"}
+_LINK = Font(color="0563C1", underline="single")
+_TABLE_ROW = 3  # 文件问题's table header, under its title and its how-to line
 FILE_PROBLEMS_SHEET = "文件问题"
 # PROBLEM_HEADER's columns: 类别, 工作表, 行号 (“第 123 行”), 列, 填写的值, 问题及修改要求.
 _PROBLEM_WIDTHS = (10, 14, 10, 18, 24, 80)
@@ -41,11 +51,12 @@ _LINE_POINTS = 15  # one line of 11-pt text (fit_rows)
 
 
 def write_receipt(path: Path, lines: list[list]) -> Path:
-    """The 回执 workbook: `lines` (receipt_lines) on one sheet, the title large and bold, the
-    problem table under its bold header (the same look as `_problem_table`), A4 landscape one
-    page wide with that header on every page. Written with XlsxWriter, several times faster
-    than openpyxl for a workbook this small (issue 14); every text is written as a string,
-    so a unit's typed "=cmd|..." is never a formula."""
+    """The 回执 workbook: `lines` (receipt_lines) on one sheet, the title large and bold, each
+    labelled line's text across the table's width and wrapped (the next step and the 标注
+    copy's line run long), the problem table under its bold header (the same look as
+    `_problem_table`), A4 landscape one page wide with that header on every page. Written with
+    XlsxWriter, several times faster than openpyxl for a workbook this small (issue 14); every
+    text is written as a string, so a unit's typed "=cmd|..." is never a formula."""
     header_row = lines.index(PROBLEM_HEADER)  # 0-based, as XlsxWriter counts
     book = new_workbook()
     sheet = book.add_worksheet("回执")
@@ -54,7 +65,15 @@ def write_receipt(path: Path, lines: list[list]) -> Path:
     aligned = [wrap if letter in _WRAPPED else top for letter in "ABCDEF"]
     for column, width in enumerate(_PROBLEM_WIDTHS):
         sheet.set_column(column, column, width)
+    across = sum(_PROBLEM_WIDTHS[1:])
     for number, line in enumerate(lines):
+        if 0 < number < header_row and len(line) == 2 and line[1]:
+            sheet.write_string(number, 0, str(line[0]), top)
+            sheet.merge_range(number, 1, number, len(_PROBLEM_WIDTHS) - 1, "", wrap)
+            write_value(sheet, number, 1, line[1], wrap)
+            if (height := wrapped_lines(line[1], across)) > 1:
+                sheet.set_row(number, _LINE_POINTS * height)
+            continue
         if number == 0:
             formats = [title]
         elif number == header_row:
@@ -77,39 +96,65 @@ def write_receipt(path: Path, lines: list[list]) -> Path:
 
 
 def annotate(job: tuple[bytes, list[dict], list[dict]]) -> bytes:
-    """The clerk's workbook (bytes) with each cell that has a problem filled — red when one
-    of its problems is an error, yellow when all are warnings — and commented with all of
-    them, errors first; problems that have no cell are listed on a first sheet."""
+    """The clerk's workbook (bytes) with each cell that has a problem marked — red with a bold
+    frame when one of its problems is an error, yellow with a dashed frame when all are
+    warnings — and commented with all of them, errors first; the tabs of the sheets with
+    problems coloured the same way. A first sheet lists every problem, each location a link
+    to its cell. Every sheet prints its comments at its end."""
     original, errors, warnings = job
     book = openpyxl.load_workbook(io.BytesIO(original))
     by_title = {normalise_header(name): book[name] for name in book.sheetnames}
     marks: dict[tuple[str, str], tuple[object, list[str]]] = {}
-    loose_errors, loose_warnings = [], []
-    for kind, problems, loose in (("错误", errors, loose_errors), ("提醒", warnings, loose_warnings)):
-        for problem in problems:
-            cell = _cell_of(by_title.get(normalise_header(problem["sheet"] or "")), problem)
-            if cell is None:
-                loose.append(problem)
-            else:
-                marks.setdefault((cell.parent.title, cell.coordinate), (cell, []))[1].append(
-                    f"{kind}：{problem['message']}")
+    listed = []
+    for problem in listed_problems(errors, warnings):
+        sheet = by_title.get(normalise_header(problem["sheet"] or ""))
+        cell = _cell_of(sheet, problem)
+        if cell is not None:
+            marks.setdefault((cell.parent.title, cell.coordinate), (cell, []))[1].append(
+                f"{problem['kind']}：{problem['message']}")
+        listed.append((problem, cell or _nearest(sheet, problem)))
     for cell, notes in marks.values():
-        cell.fill = _WRONG if notes[0].startswith("错误") else _NOTICE
+        wrong = notes[0].startswith("错误")
+        cell.fill, cell.border = (_WRONG, _WRONG_FRAME) if wrong else (_NOTICE, _NOTICE_FRAME)
         cell.comment = Comment("\n".join(notes), "xzzf", width=320, height=40 + 40 * len(notes))
-    first = book.create_sheet(FILE_PROBLEMS_SHEET, 0)
-    loose = problem_lines(loose_errors, loose_warnings)
-    lines = [PROBLEM_HEADER, *loose] if loose else [["本文件的问题都已在对应单元格标注（红色为错误，黄色为提醒）。"]]
-    for line in lines:
-        first.append(line)
-    keep_as_text(first)
-    if loose:
-        _problem_table(first, 1)
+    kinds: dict[object, set[str]] = {}
+    for problem, target in listed:
+        if target is not None:
+            kinds.setdefault(target.parent, set()).add(problem["kind"])
+    for sheet, found in kinds.items():
+        sheet.sheet_properties.tabColor = _TABS["错误" if "错误" in found else "提醒"]
+    _problem_sheet(book.create_sheet(FILE_PROBLEMS_SHEET, 0), listed, count(errors), count(warnings))
     for sheet in book.worksheets:  # the clerk's sheets keep their content: only how they print changes
-        print_setup(sheet)
+        if sheet.title != FILE_PROBLEMS_SHEET:
+            print_setup(sheet)
+        sheet.page_setup.cellComments = "atEnd"  # a comment's reason on paper too, after the sheet
     book.active = 0
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _problem_sheet(sheet, listed: list[tuple[dict, object]], errors: int, warnings: int) -> None:
+    """文件问题: what the copy shows and how to use it, then every problem (PROBLEM_HEADER)
+    with its 工作表, 行号 and 列 a link to its cell (or, without a cell, to its row or sheet)."""
+    counts = "、".join(f"{kind} {n} 处" for kind, n in (("错误", errors), ("提醒", warnings)) if n)
+    sheet.append([f"本文件的问题：{counts}"])
+    sheet.append(["点击“工作表”“行号”“列”可跳到该单元格。错误的单元格为红底粗框，提醒为黄底虚线框，"
+                  "鼠标移到单元格上可看说明；用 Excel 或 WPS 打印时，说明列在各工作表的末尾。"])
+    sheet.append(PROBLEM_HEADER)
+    for problem, target in listed:
+        sheet.append(problem_line(problem))
+        if target is not None:
+            location = f"'{target.parent.title.replace(chr(39), chr(39) * 2)}'!{target.coordinate}"
+            for cell in sheet[sheet.max_row][1:4]:
+                if cell.value:
+                    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=location, display=str(cell.value))
+                    cell.font = _LINK
+    keep_as_text(sheet)
+    title_row(sheet)
+    sheet.sheet_properties.tabColor = _TABS["错误" if errors else "提醒"]
+    _problem_table(sheet, _TABLE_ROW)
+    print_setup(sheet, f"{_TABLE_ROW}:{_TABLE_ROW}")
 
 
 def _problem_table(sheet, header_row: int) -> None:
@@ -138,6 +183,14 @@ def _cell_of(sheet, problem: dict):
         if cell.value is not None and normalise_header(cell.value) == wanted:
             return _writable(sheet, sheet.cell(row=problem["row"], column=cell.column))
     return None
+
+
+def _nearest(sheet, problem: dict):
+    """Where to jump for a problem with no cell of its own: its row's first cell, or the
+    sheet's first (a missing column, a hidden sheet); None when the sheet is not there."""
+    if sheet is None:
+        return None
+    return _writable(sheet, sheet.cell(row=problem["row"] or 1, column=1))
 
 
 def _writable(sheet, cell):

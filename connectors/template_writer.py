@@ -26,6 +26,8 @@ _FORMATS = {Kind.DATE: "yyyy-mm-dd", Kind.MONEY: "#,##0.00", Kind.NUMBER: "Gener
 # Free-text columns that run long: wide enough to read, and wrapped (every text column is)
 # so that a printed page shows all of a cell, not what fits before the next column.
 _WIDTHS = {"简要情况": 60, "佐证材料": 30, "备注": 30, "培训名称": 24, "案例名称": 24, "活动名称": 24}
+# An 编号 prints whole (it never wraps): room for one like 红司市监罚〔2025〕123号 or SCJG-TS-2025-04-17.
+_IDENT_WIDTH = 26
 _UNLOCKED, _LOCKED = Protection(locked=False), Protection(locked=True)
 
 
@@ -90,8 +92,8 @@ def _table(ws, sheet, template: Template) -> None:
         header.font, header.fill = Font(bold=True), _HEADER_FILL
         header.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         dimension = ws.column_dimensions[letter]
-        dimension.width = _width(ws, index) if ours else _WIDTHS.get(
-            column.header, max(10, min(40, 2.2 * len(column.header) + 4)))
+        by_header = _IDENT_WIDTH if column.kind is Kind.IDENT else max(10, min(40, 2.2 * len(column.header) + 4))
+        dimension.width = _width(ws, index) if ours else _WIDTHS.get(column.header, by_header)
         dimension.protection = _LOCKED if ours else _UNLOCKED  # empty cells below the header take the column's style
         dimension.number_format = _FORMATS.get(column.kind, "General")
         alignment = WRAP if column.kind is Kind.TEXT else TOP

@@ -8,6 +8,7 @@ make calamine abort its whole process, and only the worker dies.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from xzzf.cells import CellProblem, is_blank
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+log = logging.getLogger("xzzf.intake")
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ class ContainerLimits:
     max_entries: int = 200
 
 
+TOO_MUCH_INSIDE = ("文件里的内容远远超过一份月报应有的大小（可能夹带了大量图片、附件或异常数据），"
+                   "为安全起见没有打开：请在下发的模板中重新填写（或只把数据复制过去），保存后重新报送")
 _SUFFIX_REASONS = {
     ".xls": "这是旧版 Excel 97-2003 (.xls) 文件，请用 Excel 或 WPS 另存为 .xlsx 后重新报送",
     ".et": "这是 WPS 表格 (.et) 文件，请在 WPS 中另存为 Excel 工作簿 (.xlsx) 后重新报送",
@@ -61,14 +65,14 @@ def check_container(name: str, data: bytes, limits: ContainerLimits) -> str | No
             )
     except (zipfile.BadZipFile, EOFError, ValueError):
         return "文件已损坏或不完整（可能未保存完或传输中断），请重新保存后报送"
-    if len(entries) > limits.max_entries:
-        return f"文件内部条目过多（{len(entries)} 个，上限 {limits.max_entries}），不予读取"
     unzipped = sum(e.file_size for e in entries)
-    if unzipped > limits.max_unzipped_bytes or unzipped > limits.max_ratio * max(len(data), 1):
-        return (
-            f"文件解压后过大（{unzipped / 1048576:.0f} MB，压缩比 {unzipped / max(len(data), 1):.0f}），"
-            "疑似异常文件，不予读取；请只保留模板中的工作表后重新保存"
-        )
+    if (len(entries) > limits.max_entries or unzipped > limits.max_unzipped_bytes
+            or unzipped > limits.max_ratio * max(len(data), 1)):
+        # The measurements are for the run's log; the clerk is told what happened in plain words.
+        log.warning("%s：解压后 %.0f MB，压缩比 %.0f，条目 %d 个（上限 %d MB、%.0f、%d 个），不予读取", name,
+                    unzipped / 1048576, unzipped / max(len(data), 1), len(entries),
+                    limits.max_unzipped_bytes >> 20, limits.max_ratio, limits.max_entries)
+        return TOO_MUCH_INSIDE
     if "xl/workbook.xml" not in names:
         return "文件不是 Excel 工作簿（缺少工作簿内容），请使用下发的 .xlsx 模板填报"
     if b"macroEnabled" in content_types or "xl/vbaProject.bin" in names:

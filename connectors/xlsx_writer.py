@@ -20,6 +20,7 @@ from pathlib import Path
 import openpyxl
 import xlsxwriter
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import column_index_from_string
 from openpyxl.worksheet.page import PageMargins
 
 from connectors.files import replacing
@@ -91,17 +92,39 @@ def title_row(sheet) -> None:
 
 
 def print_setup(sheet, title_rows: str = "1:1", orientation: str = "landscape") -> None:
-    """A4 (landscape unless told), fit to one page wide however many pages long, `title_rows`
-    (the header) repeated on every page, gridlines and page numbers: what a clerk prints is a
-    readable table in both Excel and WPS, never a column cut off onto a page of its own."""
+    """A4 (landscape unless told), fit to as few pages wide as keep the text readable
+    (pages_across) however many pages long, `title_rows` (the header) repeated on every page,
+    gridlines and page numbers: what a clerk prints is a readable table in both Excel and WPS,
+    never a column cut off onto a page of its own. A sheet two pages wide prints each band of
+    rows left half then right half, its first column repeated on both."""
     sheet.page_setup.orientation = orientation
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0  # 0: as many pages long as needed
+    across = pages_across(sheet)
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = across, 0  # 0: as many pages long as needed
+    if across > 1:
+        sheet.page_setup.pageOrder = "overThenDown"
+        sheet.print_title_cols = "A:A"
     sheet.sheet_properties.pageSetUpPr.fitToPage = True  # without it the two above are ignored
     sheet.page_margins = PageMargins(**_MARGINS, header=_HEADER_MARGIN, footer=_FOOTER_MARGIN)
     sheet.print_title_rows = title_rows
     sheet.print_options.gridLines = True
     sheet.oddFooter.center.text = _FOOTER
+
+
+_PAGE_WIDTH = 148  # column-width units an A4 landscape page holds at full size, between our margins
+_SMALLEST_SCALE = 0.75  # smaller, and a date in a column made for it prints as ### (issue 22)
+
+
+def pages_across(sheet) -> int:
+    """How many A4 landscape pages wide `sheet` prints so that it is shrunk to no less than
+    _SMALLEST_SCALE: one for most sheets, two for the 16 columns of 执法决定."""
+    widths = {}
+    for dimension in sheet.column_dimensions.values():  # a loaded workbook's may span columns
+        first = dimension.min or column_index_from_string(dimension.index)
+        for column in range(first, (dimension.max or first) + 1):
+            widths[column] = dimension.width or _DEFAULT_WIDTH
+    total = sum(widths.get(column, _DEFAULT_WIDTH) for column in range(1, sheet.max_column + 1))
+    return max(1, math.ceil(total * _SMALLEST_SCALE / _PAGE_WIDTH))
 
 
 def write_sheets(path: Path, sheets: Iterable[tuple[str, Sequence[Sequence]]]) -> Path:

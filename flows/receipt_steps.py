@@ -24,14 +24,23 @@ from flows.setup import Run
 from flows.task_steps import task_notices
 from xzzf.intake import FileEntry, SubmissionFact
 from xzzf.periods import COUNTED
-from xzzf.receipt import FILES_PER_MAIL, CountedFor, receipt_lines, receipt_mail, receipt_name
+from xzzf.receipt import (
+    FILES_PER_MAIL,
+    NO_COPY_UNREADABLE,
+    CountedFor,
+    Deadline,
+    copy_note,
+    receipt_lines,
+    receipt_mail,
+    receipt_name,
+)
 from xzzf.settings import Settings
 from xzzf.units import Registry
-from xzzf.vocabulary import FileStatus
+from xzzf.vocabulary import FileStatus, UnitStatus
 
 log = logging.getLogger("xzzf.receipts")
-_NO_COPY = "未能生成标注副本（{reason}）：请按本回执列出的工作表、行号和列逐条修改"
-_COPY_LOST = {"timeout": "处理超时", "memory": "所需内存超过上限", "crashed": "处理进程异常退出"}
+_NO_COPY = "没有标注副本：制作时{reason}。请按下表列出的工作表、行号和列逐条修改"
+_COPY_LOST = {"timeout": "用时过长而中止", "memory": "文件内容太多，超出了处理能力", "crashed": "程序意外中断"}
 
 
 def complete_receipts(run: Run) -> int:
@@ -41,13 +50,14 @@ def complete_receipts(run: Run) -> int:
     if not owed:
         return 0
     copies = _annotated_copies(owed, run.archive, settings)
-    counted = _counted_for(run, [s for s in owed if COUNTED in s.info])
+    counted, deadlines = _months(run, owed)
     told = _told(run, owed)
     written: dict[int, list[Path]] = {}
     for stored in owed:
         try:
             written[stored.id] = _write(stored, registry, settings.receipts_dir, copies.get(stored.id),
-                                        counted.get(stored.id), tasks=told.get(stored.unit_code))
+                                        counted.get(stored.id), tasks=told.get(stored.unit_code),
+                                        deadline=deadlines.get(stored.id), as_of=now)
         except OSError as error:  # e.g. a full disk: this 回执 stays owed for the next run
             log.error("回执未能写出，将在下次运行时补写：%s（%s）", stored.path, error)
     done, mails = [], []
@@ -76,32 +86,42 @@ def _annotated_copies(owed: list[StoredSubmission], archive: Archive,
         if isinstance(result, WorkerLost):
             copies[key] = _NO_COPY.format(reason=_COPY_LOST[result.reason])
         elif isinstance(result, Raised):
-            log.warning("标注副本未能生成：%r", result.error)
-            copies[key] = _NO_COPY.format(reason=f"文件无法用表格程序打开：{type(result.error).__name__}")
+            log.warning("标注副本未能生成：%r", result.error)  # the technical detail is the run's, not the clerk's
+            copies[key] = _NO_COPY.format(reason="文件的部分内容无法按原样打开")
         else:
             copies[key] = result
     return copies
 
 
-def _counted_for(run: Run, owed: list[StoredSubmission]) -> dict[int, CountedFor]:
-    """For each file counted for a period it does not state (none readable), where its unit's
-    month stands as of the run — the run that records a file writes its 回执, so the clerk
-    reads what that run decided: another file of the month accepted in the same run or
-    before stands, and this one changes nothing."""
-    if not owed:
-        return {}
+def _months(run: Run, owed: list[StoredSubmission]) -> tuple[dict[int, CountedFor], dict[int, Deadline]]:
+    """Where each file's unit month stands as of the run — the run that records a file writes
+    its 回执, so the clerk reads what that run decided: another file of the month accepted in
+    the same run or before stands, and this one changes nothing. For a file counted for a
+    period it does not state (none readable), how it was counted (CountedFor); for a rejected
+    file, its month's due day (Deadline)."""
+    counted = [s for s in owed if COUNTED in s.info]
+    rejected = [s for s in owed if s.status == FileStatus.REJECTED and s.unit_code and s.period]
+    if not counted and not rejected:
+        return {}, {}
     decided = run.standing()
     obligations = run.obligations(decided)
-    months: dict[tuple, list[SubmissionFact]] = {(s.unit_code, s.period): [] for s in owed}
+    months: dict[tuple, list[SubmissionFact]] = {(s.unit_code, s.period): [] for s in (*counted, *rejected)}
     for fact in run.view(decided):
         if (key := (fact.unit_code, fact.period)) in months:
             months[key].append(fact)
     in_force = {key: fact.id for key, facts in months.items() for fact in facts if fact.status == FileStatus.ACCEPTED}
     paths = run.store.paths(in_force.values())
-    return {s.id: CountedFor(s.info[COUNTED],
-                             obligations.status(s.unit_code, s.period, months[(s.unit_code, s.period)], run.as_of),
-                             paths.get(in_force.get((s.unit_code, s.period))))
-            for s in owed}
+
+    def status(s: StoredSubmission) -> UnitStatus:
+        return obligations.status(s.unit_code, s.period, months[(s.unit_code, s.period)], run.as_of)
+
+    deadlines = {s.id: Deadline(obligations.due(s.unit_code, s.period),
+                                obligations.due(s.unit_code, s.period) != obligations.normal_due(s.period),
+                                (s.unit_code, s.period) in in_force)
+                 for s in rejected if obligations.owes(s.unit_code, s.period)
+                 and obligations.exempt(s.unit_code, s.period) is None}
+    return ({s.id: CountedFor(s.info[COUNTED], status(s), paths.get(in_force.get((s.unit_code, s.period))))
+             for s in counted}, deadlines)
 
 
 def decision_receipts(run: Run, files: list[StoredSubmission], label: str, said: dict[int, str],
@@ -112,8 +132,10 @@ def decision_receipts(run: Run, files: list[StoredSubmission], label: str, said:
     copy of a file now rejected; each unit with addresses gets one mail with its files' 回执."""
     copies = _annotated_copies(files, run.archive, run.settings)
     told = _told(run, files)
+    deadlines = _months(run, files)[1]
     written = {s.id: _write(s, run.registry, run.settings.receipts_dir, copies.get(s.id), None,
-                            label=label, decision=said[s.id], tasks=told.get(s.unit_code)) for s in files}
+                            label=label, decision=said[s.id], tasks=told.get(s.unit_code),
+                            deadline=deadlines.get(s.id), as_of=run.as_of) for s in files}
     mails = [_mail(unit, unit_files, written, run.settings, run.as_of, key=f"{key}/{code}", title=f"{label}回执",
                    tasks=told[code])
              for code, unit_files in _by_unit(files).items() if (unit := run.registry.get(code)) and unit.email]
@@ -133,14 +155,19 @@ def _told(run: Run, files: list[StoredSubmission]) -> dict[str, list[str]]:
 
 def _write(stored: StoredSubmission, registry: Registry, receipts: Path, copy: bytes | str | None,
            counted: CountedFor | None, label: str = "", decision: str | None = None,
-           tasks: list[str] | None = None) -> list[Path]:
+           tasks: list[str] | None = None, deadline: Deadline | None = None,
+           as_of: dt.datetime | None = None) -> list[Path]:
     entry = _entry(stored)
     unit = registry.get(stored.unit_code) if stored.unit_code else None
-    lines = receipt_lines(entry, unit.name if unit else None, stored.arrival_at,
-                          copy if isinstance(copy, str) else None, counted, decision, tasks)
+    copy_name = receipt_name(entry, f"{label}标注")
+    note = copy_note(copy_name.name) if isinstance(copy, bytes) else copy
+    if note is None and stored.status == FileStatus.REJECTED and not stored.readable:
+        note = NO_COPY_UNREADABLE
+    lines = receipt_lines(entry, unit.name if unit else None, stored.arrival_at, note, counted, decision, tasks,
+                          deadline, as_of)
     files = [write_receipt(receipts / receipt_name(entry, f"{label}回执"), lines)]
     if isinstance(copy, bytes):
-        files.append(write_bytes(receipts / receipt_name(entry, f"{label}标注"), copy))
+        files.append(write_bytes(receipts / copy_name, copy))
     return files
 
 

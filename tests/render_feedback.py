@@ -1,6 +1,6 @@
 """What a clerk gets, as printed, rendered to PNG for the README: the 回执 of a rejected
-workbook, its 标注 copy (the sheet with the marked cells), and the filled template's 填报说明
-and 任务进展.
+workbook, its 标注 copy (its first sheet 文件问题, and 执法决定 with a marked cell, the left
+half of a sheet printed two pages across), and the filled template's 填报说明 and 任务进展.
 
     .venv/bin/python -m tests.render_feedback [--out docs]
 
@@ -76,7 +76,8 @@ def main() -> None:
         work = root / "render"
         work.mkdir()
         filled, receipt, annotated = rejected_feedback(Env(root, pytest.MonkeyPatch()), root / "templates")
-        for png, workbook, sheet in (("receipt.png", receipt, None), ("annotated.png", annotated, "执法人员"),
+        for png, workbook, sheet in (("receipt.png", receipt, None), ("annotated.png", annotated, "文件问题"),
+                                     ("annotated-sheet.png", annotated, "执法决定"),
                                      ("template-instructions.png", filled, "填报说明"),
                                      ("template-tasks.png", filled, "任务进展")):
             print(render(workbook, out / png, work, sheet))

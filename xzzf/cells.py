@@ -18,7 +18,12 @@ _DATE_PATTERNS = (
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-DATE_EXPECTED = "应为日期，如 2026-03-05、2026/3/5、2026.3.5 或 2026年3月5日"
+def date_expected(year: int) -> str:
+    """What a date cell takes, its examples in `year`: the period's own, for the clerk."""
+    return f"应为日期，如 {year}-03-05、{year}/3/5、{year}.3.5 或 {year}年3月5日"
+
+
+DATE_EXPECTED = date_expected(2026)  # a period's messages give that period's year (date_expected)
 NUMBER_EXPECTED = "应为数字"
 INTEGER_EXPECTED = "应为整数"
 YES_NO_EXPECTED = "只能填写“是”或“否”"
@@ -43,12 +48,27 @@ def is_blank(value: object) -> bool:
 
 
 def as_text(value: object) -> str:
-    """Text as the clerk sees it: a whole number typed as a number loses its '.0'."""
+    """Text as the clerk sees it: a whole number typed as a number loses its '.0', a
+    TRUE/FALSE cell reads as Excel shows it."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime) and value.time() == dt.time():
         return value.date().isoformat()
     return str(value).strip()
+
+
+def shown(value: object) -> str:
+    """A value read from a cell (its column's type, as a row rule sees it), shown as the clerk
+    entered it: 是/否, not True; 500, not 500.0; a date as 2025-03-05."""
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()  # a numpy scalar, as a pandas frame of one type holds it
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return str(int(value)) if value == value.to_integral_value() else format(value.normalize(), "f")
+    return as_text(value)
 
 
 def as_date(value: object) -> dt.date:

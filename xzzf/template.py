@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from xzzf import cells
 from xzzf.catalog import Assignment, Task
 from xzzf.rules import CELL_RULES, OWED_TASKS, RULES
 from xzzf.schema import BASIC_INFO, BASIC_INFO_SHEET, SHEETS, TEMPLATE_VERSIONS, Column, Kind
@@ -16,7 +17,7 @@ from xzzf.vocabulary import Progress
 
 INSTRUCTIONS_SHEET = "填报说明"
 _KIND_TEXT = {Kind.TEXT: "文本", Kind.IDENT: "文本（编号按原样填写）", Kind.ENUM: "从下拉列表选择",
-              Kind.YESNO: "是 / 否", Kind.DATE: "日期，如 2026-03-05", Kind.NUMBER: "数字",
+              Kind.YESNO: "是 / 否", Kind.DATE: "日期，如 {year}-03-05", Kind.NUMBER: "数字",
               Kind.INTEGER: "整数", Kind.MONEY: "金额（元），数字"}
 _PREFILLED = "已由司法局填好，不能修改"
 _WEEKDAYS = "一二三四五六日"
@@ -108,21 +109,31 @@ def instructions(unit: Unit, period: str, due: dt.date, info: list[tuple[str, ob
              ["请勿删除、改名或增加工作表和列；第 1 行为列名，数据从第 2 行开始；灰色单元格由司法局填写。"],
              ["“错误”会导致整个文件被退回，“提醒”不影响采用；每个文件都有回执，请按回执逐条修改。"], [],
              [f"【{BASIC_INFO_SHEET}】"], ["项目", "填写要求"]]
-    lines += [[c.header, _requirement(c, value is not None)] for c, (_, value) in zip(BASIC_INFO, info, strict=True)]
+    lines += [[c.header, _requirement(c, value is not None, year)]
+              for c, (_, value) in zip(BASIC_INFO, info, strict=True)]
     lines.append([])
     for sheet in SHEETS:
         lines += [[f"【{sheet.title}】"], *([note] for note in _SHEET_NOTES.get(sheet.name, ())),
                   ["列名", "填写要求", "可选值"]]
-        lines += [[c.header, _requirement(c, c in sheet.display), "、".join(choices(c))]
+        lines += [[c.header, _requirement(c, c in sheet.display, year), "、".join(choices(c))]
                   for c in sheet.template_columns]
-        lines += [[_severity(r.severity), r.message] for r in RULES if _sheet_of(r) == sheet.name
-                  and not r.id.endswith((".required", ".choice"))]
+        said: list[str] = []
+        for rule in RULES:
+            # Two rules may say the same (a date neither before nor after the period), or one
+            # the other's words and a note (公开时限 while the year's holidays are estimated): said once.
+            if (_sheet_of(rule) == sheet.name and not rule.id.endswith((".required", ".choice"))
+                    and not any(rule.message.startswith(earlier) for earlier in said)):
+                said.append(rule.message)
+                lines.append([_severity(rule.severity), rule.message])
         lines.append([])
-    return [*lines, ["【所有工作表】"], *([_severity(r.severity), r.message] for r in CELL_RULES)]
+    return [*lines, ["【所有工作表】"], *([_severity(r.severity), r.message.replace(
+        cells.DATE_EXPECTED, cells.date_expected(int(year)))] for r in CELL_RULES)]
 
 
-def _requirement(column: Column, prefilled: bool) -> str:
-    return _PREFILLED if prefilled else _KIND_TEXT[column.kind] + ("，必填" if column.required else "")
+def _requirement(column: Column, prefilled: bool, year: str) -> str:
+    if prefilled:
+        return _PREFILLED
+    return _KIND_TEXT[column.kind].format(year=year) + ("，必填" if column.required else "")
 
 
 def _sheet_of(rule) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from xzzf import cells
 from xzzf.calendars import PUBLICATION_WORKDAYS, PUBLICATION_WORKDAYS_FAST
 from xzzf.catalog import Assignment
 from xzzf.periods import period_end, period_start
@@ -108,19 +109,13 @@ def attribute(failures: list[Failure], workbooks: dict[int, tuple[str, ParsedWor
     for failure in sorted(failures, key=lambda f: (f.file_id, f.excel_row, f.rule)):
         rule = RULES_BY_ID[failure.rule]
         sheet = SHEETS_BY_NAME["task_progress" if rule.sheet == OWED_TASKS else rule.sheet]
-        value = failure.value
+        value, header = failure.value, sheet.column(rule.column).header
+        parsed = workbooks[failure.file_id][1]
+        typed = parsed.typed_as.get((sheet.title, failure.excel_row, header))
         problem = Problem(
-            rule.message, sheet.title, failure.excel_row or None, sheet.column(rule.column).header,
-            "" if value is None or value != value else _shown(value), rule.id)
+            rule.message, sheet.title, failure.excel_row or None, header,
+            typed or ("" if value is None or value != value else cells.shown(value)), rule.id)
         if (problem.sheet, problem.row, problem.column) in unreadable[failure.file_id]:
             continue
-        parsed = workbooks[failure.file_id][1]
         (parsed.errors if rule.severity == "error" else parsed.warnings).append(problem)
 
-
-def _shown(value: object) -> str:
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)

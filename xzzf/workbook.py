@@ -29,6 +29,10 @@ class ParsedWorkbook:
     tables: dict[str, list[dict]] = field(default_factory=dict)  # sheet name → typed rows
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    # (sheet, row, column header) → the text typed in a date or number cell that was read,
+    # where it differs from how the read value shows ("2026/9/30", "５０００"): a row rule's
+    # problem shows the cell as the clerk typed it.
+    typed_as: dict[tuple[str, int, str], str] = field(default_factory=dict)
 
     @property
     def period(self) -> str | None:
@@ -54,10 +58,11 @@ def parse_workbook(
     info_sheet = _template_sheet(BASIC_INFO_SHEET, by_title, hidden, parsed)
     if info_sheet is not None:
         _read_info(grids[info_sheet], parsed, folder_unit, registry, as_of)
+    year = int(parsed.period[:4]) if parsed.period else as_of.year  # of the date examples the clerk is given
     for sheet in SHEETS:
         actual = _template_sheet(sheet.title, by_title, hidden, parsed)
         if actual is not None:
-            records, problems = read_table(sheet, grids[actual])
+            records, problems = read_table(sheet, grids[actual], year, parsed.typed_as)
             parsed.tables[sheet.name] = records
             parsed.errors += problems
     return parsed
@@ -135,7 +140,8 @@ def _info_value(column: Column, row, value, parsed: ParsedWorkbook) -> Problem |
         else:
             parsed.info[column.name] = cells.as_text(value)
     except cells.CellError as error:
-        return Problem(f"“{column.header}”{error}", **where, value=cells.as_text(value))
+        year = int(parsed.period[:4]) if parsed.period else None
+        return Problem(f"“{column.header}”{_expected(column, error, year)}", **where, value=cells.as_text(value))
     return None
 
 
@@ -171,8 +177,11 @@ def _check_identity(parsed: ParsedWorkbook, found, folder_unit, registry: Regist
                            "请下载最新模板重新填报")
 
 
-def read_table(sheet: Sheet, grid: list[list]) -> tuple[list[dict], list[Problem]]:
-    """Typed rows of one table sheet (header in row 1), with `_excel_row`; blank rows skipped.
+def read_table(sheet: Sheet, grid: list[list], year: int | None = None,
+               typed_as: dict | None = None) -> tuple[list[dict], list[Problem]]:
+    """Typed rows of one table sheet (header in row 1), with `_excel_row`; blank rows skipped;
+    a date that cannot be read is told with examples in `year` (the period's); `typed_as`
+    (ParsedWorkbook.typed_as) gets the text of each date or number typed as text.
     Plain records, not a DataFrame: a run pools every file's rows into one frame per sheet."""
     positions, problems = _header_positions(sheet, grid)
     if problems:
@@ -187,7 +196,11 @@ def read_table(sheet: Sheet, grid: list[list]) -> tuple[list[dict], list[Problem
         values = (list(map(itemgetter(index), body)) if index < shortest
                   else [line[index] if index < len(line) else None for line in body])
         names.append(column.name)
-        typed.append(_typed_column(column, values, sheet.title, order, located))
+        typed.append(_typed_column(column, values, sheet.title, order, located, year))
+        if typed_as is not None and column.kind in _TYPED_AS_TEXT:
+            typed_as.update({(sheet.title, row, column.header): text.strip()
+                             for row, (text, value) in enumerate(zip(values, typed[-1], strict=True), start=2)
+                             if type(text) is str and value is not None and text.strip() != cells.shown(value)})
     # A row is blank when every cell is: typed as None, with no problem found in it.
     width, troubled = len(positions), {row for row, _, _ in located}
     records = [dict(zip(names, values, strict=True)) for values in zip(*typed, strict=True)
@@ -244,7 +257,7 @@ def _header_positions(sheet: Sheet, grid: list[list]) -> tuple[dict[str, tuple[C
 
 
 def _typed_column(column: Column, values: list, title: str, order: int,
-                  located: list[tuple[int, int, Problem]]) -> list:
+                  located: list[tuple[int, int, Problem]], year: int | None = None) -> list:
     """A column's typed values, None for a blank or unreadable cell; each unreadable cell's
     problem goes to `located` with its row and column order."""
     types = set(map(type, values))
@@ -274,10 +287,16 @@ def _typed_column(column: Column, values: list, title: str, order: int,
             try:
                 typed.append(read(value))
             except cells.CellError as error:
-                located.append((row, order, Problem(f"“{column.header}”{error}", title, row, column.header,
-                                                    cells.as_text(value), _CELL_RULES[column.kind])))
+                located.append((row, order, Problem(f"“{column.header}”{_expected(column, error, year)}", title,
+                                                    row, column.header, cells.as_text(value),
+                                                    _CELL_RULES[column.kind])))
                 typed.append(None)
     return typed
+
+
+def _expected(column: Column, error: cells.CellError, year: int | None) -> str:
+    """What the cell takes: a date's examples in the period's year, when it is known."""
+    return cells.date_expected(year) if column.kind is Kind.DATE and year else str(error)
 
 
 _YES_NO = {"是": True, "否": False}
@@ -309,6 +328,7 @@ _READERS = {
 
 
 _ONLY_TEXT = frozenset({str})
+_TYPED_AS_TEXT = frozenset({Kind.DATE, Kind.NUMBER, Kind.INTEGER, Kind.MONEY})  # read into another type
 _TEXT_KINDS = frozenset({Kind.TEXT, Kind.IDENT, Kind.ENUM})  # read by cells.as_text
 
 _CELL_RULES = {Kind.DATE: "cell.date", Kind.NUMBER: "cell.number", Kind.MONEY: "cell.number",

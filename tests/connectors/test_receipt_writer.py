@@ -69,3 +69,15 @@ def test_a_full_disk_is_an_oserror_and_leaves_nothing_under_the_name(tmp_path, m
     with pytest.raises(OSError) as raised:
         write_receipt(tmp_path / "r.xlsx", lines([problem("作废")]))
     assert raised.value.errno == errno.ENOSPC and not (tmp_path / "r.xlsx").exists()
+
+
+def test_a_long_labelled_line_runs_across_the_table_and_wraps(tmp_path):
+    """下一步 and 标注副本 run to a hundred characters: printed within the page, not past its edge."""
+    entry = FileEntry("SFJ/十月月报.xlsx", "a" * 64, "SFJ", "2026-10", "rejected", [problem("作废")], [])
+    note = "已生成《十月月报-aaaaaaaa-标注.xlsx》" + "说明" * 40  # 37 + 160 wide: two lines of 146
+    written = receipt_lines(entry, "司法局", dt.datetime(2026, 11, 3, 9, tzinfo=dt.UTC), note)
+    sheet = openpyxl.load_workbook(write_receipt(tmp_path / "r.xlsx", written))["回执"]
+    row = next(r[0].row for r in sheet.iter_rows() if r[0].value == "标注副本")
+    assert f"B{row}:F{row}" in {str(area) for area in sheet.merged_cells.ranges}
+    assert sheet[f"B{row}"].value == note and sheet[f"B{row}"].alignment.wrap_text
+    assert sheet.row_dimensions[row].height == 30  # two lines of 15 pt

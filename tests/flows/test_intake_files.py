@@ -157,7 +157,7 @@ REJECTED = {
     "STHJ/bad-choice.xlsx": ("执法决定", 4, "执法类别", "只能填写：行政处罚、"),
     "STHJ/formula.xlsx": ("心理健康活动", 2, "参加人数", "公式没有计算结果"),
     "STHJ/error-cell.xlsx": ("心理健康活动", 2, "参加人数", "#DIV/0!"),
-    "STHJ/bomb.xlsx": (None, None, None, "解压后过大"),
+    "STHJ/bomb.xlsx": (None, None, None, "远远超过一份月报应有的大小"),
     "STHJ/huge.xlsx": (None, None, None, "读取进程崩溃"),
     "NOSUCH/x.xlsx": (None, None, None, "不是已登记的单位编码"),
     "loose.xlsx": (None, None, None, "不在任何单位文件夹中"),

@@ -26,7 +26,7 @@ def test_receipts_for_accepted_rejected_and_unreadable_files(env):
     feedback = env.out / "feedback"
 
     accepted = openpyxl.load_workbook(next((feedback / "ZRZY" / "2026-10").glob("ok-*-回执.xlsx")))["回执"]
-    assert [accepted["A7"].value, accepted["B7"].value] == ["处理结果", "已受理"]  # operations.md's label
+    assert [accepted["A6"].value, accepted["B6"].value] == ["处理结果", "已受理"]  # operations.md's label
 
     receipt = openpyxl.load_workbook(next((feedback / "SFJ" / "2026-10").glob("bad-*-回执.xlsx")))["回执"]
     lines = [[c.value for c in row] for row in receipt.iter_rows(min_row=11)]
@@ -45,6 +45,11 @@ def test_receipts_for_accepted_rejected_and_unreadable_files(env):
 
     bomb = list((feedback / "NYNC" / "2026-10").glob("*.xlsx"))  # unreadable: counts for the month collected
     assert [p.name.endswith("-回执.xlsx") for p in bomb] == [True]  # no copy of an unreadable file
+    said = {row[0]: row[1] for row in openpyxl.load_workbook(bomb[0])["回执"].iter_rows(values_only=True)}
+    assert said["标注副本"].startswith("没有标注副本：本文件无法打开")  # and why, in plain words
+    read = " ".join(str(v) for row in openpyxl.load_workbook(bomb[0])["回执"].iter_rows(values_only=True)
+                    for v in row if v)
+    assert not any(word in read for word in ("SHA-256", "压缩比", "MB")), read
     assert not (env.out / "runs" / "dry-run").exists()
 
 

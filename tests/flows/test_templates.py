@@ -150,6 +150,11 @@ def test_the_instructions_say_when_where_and_how_to_save_and_what_基本信息_n
     assert info["单位编码"] == info["报送期间"] == "已由司法局填好，不能修改"
     assert (info["填报人"], info["联系电话"], info["填报日期"]) == ("文本，必填", "文本", "日期，如 2026-03-05，必填")
     assert section(sheet, "【任务进展】")["任务内容"] == "已由司法局填好，不能修改"
+    lines = [row for row in sheet.iter_rows(values_only=True) if any(row)]
+    rules = [row[1] for row in lines if row[0] in ("错误", "提醒")]
+    repeated = [(a, b) for n, a in enumerate(rules) for b in rules[n + 1:] if b.startswith(a)]
+    assert not repeated  # 培训日期应在报送期间内 said once, though two rules check it
+    assert ("错误", "“培训日期”应在报送期间内", None) in lines
 
 
 def test_every_owed_task_shows_its_title_and_deadline_in_locked_shaded_cells(blank):
@@ -170,8 +175,8 @@ def test_every_owed_task_shows_its_title_and_deadline_in_locked_shaded_cells(bla
 
 
 def test_every_sheet_prints_on_a4_landscape_and_long_text_wraps(blank):
-    for sheet in blank.worksheets:
-        assert_prints_on_a4_landscape(sheet)
+    for sheet in blank.worksheets:  # 执法决定's 16 columns on one page would print at about 6 pt
+        assert_prints_on_a4_landscape(sheet, pages_wide=2 if sheet.title == "执法决定" else 1)
     assert blank["填报说明"].row_dimensions[1].height >= 20  # the 14-pt title is not clipped
 
     def column(title: str, header: str):
@@ -179,6 +184,10 @@ def test_every_sheet_prints_on_a4_landscape_and_long_text_wraps(blank):
         return sheet.column_dimensions[next(c.column_letter for c in sheet[1] if c.value == header)]
 
     assert column("培训记录", "学时").number_format == "General"  # "0.##" shows 8 as "8."
+    # An 编号 never wraps: its column holds a whole one, as 12.8 did not hold SCJG-TS-2025-04-1.
+    for title, header in (("投诉举报", "登记编号"), ("执法决定", "决定文书号"), ("执法人员", "执法证号")):
+        assert column(title, header).width >= text_width("SCJG-TS-2025-04-17") + 2, (title, header)
+        assert column(title, header).width >= text_width("红司市监罚〔2025〕123号") + 2, (title, header)
     for title, header in (("柔性执法案例", "简要情况"), ("任务进展", "备注"), ("任务进展", "任务内容"),
                           ("任务进展", "佐证材料")):
         assert column(title, header).alignment.wrap_text, (title, header)

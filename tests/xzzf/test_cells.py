@@ -58,3 +58,18 @@ def test_infinity_and_nan_are_no_numbers(value):
         cells.as_decimal(value)
     with pytest.raises(cells.CellError):
         cells.as_integer(value)
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (True, "是"), (False, "否"), (500.0, "500"), (Decimal("500.0"), "500"), (Decimal("12.50"), "12.5"),
+    (2.5, "2.5"), (dt.date(2025, 3, 5), "2025-03-05"), ("8学时", "8学时")])
+def test_a_read_value_is_shown_as_the_clerk_entered_it(value, shown):
+    import numpy
+
+    assert cells.shown(value) == shown
+    if not isinstance(value, str | dt.date | Decimal):
+        assert cells.shown(numpy.array([value])[0]) == shown  # as a frame of one type holds it
+
+
+def test_date_examples_are_in_the_given_year():
+    assert cells.date_expected(2025) == "应为日期，如 2025-03-05、2025/3/5、2025.3.5 或 2025年3月5日"

@@ -55,3 +55,16 @@ def test_money_beyond_numeric_18_2_is_refused():
     assert as_money("9999999999999999.99") == Decimal("9999999999999999.99")
     with pytest.raises(CellError, match="金额不能超过 16 位整数"):
         as_money(1e16)
+
+
+def test_a_date_that_cannot_be_read_is_told_with_examples_in_the_periods_year():
+    grid = [list(PSYCH.headers), ["昨天", "讲座", "心理健康教育", 3]]
+    [problem] = read_table(PSYCH, grid, 2025)[1]
+    assert problem.message == "“活动日期”应为日期，如 2025-03-05、2025/3/5、2025.3.5 或 2025年3月5日"
+
+
+def test_a_number_or_date_typed_as_text_is_kept_as_typed_where_it_shows_otherwise():
+    grid = [list(PSYCH.headers), ["2026/3/5", "讲座", "心理健康教育", "１２"], ["2026-03-06", "训练", "心理训练", 12.0]]
+    typed_as: dict = {}
+    read_table(PSYCH, grid, 2026, typed_as)
+    assert typed_as == {("心理健康活动", 2, "活动日期"): "2026/3/5", ("心理健康活动", 2, "参加人数"): "１２"}
