@@ -16,6 +16,9 @@ from tests.filling import every_task, fill_template, make_template
 from tests.flows.conftest import at, set_mtime
 from tests.libreoffice import SOFFICE, convert
 from tests.printing import assert_prints_on_a4_landscape
+from xzzf.catalog import assign
+from xzzf.plans import plan_in_force
+from xzzf.units import SAMPLE_REGISTRY, load_registry
 
 
 def test_the_receipt_and_the_annotated_copy_print_on_a4_landscape(env):
@@ -54,12 +57,15 @@ def test_the_annotated_copy_lists_every_problem_with_a_link_to_its_cell(env):
     env.intake(dt.date(2026, 11, 6))
     book = openpyxl.load_workbook(next((env.out / "feedback" / "SFJ" / "2026-10").glob("*-标注.xlsx")))
     first = book["文件问题"]
-    assert first["A1"].value == "本文件的问题：错误 3 处、提醒 40 处"  # 40: the tasks not reported
+    owed = assign(plan_in_force([], "2026-10").tasks, load_registry(SAMPLE_REGISTRY)).tasks_of("SFJ")
+    unreported = len(set(owed) - {row["任务序号"] for row in VALID_ROWS["任务进展"]})
+    # The tasks owed and not reported, and 持证上岗.
+    assert first["A1"].value == f"本文件的问题：错误 3 处、提醒 {unreported + 1} 处"
     assert [c.value for c in first[3]] == ["类别", "工作表", "行号", "列", "填写的值", "问题及修改要求"]
     assert [[c.value for c in row][:4] for row in first.iter_rows(min_row=4, max_row=7)] == [
         ["提醒", "执法人员", "第 2 行", "证件状态"], ["错误", "执法决定", "第 2 行", "执法类别"],
         ["错误", "执法决定", "第 2 行", "罚没金额（元）"], ["错误", "柔性执法案例", None, None]]  # reading order
-    assert first.max_row == 3 + 43
+    assert first.max_row == 3 + 3 + unreported + 1  # the title, the how-to and the header, then each problem
     by_place = {(r[1].value, r[2].value, r[3].value): r for r in first.iter_rows(min_row=4)}
     missing = by_place[("柔性执法案例", None, None)]  # a missing sheet: nowhere to jump to
     assert [c.hyperlink for c in missing[1:4]] == [None] * 3
@@ -88,7 +94,7 @@ def test_a_wide_sheet_prints_two_pages_across_with_its_dates_readable(env, tmp_p
     """The 16 columns of 执法决定 fitted to one page printed at about 6 pt, dates as ###."""
     rows = copy.deepcopy(VALID_ROWS)
     rows["执法决定"][0] |= {"决定日期": dt.date(2026, 10, 9), "公开日期": dt.date(2026, 10, 13), "执法类别": "处罚"}
-    rows["任务进展"] = every_task("SFJ")
+    rows["任务进展"] = every_task("SFJ", "2026-10")
     filled = fill_template(make_template(env.db, "SFJ", "2026-10", tmp_path / "templates"),
                            {"填报人": "王五", "填报日期": dt.date(2026, 11, 3)}, rows,
                            to=env.inbox / "SFJ" / "十月月报.xlsx")
