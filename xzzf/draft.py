@@ -286,24 +286,6 @@ def indicator_problems(report: dict) -> list[Problem]:
     return [problem for *_, problem in sorted(found, key=lambda f: f[:3])]
 
 
-# What missing each target means for the work: the finding's last sentence.
-MEANINGS = {
-    "certified_rate": "部分执法人员执法证过期或未取得执法证，存在无证执法的风险。",
-    "legal_review_staff_ratio": "法制审核力量不足，重大执法决定的法制审核难以落实。",
-    "training_compliance_rate": "部分执法人员培训学时不足，业务能力跟不上执法要求。",
-    "publication_rate": "部分执法决定未按规定公开，执法透明度有待提高。",
-    "withdrawal_pending": "已撤销或变更的执法决定仍在公开，可能误导公众。",
-    "on_spot_filing_rate": "部分当场处罚决定未按规定备案，执法监督存在盲区。",
-    "major_review_rate": "部分重大执法决定未经法制审核即作出，存在违法风险。",
-    "platform_entry_rate": "部分案件未录入执法平台，执法数据不完整。",
-    "complaint_ontime_rate": "投诉举报未能按时办结，群众诉求得不到及时回应。",
-    "enterprise_complaint_ontime_rate": "涉企投诉办理不及时，影响营商环境。",
-    "flexible_cases": "柔性执法工作推进不平衡，部分单位尚未形成可推广的经验。",
-    "psych_activities": "部分单位未开展心理健康教育和心理训练，执法人员心理支持不足。",
-    "submission_timeliness_rate": "月度数据报送不及时，影响全区执法数据的统计和分析。",
-}
-
-
 def worst_first(key: str, units: list[dict]) -> list[dict]:
     """`units` that miss `key`'s target, the furthest from it first (the registry's order among equals)."""
     return sorted((u for u in units if key in u["failing"]), key=lambda u: -shortfall(key, u["indicators"].get(key)))
@@ -337,7 +319,7 @@ def indicator_problem(key: str, district: dict, units: list[dict]) -> Problem:
     else:
         finding = f"全区{NAMES[key]}为{amount(key, value)}，达到{wanted}的目标，但{who}未达标{named}。"
     whom = urged([u["name"] for u in failing], "未达标")
-    return Problem(finding + MEANINGS[key], (f"督促{whom}{act}{NAMES[key]}，确保{aim}{wanted}。",))
+    return Problem(finding + target(key).missed, (f"督促{whom}{act}{NAMES[key]}，确保{aim}{wanted}。",))
 
 
 def urged(names: list[str], which: str) -> str:
@@ -393,5 +375,5 @@ def reporting_problems(report: dict) -> list[Problem]:
     names = [name for _, _, name, _ in found]
     finding = ("月度数据报送方面，" + "；".join(name + said for _, _, name, said in shown_)
                + (f"；另有{len(rest)}个单位逾期或未报送" if rest else "") + "。")
-    finding += MEANINGS["submission_timeliness_rate"]
+    finding += target("submission_timeliness_rate").missed
     return [Problem(finding, (f"督促{urged(names, '逾期或未报送')}按时报送月度数据。",))]

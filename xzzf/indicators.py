@@ -22,6 +22,7 @@ class Target:
     threshold: int | float
     per_unit: bool = False  # judged per unit only: the district's pooled count is no verdict
     judged_from: tuple[int, int] | None = None  # (month, day): a cumulative target is progress until then
+    missed: str = ""  # what missing it means for the work: the draft's finding says it last
 
 
 @dataclass(frozen=True)
@@ -32,36 +33,48 @@ class Indicator:
     target: Target | None = None
 
 
-_ALL = Target(">=", 1)  # 100 %
 INDICATORS: dict[str, Indicator] = {  # indicators.md's table, in its order
     "staff_enforcement": Indicator("执法人员数", Kind.COUNT, "人"),
-    "certified_rate": Indicator("持证率", Kind.RATE, target=_ALL),
+    "certified_rate": Indicator("持证率", Kind.RATE, target=Target(">=", 1,
+        missed="部分执法人员执法证过期或未取得执法证，存在无证执法的风险。")),
     "legal_review_staff": Indicator("法制审核人员数", Kind.COUNT, "人"),
-    "legal_review_staff_ratio": Indicator("法制审核人员占比", Kind.RATE, target=Target(">=", 0.05)),
+    "legal_review_staff_ratio": Indicator("法制审核人员占比", Kind.RATE, target=Target(">=", 0.05,
+        missed="法制审核力量不足，重大执法决定的法制审核难以落实。")),
     "training_hours_per_capita": Indicator("人均培训学时", Kind.AVERAGE, "学时"),
     # 60 qualifying hours "in Y": a person may still reach them until the year's last day.
-    "training_compliance_rate": Indicator("培训达标率", Kind.RATE, target=Target(">=", 1, judged_from=(12, 31))),
+    "training_compliance_rate": Indicator("培训达标率", Kind.RATE, target=Target(">=", 1, judged_from=(12, 31),
+        missed="部分执法人员培训学时不足，业务能力跟不上执法要求。")),
     "decisions_total": Indicator("行政执法决定数", Kind.COUNT, "件"),
     "decisions_by_category": Indicator("分类决定数", Kind.BREAKDOWN, "件"),
-    "publication_rate": Indicator("行政执法决定公开率", Kind.RATE, target=_ALL),
-    "withdrawal_pending": Indicator("应下撤未下撤数", Kind.COUNT, "件", Target("<=", 0)),
-    "on_spot_filing_rate": Indicator("当场处罚备案率", Kind.RATE, target=_ALL),
-    "major_review_rate": Indicator("重大执法决定法制审核率", Kind.RATE, target=_ALL),
-    "platform_entry_rate": Indicator("案件录入率", Kind.RATE, target=_ALL),
+    "publication_rate": Indicator("行政执法决定公开率", Kind.RATE, target=Target(">=", 1,
+        missed="部分执法决定未按规定公开，执法透明度有待提高。")),
+    "withdrawal_pending": Indicator("应下撤未下撤数", Kind.COUNT, "件", Target("<=", 0,
+        missed="已撤销或变更的执法决定仍在公开，可能误导公众。")),
+    "on_spot_filing_rate": Indicator("当场处罚备案率", Kind.RATE, target=Target(">=", 1,
+        missed="部分当场处罚决定未按规定备案，执法监督存在盲区。")),
+    "major_review_rate": Indicator("重大执法决定法制审核率", Kind.RATE, target=Target(">=", 1,
+        missed="部分重大执法决定未经法制审核即作出，存在违法风险。")),
+    "platform_entry_rate": Indicator("案件录入率", Kind.RATE, target=Target(">=", 1,
+        missed="部分案件未录入执法平台，执法数据不完整。")),
     "transferred_to_judiciary": Indicator("移送司法机关数", Kind.COUNT, "件"),
     "fines_total": Indicator("罚没金额合计（元）", Kind.MONEY, "元"),
     "complaints_due": Indicator("应办结投诉举报数", Kind.COUNT, "件"),
-    "complaint_ontime_rate": Indicator("投诉举报按时办结率", Kind.RATE, target=Target(">=", 0.9)),
-    "enterprise_complaint_ontime_rate": Indicator("涉民营企业投诉按时办结率", Kind.RATE, target=Target(">=", 0.9)),
+    "complaint_ontime_rate": Indicator("投诉举报按时办结率", Kind.RATE, target=Target(">=", 0.9,
+        missed="投诉举报未能按时办结，群众诉求得不到及时回应。")),
+    "enterprise_complaint_ontime_rate": Indicator("涉民营企业投诉按时办结率", Kind.RATE, target=Target(">=", 0.9,
+        missed="涉企投诉办理不及时，影响营商环境。")),
     "flexible_cases": Indicator("柔性执法典型案例数", Kind.COUNT, "个",
-                                Target(">=", 3, per_unit=True, judged_from=(10, 31))),
+                                Target(">=", 3, per_unit=True, judged_from=(10, 31),
+        missed="柔性执法工作推进不平衡，部分单位尚未形成可推广的经验。")),
     "psych_activities": Indicator("心理健康教育和心理训练活动次数", Kind.COUNT, "次",
-                                  Target(">=", 1, per_unit=True, judged_from=(12, 31))),
+                                  Target(">=", 1, per_unit=True, judged_from=(12, 31),
+        missed="部分单位未开展心理健康教育和心理训练，执法人员心理支持不足。")),
     "submissions_expected": Indicator("应报送月数", Kind.COUNT, "份"),
     "submissions_on_time": Indicator("按时报送月数", Kind.COUNT, "份"),
     "submissions_late": Indicator("逾期报送月数", Kind.COUNT, "份"),
     "submissions_missing": Indicator("未报送月数", Kind.COUNT, "份"),
-    "submission_timeliness_rate": Indicator("按时报送率", Kind.RATE, target=_ALL),
+    "submission_timeliness_rate": Indicator("按时报送率", Kind.RATE, target=Target(">=", 1,
+        missed="月度数据报送不及时，影响全区执法数据的统计和分析。")),
     # Its target (none overdue) is the task statuses', not a comparison: xzzf.annual judges it.
     "tasks_overdue": Indicator("逾期任务", Kind.TASKS, "项"),
 }

@@ -130,3 +130,13 @@ def test_problems_are_ordered_by_the_shortfall_as_a_share_of_the_target():
     assert shortfall("legal_review_staff_ratio", 0.025) == pytest.approx(0.5)
     assert shortfall("flexible_cases", 1) == pytest.approx(2 / 3)
     assert shortfall("withdrawal_pending", 2) == 1.0
+
+
+def test_every_target_says_what_missing_it_means():
+    """The draft ends each finding with what the miss means for the work: one sentence per
+    target, in the one table (never a second table beside it)."""
+    from xzzf.indicators import INDICATORS
+
+    for key, indicator in INDICATORS.items():
+        if indicator.target:
+            assert indicator.target.missed.endswith("。") and len(indicator.target.missed) > 8, key
