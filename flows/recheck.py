@@ -41,14 +41,26 @@ def recheck(period: DecisionPeriod = DECISION_PERIOD, unit: str = RECHECK_UNIT, 
             where = f"{unit_text(run.registry, unit)} {period}" + (f" 的文件 {file}" if file else "")
             raise AdjustmentError(f"{where} 没有已收到的文件（已撤销受理的除外），无可复核："
                                   "请核对报送期间、单位编码和文件名")
-        judged = _judge_again(run, stored)
-        before = {s.id: s for s, *_ in stored}
+        # A file under the size limit whose archive copy is gone cannot be read again: it keeps
+        # its outcome (judged without its bytes it would read as "too big"). One over the limit
+        # was never archived, and is judged by its size again.
+        readable = [f for f in stored if run.archive.path_of(f[0].sha256).exists()
+                    or f[1] > run.settings.max_file_mb << 20]
+        lost = len(stored) - len(readable)
+        if not readable:
+            raise AdjustmentError(f"{unit_text(run.registry, unit)} {period} 的 {lost} 个文件在归档文件夹"
+                                  f"（{run.archive.root}）中没有副本，无法复核：请先从备份恢复归档文件夹")
+        judged = _judge_again(run, readable)
+        before = {s.id: s for s, *_ in readable}
         changed = {i: item for i, item in judged.items()
                    if (before[i].status in EVER_ACCEPTED) != item.accepted}
+        changes = _changes(run, before, changed, len(readable))
+        if lost:
+            changes += f"；另有 {lost} 个文件没有归档副本，无法复核，结论不变"
         decision = run.store.record_recheck(
             {i: steps.new_submission(item) for i, item in changed.items()},
             kind=AdjustmentKind.RECHECK, unit_code=unit, period=period, reason=reason, operator=operator,
-            decided_at=run.as_of, changes=_changes(run, before, changed, len(stored)))
+            decided_at=run.as_of, changes=changes)
         line = (f"{decision.label}：{unit_text(run.registry, unit)} {period}，{decision.changes}；"
                 f"理由：{decision.reason}；经办人：{decision.operator}")
         run_log().info("已记录%s", line)
@@ -67,6 +79,7 @@ def _judge_again(run: Run, stored) -> dict[int, steps.Examined]:
     for submission, size, mtime, scanned_at in stored:
         judged_at = max(submission.arrival_at, scanned_at)
         item = InboxFile(submission.path, submission.folder, size, mtime, False, judged_at, raw=submission.path)
+        # None: over the size limit, never archived (its refusal is made again)
         data = run.archive.get(submission.sha256) if run.archive.path_of(submission.sha256).exists() else None
         reason = steps.refusal(item, data, run.registry, run.settings)
         scan.new.append(steps.Examined(item, submission.unit_code, submission.sha256, data, submission.arrival_at,
