@@ -19,8 +19,8 @@ from xzzf.vocabulary import RunEnd
 
 app = typer.Typer(help="xzzf：行政执法月报的收取、校验、回执与年度报告", no_args_is_help=True,
                   pretty_exceptions_enable=False,
-                  epilog="退出码：0 完成；2 设置或参数有误；3 另一个运行正在使用数据库；4 邮件未能发送（数据已保存）；"
-                         "5 磁盘已满（释放空间后重新运行）；1 程序错误")
+                  epilog="退出码：0 完成；2 设置或参数有误，或运行拒绝了请求；3 另一个运行正在使用数据库；"
+                         "4 邮件未能发送（数据已保存）；5 磁盘已满（释放空间后重新运行）；1 程序错误")
 
 Inbox = Annotated[Path | None, typer.Option("--inbox", help="收件文件夹（XZZF_INBOX）")]
 Units = Annotated[Path | None, typer.Option("--units", help="单位名册 units.yaml（XZZF_UNITS）")]
