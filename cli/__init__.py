@@ -15,10 +15,12 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from xzzf.vocabulary import RunEnd
+
 app = typer.Typer(help="xzzf：行政执法月报的收取、校验、回执与年度报告", no_args_is_help=True,
                   pretty_exceptions_enable=False,
-                  epilog="退出码：0 完成；2 设置或参数有误；3 另一个运行正在使用数据库；4 邮件未能发送（数据已保存）；"
-                         "5 磁盘已满（释放空间后重新运行）；1 程序错误")
+                  epilog="退出码：0 完成；2 设置或参数有误，或运行拒绝了请求；3 另一个运行正在使用数据库；"
+                         "4 邮件未能发送（数据已保存）；5 磁盘已满（释放空间后重新运行）；1 程序错误")
 
 Inbox = Annotated[Path | None, typer.Option("--inbox", help="收件文件夹（XZZF_INBOX）")]
 Units = Annotated[Path | None, typer.Option("--units", help="单位名册 units.yaml（XZZF_UNITS）")]
@@ -50,6 +52,8 @@ def _refuse(message: str, code: int = 2) -> NoReturn:
 
 
 FULL_DISK = 5  # the exit code of a command that found a disk full
+# The exit code of a run that ended in a state it chose, by the state's name (README 退出码).
+EXIT_CODES = {RunEnd.REFUSED.label: 2, RunEnd.STORE_BUSY.label: 3, RunEnd.MAIL_UNSENT.label: 4}
 
 
 def main() -> None:
@@ -151,14 +155,15 @@ def _check(*, only: list[str] | None = None, needs_inbox: bool = False, writer: 
 
 def _run(call, meanwhile=None):
     """Run a flow on a temporary Prefect server tied to this command (`meanwhile`: what to
-    start while the command only waits for that server). A wrong setting the flow
-    still meets (changed since the checks) exits with code 2, a run that took the store since
-    the checks with code 3, a run that did its work but could not send its own mail with
-    code 4 (its message says the data are safe), a full disk with code 5 (main()); anything
-    else is a defect: its traceback and exit code 1."""
-    from prefect.exceptions import FailedRun
+    start while the command only waits for that server); `call` asks for the flow's final
+    state (return_state=True). A run that ends in a state it chose ends the command as its
+    name says (EXIT_CODES): a refusal — a wrong setting or decision the flow still meets —
+    with code 2, a run that took the store since the checks with code 3, a run that did its
+    work but could not send its own mail with code 4 (its message says the data are safe),
+    each as one line; a full disk with code 5 (main()); anything else is a defect: its
+    traceback and exit code 1."""
+    from prefect.client.schemas.objects import State
 
-    from connectors.store_lock import StoreBusy
     from flows.runtime import start_local_server
     from xzzf.adjustments import AdjustmentError
     from xzzf.settings import SettingsError
@@ -169,12 +174,12 @@ def _run(call, meanwhile=None):
     start_local_server(meanwhile)
     try:
         result = call()
-    except (SettingsError, RegistryError, AdjustmentError) as error:
+    except (SettingsError, RegistryError, AdjustmentError) as error:  # met outside a flow (the demo's checks)
         _refuse(str(error))
-    except StoreBusy as error:
-        _refuse(str(error), code=3)
-    except FailedRun as error:  # a state the flow chose to end in, with its reason
-        _refuse(str(error), code=4)
+    if isinstance(result, State):
+        if result.name in EXIT_CODES:
+            _refuse(result.message or result.name, code=EXIT_CODES[result.name])
+        result = result.result()  # a defect raises here
     typer.echo(result)
 
 
@@ -235,7 +240,7 @@ def intake(inbox: Inbox = None, units: Units = None, db: Db = None, out: Out = N
     from flows.intake import intake as flow
     from flows.intake_steps import preload_rules
 
-    _run(lambda: flow(as_of=moment, dry_run=dry_run), meanwhile=preload_rules)
+    _run(lambda: flow(as_of=moment, dry_run=dry_run, return_state=True), meanwhile=preload_rules)
 
 
 @app.command()
@@ -255,8 +260,8 @@ def monthly(
     from flows.intake_steps import preload_rules
     from flows.monthly import monthly as flow
 
-    _run(lambda: flow(period=period, as_of=moment, only_units=codes or [], dry_run=dry_run, resend=resend),
-         meanwhile=preload_rules)
+    _run(lambda: flow(period=period, as_of=moment, only_units=codes or [], dry_run=dry_run, resend=resend,
+                      return_state=True), meanwhile=preload_rules)
 
 
 @app.command()
@@ -273,7 +278,7 @@ def remind(
     _local_prefect()
     from flows.reminders import reminders as flow
 
-    _run(lambda: flow(as_of=moment, only_units=codes or [], dry_run=dry_run))
+    _run(lambda: flow(as_of=moment, only_units=codes or [], dry_run=dry_run, return_state=True))
 
 
 DemoOut = Annotated[Path, typer.Option(
@@ -309,7 +314,7 @@ def templates(
     _local_prefect()
     from flows.templates import templates as flow
 
-    _run(lambda: flow(period=period, only_units=codes or []))
+    _run(lambda: flow(period=period, only_units=codes or [], return_state=True))
 
 
 @app.command()
@@ -336,7 +341,7 @@ def annual(
     _local_prefect()
     from flows.annual import annual as flow
 
-    _run(lambda: flow(year=number, as_of=moment, preview=preview, resend=resend))
+    _run(lambda: flow(year=number, as_of=moment, preview=preview, resend=resend, return_state=True))
 
 
 Reason = Annotated[str, typer.Option("--reason", help="理由（必填，列入调整记录）")]
@@ -395,7 +400,7 @@ def adjust(
     from flows.adjustments import adjust as flow
 
     _run(lambda: flow(unit=unit, period=period, kind=kind, until=day, reason=reason, operator=operator,
-                      as_of=moment))
+                      as_of=moment, return_state=True))
 
 
 @app.command()
@@ -411,7 +416,7 @@ def withdraw(
                             units, db, out)
     from flows.adjustments import withdraw as flow
 
-    _run(lambda: flow(unit=unit, period=period, reason=reason, operator=operator, as_of=moment))
+    _run(lambda: flow(unit=unit, period=period, reason=reason, operator=operator, as_of=moment, return_state=True))
 
 
 @app.command()
@@ -430,7 +435,7 @@ def revoke(
     _local_prefect()
     from flows.adjustments import revoke as flow
 
-    _run(lambda: flow(number=number, reason=reason, operator=operator, as_of=moment))
+    _run(lambda: flow(number=number, reason=reason, operator=operator, as_of=moment, return_state=True))
 
 
 @app.command()
@@ -448,7 +453,8 @@ def recheck(
                             units, db, out)
     from flows.recheck import recheck as flow
 
-    _run(lambda: flow(period=period, unit=unit, file=file, reason=reason, operator=operator, as_of=moment))
+    _run(lambda: flow(period=period, unit=unit, file=file, reason=reason, operator=operator, as_of=moment,
+                      return_state=True))
 
 
 @app.command("calendar")

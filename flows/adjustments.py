@@ -17,7 +17,7 @@ from connectors.mail import Email
 from connectors.receipt_writer import write_receipt
 from connectors.store import StoredSubmission
 from flows import mail_steps
-from flows.artifacts import run_log
+from flows.artifacts import answered, beijing, run_log
 from flows.intake import send_owed_mail
 from flows.parameters import (
     AS_OF,
@@ -57,6 +57,7 @@ NUMBER = described(..., "决定编号", "要撤回的决定的编号（见调整
 
 
 @flow(name="adjust-month", log_prints=True)
+@answered
 def adjust(unit: str = UNIT, period: DecisionPeriod = DECISION_PERIOD, kind: MonthKind = KIND,
            until: AsOf = UNTIL, reason: str = REASON, operator: str = OPERATOR, as_of: AsOf = AS_OF) -> str:
     """延期 or 免报 for one unit's month."""
@@ -69,6 +70,7 @@ def adjust(unit: str = UNIT, period: DecisionPeriod = DECISION_PERIOD, kind: Mon
 
 
 @flow(name="withdraw-submission", log_prints=True)
+@answered
 def withdraw(unit: str = UNIT, period: DecisionPeriod = DECISION_PERIOD, reason: str = REASON,
              operator: str = OPERATOR, as_of: AsOf = AS_OF) -> str:
     """撤销受理 of the file in force for one unit's month: the earlier accepted file, if any,
@@ -77,12 +79,13 @@ def withdraw(unit: str = UNIT, period: DecisionPeriod = DECISION_PERIOD, reason:
         check_adjustment(AdjustmentKind.WITHDRAWAL, run.registry, unit, period, reason, operator)
         in_force = _in_force(run, run.view(), unit, period)
         if in_force is None:
-            raise AdjustmentError(f"{unit} 的 {period} 没有在用（已受理）的文件，无可撤销")
+            raise AdjustmentError(f"{unit_text(run.registry, unit)} 的 {period} 没有在用（已受理）的文件，无可撤销")
         return _decide(run, kind=AdjustmentKind.WITHDRAWAL, unit_code=unit, period=period, reason=reason,
                        operator=operator, submission_id=in_force)
 
 
 @flow(name="revoke-adjustment", log_prints=True)
+@answered
 def revoke(number: int = NUMBER, reason: str = REASON, operator: str = OPERATOR, as_of: AsOf = AS_OF) -> str:
     """撤回决定: an earlier decision stops holding from now on (it is never edited or deleted)."""
     with decision_run(as_of) as run:
@@ -224,7 +227,7 @@ def adjustments_artifact(run: Run) -> None:
     """Every decision ever made (调整记录), for the run's page."""
     rows = record_rows(run.store.adjustments(), run.registry)
     create_markdown_artifact(key="adjustments", description="调整记录（司法局的延期、免报、撤销受理和撤回决定）",
-                             markdown=f"## 调整记录（截至 {run.as_of:%Y-%m-%d %H:%M}）\n\n" + markdown_table(rows))
+                             markdown=f"## 调整记录（截至 {beijing(run.as_of)}）\n\n" + markdown_table(rows))
 
 
 def tell_units(run: Run, decision: Adjustment, earlier: dict[int, StoredSubmission]) -> None:

@@ -13,7 +13,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from flows import annual_steps, mail_steps
-from flows.artifacts import run_log
+from flows.artifacts import answered, beijing, run_log
 from flows.intake import send_owed_mail
 from flows.parameters import AS_OF, PREVIEW, RESEND, YEAR, AsOf, Year, year_or_default
 from flows.setup import Run, prepare
@@ -47,7 +47,7 @@ def show_report(run: Run, year: int, report: dict, files: dict, shared: dict, sh
     """The run's page: figures and the report's files, in the UI itself. A preview's keys are
     its own, so it never shows as the year's latest report."""
     key, title = (f"{year}-preview", f"{year} 年度报告（预览，未报送）") if preview else (str(year), f"{year} 年度报告")
-    create_table_artifact(key=f"figures-{key}", description=f"{title}：全区指标（数据截至 {report['as_of']}）",
+    create_table_artifact(key=f"figures-{key}", description=f"{title}：全区指标（数据截至 {beijing(run.as_of)}）",
                           table=annual_steps.figure_rows(report))
     create_markdown_artifact(key=f"report-{key}", description=f"{title}：文件位置、指标和未达标事项",
                              markdown=annual_steps.report_page(run, year, report, files, shared, share_error, preview))
@@ -62,6 +62,7 @@ def queue_report(run: Run, year: int, report: dict, files: dict, changes: list[l
 
 
 @flow(name="annual-report", log_prints=True)
+@answered
 def annual(year: Year = YEAR, as_of: AsOf = AS_OF, preview: bool = PREVIEW, resend: bool = RESEND) -> str:
     """Compute year `year`'s figures (default the year before the as-of date) as of the date,
     write the report files, copy them to the share, mail them; or, `preview`, only write them

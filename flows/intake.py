@@ -10,7 +10,7 @@ from prefect.utilities.annotations import quote
 
 from flows import intake_steps as steps
 from flows import mail_steps, receipt_steps
-from flows.artifacts import period_artifacts, run_log
+from flows.artifacts import answered, beijing, period_artifacts, run_log
 from flows.parameters import AS_OF_MOMENT, DRY_RUN, AsOfMoment
 from flows.setup import Run, prepare
 from xzzf.periods import previous_period
@@ -58,7 +58,7 @@ def report_run(run: Run, scan: steps.Scan, period: str, name: str) -> str:
                                   period, units)
     reasons = steps.status_reasons(run.store, view, obligations, period, units)
     notes = run.settings.calendar_notes(period)
-    period_artifacts(scan.entries, units, reasons, run.registry, period, f"{run.as_of:%Y-%m-%d %H:%M}", run.dry_run,
+    period_artifacts(scan.entries, units, reasons, run.registry, period, beijing(run.as_of), run.dry_run,
                      notes)
     log = run_log()
     for note in notes:
@@ -85,6 +85,7 @@ def intake_run(run: Run, period: str, name: str) -> str:
 
 
 @flow(name="intake", log_prints=True)
+@answered
 def intake(as_of: AsOfMoment = AS_OF_MOMENT, dry_run: bool = DRY_RUN) -> str:
     """Take every new file in the inbox; report on every file and on the month being collected."""
     with prepare(as_of=as_of, dry_run=dry_run) as run:

@@ -12,10 +12,11 @@ from pathlib import Path
 
 from connectors.mail import MAIL_POLICY, Email, MailError, MailSettingError, SmtpMailer, build_message, write_eml
 from connectors.store import Store
+from flows.artifacts import mail_written
 from flows.artifacts import run_log as log
 from xzzf.notices import refusal_notice
 from xzzf.settings import Settings
-from xzzf.vocabulary import MailStatus
+from xzzf.vocabulary import MailStatus, RunEnd
 
 SECRET_BLOCK = "xzzf-smtp-password"
 REFUSAL = "refused/"  # the key prefix of a notice that a mail was refused for good
@@ -88,6 +89,7 @@ def _send(store: Store, settings: Settings, row: dict, now: dt.datetime) -> str:
     key, eml = row["key"], Path(row["eml_path"])
     if not settings.smtp_host:
         log().warning("未设置 XZZF_SMTP_HOST：邮件未发送，已写入 %s", eml)
+        mail_written(eml)
         store.save_email(key, status=MailStatus.WRITTEN, updated_at=now)
         return MailStatus.WRITTEN
     if not row["recipients"]:
@@ -158,5 +160,5 @@ def undelivered(what: str, key: str, status: str, store: Store):
         failed = [row for row in store.unsent_emails() if row["last_error"]]
         reason = (f"本次运行中前一封邮件发送失败（{max(failed, key=lambda row: row['updated_at'])['last_error']}），"
                   "未再尝试" if failed else MailStatus.UNSENT.label)
-    return Failed(name="邮件未发送", message=f"{what}未能发送：{reason}。本次运行的数据已保存，不受影响；"
+    return Failed(name=RunEnd.MAIL_UNSENT.label, message=f"{what}未能发送：{reason}。本次运行的数据已保存，不受影响；"
                   "邮件已保存在待发送记录中，下次运行时自动重发（也可修正邮件设置后重新运行）。")

@@ -8,7 +8,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from flows import mail_steps, summary_steps
-from flows.artifacts import matrix_artifact, run_log
+from flows.artifacts import answered, matrix_artifact, run_log
 from flows.intake import intake_run, send_owed_mail
 from flows.parameters import AS_OF, DRY_RUN, ONLY_UNITS, PERIOD, RESEND, AsOf, Period, Units, period_or_default
 from flows.setup import Run, prepare
@@ -42,6 +42,7 @@ def show_year(run: Run, period: str) -> None:
 
 
 @flow(name="monthly-collection", log_prints=True)
+@answered
 def monthly(period: Period = PERIOD, as_of: AsOf = AS_OF, only_units: Units = ONLY_UNITS,
             dry_run: bool = DRY_RUN, resend: bool = RESEND) -> str:
     """Collect `period` (YYYY-MM, default the month before the as-of date): take new files,

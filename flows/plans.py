@@ -8,6 +8,7 @@ from pathlib import Path
 
 from prefect import flow
 
+from flows.artifacts import answered
 from flows.parameters import YEAR_RULE, described
 from flows.plan_steps import import_plan, show_plan
 from flows.setup import prepare
@@ -29,6 +30,7 @@ AS_JSON = described(False, "JSON 格式", "以 JSON 输出（供其他程序读�
 
 
 @flow(name="plan-import", log_prints=True)
+@answered
 def plan_import(path: str = PATH, years: str = YEARS, from_month: str = FROM_MONTH,
                 operator: str = OPERATOR, reason: str = REASON) -> str:
     """Import a plan for a period of years; refused whole (PlanError naming every problem)."""
@@ -40,6 +42,7 @@ def plan_import(path: str = PATH, years: str = YEARS, from_month: str = FROM_MON
 
 
 @flow(name="plan-show", log_prints=True)
+@answered
 def plan_show(year: int = SHOW_YEAR, as_json: bool = AS_JSON) -> str:
     """The plan in force for a year."""
     with prepare(needs_inbox=False) as run:

@@ -14,7 +14,7 @@ from prefect import flow
 from connectors.inbox import InboxFile
 from flows import intake_steps as steps
 from flows.adjustments import adjustments_artifact, decision_run, outcome_changes, tell_units
-from flows.artifacts import run_log
+from flows.artifacts import answered, run_log
 from flows.intake import send_owed_mail
 from flows.parameters import AS_OF, DECISION_PERIOD, OPERATOR, REASON, AsOf, DecisionPeriod, described
 from flows.setup import Run
@@ -31,6 +31,7 @@ RECHECK_FILE = described("", "文件", "只复核这一个文件：填写运行�
 
 
 @flow(name="recheck-files", log_prints=True)
+@answered
 def recheck(period: DecisionPeriod = DECISION_PERIOD, unit: str = RECHECK_UNIT, file: str = RECHECK_FILE,
             reason: str = REASON, operator: str = OPERATOR, as_of: AsOf = AS_OF) -> str:
     """复核: judge the stored files of a period (of one unit, or one file) again."""

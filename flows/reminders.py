@@ -16,7 +16,7 @@ from prefect.utilities.annotations import quote
 from connectors.mail import Email
 from connectors.template_writer import write_template
 from flows import mail_steps
-from flows.artifacts import noted, reminders_artifact, run_log
+from flows.artifacts import answered, noted, reminders_artifact, run_log
 from flows.intake import send_owed_mail
 from flows.parameters import AS_OF, DRY_RUN, ONLY_UNITS, AsOf, Units
 from flows.setup import Run, prepare
@@ -118,6 +118,7 @@ def show_notices(run: Run, notices: list[Notice], statuses: dict[str, str], rese
 
 
 @flow(name="reminders", log_prints=True)
+@answered
 def reminders(as_of: AsOf = AS_OF, only_units: Units = ONLY_UNITS, dry_run: bool = DRY_RUN) -> str:
     """Remind the units, each notice once: 报送提醒 before a month's due day (template attached),
     催报 after it (and the list to the 司法局), 任务提醒 before a task's 完成时限."""

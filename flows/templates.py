@@ -6,6 +6,7 @@ from prefect import flow
 from prefect.artifacts import create_table_artifact
 
 from connectors.template_writer import write_template
+from flows.artifacts import answered
 from flows.parameters import ONLY_UNITS, TEMPLATE_PERIOD, TemplatePeriod, Units
 from flows.runtime import open_store
 from xzzf.catalog import assign
@@ -19,6 +20,7 @@ PREFILLED = ("roster", "complaints", "task_progress")
 
 
 @flow(name="templates", log_prints=True)
+@answered
 def templates(period: TemplatePeriod = TEMPLATE_PERIOD, only_units: Units = ONLY_UNITS) -> str:
     """Write the template for `period` (YYYY-MM) of every unit that owes it into XZZF_TEMPLATES."""
     settings = load_settings()

@@ -191,3 +191,36 @@ def test_the_demo_refuses_a_folder_it_did_not_make_and_leaves_every_file_in_it(t
         done.stderr
     assert sorted(str(p.relative_to(mine)) for p in mine.rglob("*")) == ["notes", "notes/a.txt"]
     assert (mine / "notes" / "a.txt").read_text(encoding="utf-8") == "keep"
+
+
+def said(done: subprocess.CompletedProcess) -> list[str]:
+    """The command's own lines (Prefect's log lines go to stderr too)."""
+    return [line for line in done.stderr.splitlines() if line.startswith("错误：")]
+
+
+def test_a_refusal_met_inside_the_run_is_exit_code_2_and_its_line_without_a_traceback(tmp_path):
+    """Checked before Prefect starts, the decision is sound; only the store knows there is no
+    file to withdraw: the run ends 已拒绝, the command as every refusal does."""
+    done = xzzf(tmp_path, "withdraw", "--unit", "SFJ", "--period", "2026-10", "--reason", "核实", "--operator",
+                "张三", "--as-of", "2026-11-09", "--out", str(tmp_path / "out"),
+                XZZF_DATABASE_URL=f"sqlite:///{tmp_path / 'xzzf.db'}")
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    assert said(done) == ["错误：司法局（SFJ） 的 2026-10 没有在用（已受理）的文件，无可撤销"], done.stderr
+
+
+def test_a_run_whose_mail_could_not_be_sent_is_exit_code_4_without_a_traceback(tmp_path):
+    from tests.builders import write_workbook
+    from tests.flows.conftest import at, set_mtime
+    from tests.smtp import free_port
+
+    set_mtime(write_workbook(tmp_path / "inbox" / "SFJ" / "2026-10.xlsx"), at("2026-11-03"))
+    done = xzzf(tmp_path, "monthly", "--period", "2026-10", "--as-of", "2026-11-06", "--inbox",
+                str(tmp_path / "inbox"), "--out", str(tmp_path / "out"),
+                XZZF_DATABASE_URL=f"sqlite:///{tmp_path / 'xzzf.db'}", XZZF_SMTP_HOST="127.0.0.1",
+                XZZF_SMTP_PORT=str(free_port()), XZZF_SMTP_SECURITY="none", XZZF_MAIL_ATTEMPTS="1",
+                XZZF_MAIL_BACKOFF_S="0", XZZF_SFJ_RECIPIENTS="sfj@hsb.example.gov.cn")
+    assert done.returncode == 4, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr[done.stderr.find("Traceback") - 2000:]
+    [line] = said(done)
+    assert line.startswith("错误：2026-10 汇总邮件未能发送："), done.stderr

@@ -20,6 +20,10 @@ def test_every_entrypoint_is_a_flow_on_the_shared_pool(name):
     module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
     assert isinstance(getattr(module, function), Flow)
     assert DEPLOYMENTS[name]["work_pool"]["name"] == "xzzf"
+    # The pool runs one at a time: a run started meanwhile shows as Late, which is no fault.
+    assert "另一个运行正在使用数据库时，本运行排队等待（运行列表中显示为 Late）" in DEPLOYMENTS[name]["description"]
+    # Every flow answers a refusal with a state (flows.artifacts.answered), not a traceback.
+    assert getattr(module, function).fn.__wrapped__.__module__ == module.__name__
 
 
 def next_runs(name, start, n):

@@ -178,13 +178,13 @@ def check_adjustment(kind: AdjustmentKind, registry: Registry, unit_code: str, p
     if kind in (AdjustmentKind.REVOCATION, AdjustmentKind.RECHECK):  # about files already stored
         return
     if not unit.owes(period):
-        raise AdjustmentError(f"{unit.name}（{unit.code}）不需报送 {period}：{_why_not_owed(unit, period)}")
+        raise AdjustmentError(f"{unit_text(registry, unit.code)}不需报送 {period}：{_why_not_owed(unit, period)}")
     if kind == AdjustmentKind.EXTENSION:
         if until is None:
             raise AdjustmentError("延期须给出延期至的日期（until），如 2026-11-20")
         if normal_due is not None and until <= normal_due:
-            raise AdjustmentError(f"延期至 {until.isoformat()} 不晚于 {period} 的报送截止日 "
-                                f"{normal_due.isoformat()}：延期日期应在截止日之后")
+            raise AdjustmentError(f"延期至 {until.isoformat()} 不晚于 {unit_text(registry, unit.code)} {period} "
+                                f"的报送截止日 {normal_due.isoformat()}：延期日期应在截止日之后")
 
 
 def check_revocation(target: Adjustment | None, number: int, decisions: Iterable[Adjustment]) -> None:

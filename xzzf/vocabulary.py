@@ -66,6 +66,16 @@ class MailStatus(Labelled):
     DRY_RUN = "dry-run", "试运行，不发送"
 
 
+class RunEnd(Labelled):
+    """How a run ends when it is neither plainly done nor a defect: the name of its state in
+    the Prefect run list, and what the command line's exit code follows."""
+
+    REFUSED = "refused", "已拒绝"  # the request cannot be done as asked: the message says why and what to do
+    STORE_BUSY = "store-busy", "数据库被占用"  # another run held the store for longer than this one waits
+    MAIL_UNSENT = "mail-unsent", "邮件未发送"  # its work done and kept, its own mail not sent
+    NO_MAIL_SERVER = "no-mail-server", "未配置邮件"  # its work done, its mail only written to files
+
+
 class TaskStatus(Labelled):
     DONE = "done", "已完成"
     DONE_LATE = "done_late", "逾期完成"

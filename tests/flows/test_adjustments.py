@@ -12,13 +12,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
+from prefect.exceptions import FailedRun
 from typer.testing import CliRunner
 
 from connectors.store import Store
 from tests.builders import VALID_ROWS, basic_info, write_workbook
 from tests.flows.conftest import at, set_mtime
-from xzzf.adjustments import AdjustmentError
-from xzzf.units import RegistryError
 
 UNITS = [{"code": "SFJ", "name": "司法局", "kind": "部门", "enforcement": True, "email": ["sfj@example.gov.cn"]},
          {"code": "ZRZY", "name": "自然资源局", "kind": "部门", "enforcement": True},
@@ -148,7 +147,7 @@ def test_each_decision_on_a_file_keeps_its_own_receipt(year):
 def test_a_wrong_decision_is_refused_before_anything_changes(year, call, message):
     import flows.adjustments as flows
 
-    with pytest.raises(AdjustmentError, match=message):
+    with pytest.raises(FailedRun, match=message):
         call(flows)
     assert store(year).adjustments() == []
 
@@ -163,12 +162,12 @@ def test_a_registry_that_would_orphan_accepted_files_is_refused(year, tmp_path):
     year.intake(at("2026-11-04"))
     # abolished before October's last day: October is no longer its month (Unit.has_month)
     write_units(year, tmp_path, [UNITS[0], {**UNITS[1], "until": dt.date(2026, 10, 30)}])
-    with pytest.raises(RegistryError, match="ZRZY：2026-10"):
+    with pytest.raises(FailedRun, match="ZRZY：2026-10"):
         year.intake(at("2026-11-05"))
     write_units(year, tmp_path, [UNITS[0], {**UNITS[1], "until": dt.date(2026, 10, 31)}])  # there on its last day
     assert year.intake(at("2026-11-05"))["units"] == {"SFJ": "not_due", "ZRZY": "on_time"}
     write_units(year, tmp_path, [UNITS[0]])
-    with pytest.raises(RegistryError, match="删除了该单位"):
+    with pytest.raises(FailedRun, match="删除了该单位"):
         year.intake(at("2026-11-05"))
 
 

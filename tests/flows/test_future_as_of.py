@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from prefect.exceptions import FailedRun
 
 from connectors.store import NewSubmission, Store
 from tests.builders import write_workbook
 from tests.flows.conftest import BEIJING, at, by_path, set_mtime
-from xzzf.settings import SettingsError
 
 XZZF = Path(sys.executable).with_name("xzzf")
 FUTURE = dt.datetime(2099, 12, 31, 23, 59, 59, tzinfo=BEIJING)  # what `--as-of 2099-12-31` records
@@ -37,7 +37,7 @@ def test_the_command_refuses_a_recording_run_dated_after_today_before_writing_an
 
 
 def test_the_flow_refuses_it_too_for_a_run_started_from_the_ui(env):
-    with pytest.raises(SettingsError, match=r"^as_of 2099-12-31 晚于今天（.*）：记录数据的运行不能使用未来的日期"
+    with pytest.raises(FailedRun, match=r"^as_of 2099-12-31 晚于今天（.*）：记录数据的运行不能使用未来的日期"
                                             r"（试运行 dry_run 可以）$"):
         env.intake(dt.date(2099, 12, 31))
     assert not env.out.exists()

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from prefect.exceptions import FailedRun
 
 from tests.smtp import Server
-from xzzf.plans import PlanError
 
 SEED = Path(__file__).parents[3] / "shared" / "seed" / "hongsibao-enforcement-plan.txt"
 pytestmark = pytest.mark.skipif(not SEED.exists(), reason="shared/seed is not beside this checkout")
@@ -64,7 +64,7 @@ def test_a_new_plan_is_refused_until_fixed_then_2026_runs_use_its_tasks(env, tmp
 
     text = tmp_path / "三年行动任务分工方案2026-2028.txt"
     text.write_text(FAULTY, encoding="utf-8")
-    with pytest.raises(PlanError) as refused:
+    with pytest.raises(FailedRun) as refused:
         plan_import(path=str(text), years="2026-2028")
     said = str(refused.value)
     assert "第 11 项之后是第 13 项" in said and "第 13 项出现了两次" in said

@@ -16,9 +16,9 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from prefect.exceptions import FailedRun
 
 from connectors.store import Store
-from connectors.store_lock import StoreBusy
 from tests.builders import write_workbook
 from tests.flows.conftest import at, by_path, set_mtime
 
@@ -99,7 +99,7 @@ def test_a_second_run_waits_then_stops_naming_the_first_and_runs_once_it_has_end
         assert "已等待 1 秒，本次运行没有做任何改动" in done.stderr
         # A flow run started from the UI meets it in prepare().
         began = time.monotonic()
-        with pytest.raises(StoreBusy, match=named):
+        with pytest.raises(FailedRun, match=named):
             intake(tmp_path, database_url)
         assert time.monotonic() - began >= 1
         assert recorded(database_url) == (None, 0) and not (tmp_path / "out").exists()

@@ -129,7 +129,7 @@ def test_refusals_say_what_to_fix():
     assert "未登记的单位编码：NOPE" in refused(unit_code="NOPE")
     assert "新乡（XX）不需报送 2026-04" in refused(unit_code="XX", period="2026-04")
     assert "旧镇（XZ）不需报送 2026-07" in refused(unit_code="XZ", period="2026-07")
-    assert "不晚于 2026-05 的报送截止日 2026-06-05" in refused(until=D(2026, 6, 5))
+    assert "不晚于 司法局（SFJ） 2026-05 的报送截止日 2026-06-05" in refused(until=D(2026, 6, 5))
     assert "请填写理由" in refused(reason="  ")
     assert "请填写经办人" in refused(operator="")
     check_adjustment(AdjustmentKind.EXTENSION, REGISTRY, "SFJ", "2026-05", "系统故障", "张三", D(2026, 6, 5),
