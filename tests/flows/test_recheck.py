@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from prefect.exceptions import FailedRun
 
 from connectors.archive import Archive
 from connectors.inbox import Inbox
@@ -11,7 +12,6 @@ from connectors.store import Store
 from flows import intake_steps
 from tests.builders import write_workbook
 from tests.flows.conftest import at, set_mtime
-from xzzf.adjustments import AdjustmentError
 from xzzf.settings import load_settings
 from xzzf.units import load_registry
 
@@ -48,6 +48,6 @@ def test_a_recheck_with_no_archive_copy_at_all_is_refused_and_records_nothing(en
     store = hurt(env)
     for stored in store.submissions_for("2026-10"):
         Archive(env.out / "archive").path_of(stored.sha256).unlink()
-    with pytest.raises(AdjustmentError, match="没有副本，无法复核：请先从备份恢复归档文件夹"):
+    with pytest.raises(FailedRun, match="没有副本，无法复核：请先从备份恢复归档文件夹"):  # a refusal: 已拒绝
         recheck(period="2026-10", reason="误判为未来月份", operator="王五")
     assert store.adjustments() == []
