@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     receipts: Path | None = None  # default: <out>/feedback
     templates: Path | None = None  # default: <out>/templates
     reports: Path | None = None  # a share staff PCs open: report files are also copied there
+    # The share as the staff PCs know it: the server folder XZZF_SHARE_ROOT is what Windows
+    # opens as XZZF_SHARE_NAME (\\fileserver\行政执法报告); see shown_path.
+    share_root: Path | None = None
+    share_name: str | None = Field(None, pattern=r"^\\\\[^\\/]+\\[^\\/]+")
     due_day: int = Field(5, ge=1, le=28)
     # A unit still without an accepted file for a month is reminded this many working days
     # before its due day (xzzf.reminders).
@@ -104,6 +108,15 @@ class Settings(BaseSettings):
         calendar = self.calendar()
         return calendar_notes(calendar, [day for period in periods
                                          for day in dates_at_stake(period, self.due_day, self.remind_days, calendar)])
+
+    def shown_path(self, path: Path) -> str:
+        """A path as the person who reads it opens it: under XZZF_SHARE_ROOT, the share's path
+        on a staff PC (XZZF_SHARE_NAME, backslashes), to paste into the Explorer's address bar;
+        anywhere else, the server's absolute path as it is."""
+        full = Path(path).resolve()
+        if self.share_root is None or self.share_name is None or not full.is_relative_to(self.share_root.resolve()):
+            return str(full)
+        return "\\".join([self.share_name.rstrip("\\"), *full.relative_to(self.share_root.resolve()).parts])
 
     @property
     def receipts_dir(self) -> Path:
