@@ -58,6 +58,22 @@ def known(store: Store, key: str) -> str | None:
     return MailStatus.ALREADY_SENT if row["status"] in (MailStatus.SENT, MailStatus.WRITTEN) else row["status"]
 
 
+def mail_said(store: Store, settings: Settings, key: str) -> str:
+    """What became of the mail owed under `key`, in words for the person who reads the run."""
+    row = store.email(key)
+    if row is None:
+        return "未发送"
+    to = "、".join(row["delivered_to"]) or "、".join(row["recipients"])
+    if row["status"] == MailStatus.SENT:
+        return f"已发送（{to}）"
+    if row["status"] == MailStatus.WRITTEN:
+        why = "未设置邮件服务器（XZZF_SMTP_HOST）" if not settings.smtp_host else "没有收件人"
+        return f"未发送：{why}，邮件已保存为 {settings.shown_path(Path(row['eml_path']))}"
+    reason = row["last_error"] or "本次运行中前一封邮件发送失败，未再尝试"
+    sent = f"已发送给 {'、'.join(row['delivered_to'])}；其余" if row["delivered_to"] else ""
+    return f"{sent}未发送：{reason}；下次运行时自动重发"
+
+
 def deliver(store: Store, settings: Settings, key: str, email: Email, now: dt.datetime,
             resend: bool = False) -> str:
     """Owe `email` once per key (again only when `resend`); `send_owed` sends it. A mail
