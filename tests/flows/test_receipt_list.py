@@ -101,3 +101,25 @@ def test_resending_to_a_unit_without_an_address_asks_for_one(env, tmp_path):
     env.intake(dt.date(2026, 11, 4))
     with pytest.raises(AdjustmentError, match="自然资源局（ZRZY） 在单位名册（units.yaml）中没有邮箱"):
         resend_receipts(unit="ZRZY", period="2026-10")
+
+
+def test_the_command_refuses_a_unit_without_an_address_in_one_line_before_prefect_starts(env, tmp_path,
+                                                                                          monkeypatch):
+    from typer.testing import CliRunner
+
+    import flows.runtime
+    from cli import app
+
+    write_units(env, tmp_path, UNITS)
+    drop(env, "10月.xlsx", "2026-11-03", unit="ZRZY")
+    env.intake(dt.date(2026, 11, 4))
+
+    def started():
+        raise AssertionError("Prefect started")
+
+    monkeypatch.setattr(flows.runtime, "start_local_server", started)
+    result = CliRunner().invoke(app, ["resend-receipts", "--unit", "ZRZY", "--period", "2026-10"])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == "错误：自然资源局（ZRZY） 在单位名册（units.yaml）中没有邮箱：请填写要发到的邮箱"
+    result = CliRunner().invoke(app, ["resend-receipts", "--unit", "NOSUCH", "--period", "2026-10"])
+    assert result.exit_code == 2 and "单位名册中没有单位 NOSUCH" in result.output
