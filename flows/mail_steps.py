@@ -103,11 +103,12 @@ def _send(store: Store, settings: Settings, row: dict, now: dt.datetime) -> str:
     "deferred" (some recipients refused for now: they get it next run) or "unsent"."""
     key, eml = row["key"], Path(row["eml_path"])
     if not settings.smtp_host:
-        log().warning("未设置 XZZF_SMTP_HOST：邮件未发送，已写入 %s", eml)
+        log().warning("未设置 XZZF_SMTP_HOST：邮件未发送，已写入 %s", settings.shown_path(eml))
         store.save_email(key, status=MailStatus.WRITTEN, updated_at=now)
         return MailStatus.WRITTEN
     if not row["recipients"]:
-        log().warning("邮件 %s 没有收件人（XZZF_SFJ_RECIPIENTS 或单位 email）：已写入 %s", key, eml)
+        log().warning("邮件 %s 没有收件人（XZZF_SFJ_RECIPIENTS 或单位 email）：已写入 %s", key,
+                      settings.shown_path(eml))
         store.save_email(key, status=MailStatus.WRITTEN, updated_at=now)
         return MailStatus.WRITTEN
     waiting = tuple(r for r in row["recipients"] if r not in row["delivered_to"] and r not in row["refused"])
