@@ -5,6 +5,7 @@ say 试运行, so they never replace a real run's latest ones."""
 from __future__ import annotations
 
 import logging
+import re
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.exceptions import MissingContextError
@@ -26,6 +27,13 @@ def run_log() -> logging.Logger | logging.LoggerAdapter:
         return get_run_logger()
     except MissingContextError:  # called outside a run (a test of one step)
         return logging.getLogger("xzzf")
+
+
+def code_span(text: str) -> str:
+    """`text` as a markdown code span: shown and copied as it is — a share path's backslashes
+    too, which the UI would otherwise take for escapes — whatever backticks it holds."""
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}" if "`" in text else f"{fence}{text}{fence}"
 
 
 def _key(key: str, dry_run: bool) -> str:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from prefect.artifacts import create_table_artifact
 
-from flows.artifacts import run_log
+from flows.artifacts import code_span, run_log
 from flows.mail_steps import mail_said
 from xzzf.adjustments import unit_text
 
@@ -46,8 +46,9 @@ def list_receipts(run: Run) -> list[dict[str, str]]:
         mail = mail_said(run.store, run.settings, item.mail) if item.mail else item.no_mail
         where = "、".join(run.settings.shown_path(path) for path in item.files)
         log.info("回执：%s %s；邮件：%s", unit, where, mail)
-        rows += [{"单位": unit, "文件": path.name, "位置": run.settings.shown_path(path), "邮件": mail}
-                 for path in item.files]
+        # The folder, as a code span: the UI renders a table's cells as markdown.
+        rows += [{"单位": unit, "文件": path.name, "位置": code_span(run.settings.shown_path(path.parent)),
+                  "邮件": mail} for path in item.files]
     run.written.clear()  # listed once, whichever sending comes later in the run
     create_table_artifact(key="receipts", table=rows,
                           description=f"本次运行写出的回执（{len(rows)} 个文件，数据截至 {run.as_of:%Y-%m-%d %H:%M}）")
