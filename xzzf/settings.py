@@ -136,6 +136,9 @@ def load_settings(**overrides) -> Settings:
         first = error.errors()[0]
         name = "XZZF_" + str(first["loc"][0]).upper().removeprefix("XZZF_") if first["loc"] else "XZZF_*"
         raise SettingsError(f"设置 {name} 无效：{_reason(first)}") from None
+    if (settings.share_root is None) != (settings.share_name is None):  # half a share shows no share path
+        missing = "XZZF_SHARE_NAME" if settings.share_name is None else "XZZF_SHARE_ROOT"
+        raise SettingsError(f"设置 {missing} 未填写：XZZF_SHARE_ROOT 和 XZZF_SHARE_NAME 须同时设置")
     settings.calendar()  # a bad calendar file stops the run here, before any work
     return settings
 
