@@ -457,6 +457,31 @@ def recheck(
                       return_state=True))
 
 
+@app.command("resend-receipts")
+def resend_receipts(
+    unit: UnitCode, period: Annotated[str, typer.Option("--period", help="报送期间 YYYY-MM")],
+    to: Annotated[str, typer.Option("--to", help="改发到这个邮箱（默认：单位名册中该单位的邮箱）")] = "",
+    units: Units = None, db: Db = None, out: Out = None,
+) -> None:
+    """重发回执：把某单位某月的全部回执重新发到单位的邮箱，或 --to 给出的邮箱；每次运行发送一次。"""
+    from xzzf.adjustments import AdjustmentError
+    from xzzf.resend import resend_request
+    from xzzf.units import load_registry
+
+    period = _period(period)
+    _use(units=units, database_url=db, out=out)
+    _check(writer="resend-receipts")
+    settings = _settings()
+    try:
+        resend_request(settings, load_registry(settings.units), unit, period, to)
+    except AdjustmentError as error:
+        _refuse(str(error))
+    _local_prefect()
+    from flows.receipts import resend_receipts as flow
+
+    _run(lambda: flow(unit=unit, period=period, to=to))
+
+
 @app.command("calendar")
 def calendar_command(
     year: Annotated[str, typer.Option("--year", metavar="YYYY", help="年度")],

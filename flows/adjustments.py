@@ -29,6 +29,7 @@ from flows.parameters import (
     DecisionPeriod,
     described,
 )
+from flows.receipt_list import written
 from flows.receipt_steps import decision_receipts
 from flows.setup import Run, prepare
 from xzzf.adjustments import (
@@ -216,11 +217,13 @@ def _tell_unit(run: Run, decision: Adjustment, withdrawal: Adjustment) -> None:
     # revocation) gets its own 回执 beside the earlier ones, not over them.
     kind = f"第{decision.id}号-" + ("撤销回执" if status == FileStatus.WITHDRAWN else "恢复受理回执")
     path = write_receipt(run.settings.receipts_dir / receipt_name(entry, kind), lines)
-    if unit.email:
+    key = f"adjustment/{decision.id}" if unit.email else None
+    if key:
         subject, html, text = receipt_mail([entry], unit.name)
-        mail_steps.deliver(run.store, run.settings, f"adjustment/{decision.id}",
+        mail_steps.deliver(run.store, run.settings, key,
                            Email(tuple(unit.email), subject, html + f"<p>{escape(said)}</p>", f"{text}\n{said}",
                                  (path,)), run.as_of)
+    run.written.append(written(unit.code, [path], key))
 
 
 def adjustments_artifact(run: Run) -> None:

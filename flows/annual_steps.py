@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 from dataclasses import replace
 from html import escape
 from pathlib import Path
@@ -17,6 +16,7 @@ import pandas as pd
 from connectors.draft_writer import write_draft
 from connectors.mail import Email
 from connectors.report_writer import copy_to, write_public_data, write_workbook
+from flows.artifacts import code_span
 from flows.setup import Run
 from flows.summary_steps import in_force_rows, year_figures
 from xzzf.adjustments import record_rows
@@ -120,7 +120,7 @@ def share(run: Run, year: int, files: dict[str, Path], preview: bool) -> tuple[d
     try:
         return copy_to(files, folder), None
     except OSError as error:
-        return {}, f"未能复制到 XZZF_REPORTS（{folder}）：{error}"
+        return {}, f"未能复制到 XZZF_REPORTS（{run.settings.shown_path(folder)}）：{error}"
 
 
 def as_email(run: Run, year: int, report: dict, files: dict[str, Path], changes: list[list]) -> Email:
@@ -167,8 +167,8 @@ def failing_rows(report: dict, tasks: tuple[Task, ...]) -> list[dict[str, str]]:
 def report_page(run: Run, year: int, report: dict, files: dict[str, Path], shared: dict[str, Path],
                 share_error: str | None, preview: bool) -> str:
     """The run's page: where to open the files, the figures and what missed its target. Paths
-    are text to copy, never file:// links: a browser will not open a server's path, and the
-    server's path is not where a staff PC finds the file anyway."""
+    are text to copy, never file:// links: a browser will not open a server's path; a path on
+    the share is shown as a staff PC opens it (Settings.shown_path)."""
     lines = [f"## {DISTRICT}{year}年度行政执法工作报告{f'（{PREVIEW}）' if preview else ''}", "",
              f"数据截至 {report['as_of']}。"]
     if preview:
@@ -176,25 +176,19 @@ def report_page(run: Run, year: int, report: dict, files: dict[str, Path], share
     lines += ["", "### 文件", ""]
     if shared:
         lines += ["在办公电脑上打开共享文件夹（XZZF_REPORTS）中的文件，复制路径到文件资源管理器的地址栏：", ""]
-        lines += [f"- {_code(str(path))}" for path in shared.values()]
+        lines += [f"- {code_span(run.settings.shown_path(path))}" for path in shared.values()]
     else:
         if share_error:
             lines += [f"**{share_error}**", ""]
         elif run.settings.reports is None:
             lines += ["未设置 XZZF_REPORTS（办公电脑可以打开的共享文件夹）：文件只在服务器上，请管理员设置"
                       f"{'' if preview else '；在此之前请用邮件附件'}。", ""]
-        lines += ["服务器上的位置：", ""]
-        lines += [f"- {_code(str(path.resolve()))}" for path in files.values()]
+        lines += ["文件位置：", ""]
+        lines += [f"- {code_span(run.settings.shown_path(path))}" for path in files.values()]
     failing = failing_rows(report, run.plan(f"{year}-12").tasks)
     lines += ["", "### 全区指标", "", *_table(figure_rows(report)), "", "### 未达标", ""]
     lines += _table(failing) if failing else ["没有未达标的指标。"]
     return "\n".join(lines) + "\n"
-
-
-def _code(text: str) -> str:
-    """`text` as a code span: shown and copied as it is, whatever backticks it holds."""
-    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
-    return f"{fence} {text} {fence}" if "`" in text else f"{fence}{text}{fence}"
 
 
 def _table(rows: list[dict[str, str]]) -> list[str]:

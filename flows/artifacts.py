@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 import inspect
 import logging
+import re
 from contextvars import ContextVar
 from pathlib import Path
 
@@ -109,6 +110,13 @@ for _name in ("prefect.flow_runs", "prefect.task_runs"):
 def beijing(moment: dt.datetime) -> str:
     """A moment as every artifact shows it: to the minute, in Beijing time, saying so."""
     return f"{moment.astimezone(BEIJING):%Y-%m-%d %H:%M}（北京时间）"
+
+
+def code_span(text: str) -> str:
+    """`text` as a markdown code span: shown and copied as it is — a share path's backslashes
+    too, which the UI would otherwise take for escapes — whatever backticks it holds."""
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}" if "`" in text else f"{fence}{text}{fence}"
 
 
 def _key(key: str, dry_run: bool) -> str:

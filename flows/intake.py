@@ -12,6 +12,7 @@ from flows import intake_steps as steps
 from flows import mail_steps, receipt_steps
 from flows.artifacts import answered, beijing, period_artifacts, run_log
 from flows.parameters import AS_OF_MOMENT, DRY_RUN, AsOfMoment
+from flows.receipt_list import list_receipts
 from flows.setup import Run, prepare
 from xzzf.periods import previous_period
 from xzzf.vocabulary import FileStatus, MailStatus
@@ -28,6 +29,7 @@ def send_owed_mail(run: Run) -> dict[str, str]:
                    "未能发送 %d 封（下次运行重发），部分收件人暂时拒收 %d 封",
                    *(counts[status] for status in (MailStatus.SENT, MailStatus.WRITTEN, MailStatus.UNSENT,
                                                    MailStatus.DEFERRED)))
+    list_receipts(run)  # after sending: each 回执's line says what became of its mail
     return outcome
 
 

@@ -59,6 +59,22 @@ def known(store: Store, key: str) -> str | None:
     return MailStatus.ALREADY_SENT if row["status"] in (MailStatus.SENT, MailStatus.WRITTEN) else row["status"]
 
 
+def mail_said(store: Store, settings: Settings, key: str) -> str:
+    """What became of the mail owed under `key`, in words for the person who reads the run."""
+    row = store.email(key)
+    if row is None:
+        return "未发送"
+    to = "、".join(row["delivered_to"]) or "、".join(row["recipients"])
+    if row["status"] == MailStatus.SENT:
+        return f"已发送（{to}）"
+    if row["status"] == MailStatus.WRITTEN:
+        why = "未设置邮件服务器（XZZF_SMTP_HOST）" if not settings.smtp_host else "没有收件人"
+        return f"未发送：{why}，邮件已保存为 {settings.shown_path(Path(row['eml_path']))}"
+    reason = row["last_error"] or "本次运行中前一封邮件发送失败，未再尝试"
+    sent = f"已发送给 {'、'.join(row['delivered_to'])}；其余" if row["delivered_to"] else ""
+    return f"{sent}未发送：{reason}；下次运行时自动重发"
+
+
 def deliver(store: Store, settings: Settings, key: str, email: Email, now: dt.datetime,
             resend: bool = False) -> str:
     """Owe `email` once per key (again only when `resend`); `send_owed` sends it. A mail
@@ -88,12 +104,13 @@ def _send(store: Store, settings: Settings, row: dict, now: dt.datetime) -> str:
     "deferred" (some recipients refused for now: they get it next run) or "unsent"."""
     key, eml = row["key"], Path(row["eml_path"])
     if not settings.smtp_host:
-        log().warning("未设置 XZZF_SMTP_HOST：邮件未发送，已写入 %s", eml)
+        log().warning("未设置 XZZF_SMTP_HOST：邮件未发送，已写入 %s", settings.shown_path(eml))
         mail_written(eml)
         store.save_email(key, status=MailStatus.WRITTEN, updated_at=now)
         return MailStatus.WRITTEN
     if not row["recipients"]:
-        log().warning("邮件 %s 没有收件人（XZZF_SFJ_RECIPIENTS 或单位 email）：已写入 %s", key, eml)
+        log().warning("邮件 %s 没有收件人（XZZF_SFJ_RECIPIENTS 或单位 email）：已写入 %s", key,
+                      settings.shown_path(eml))
         store.save_email(key, status=MailStatus.WRITTEN, updated_at=now)
         return MailStatus.WRITTEN
     waiting = tuple(r for r in row["recipients"] if r not in row["delivered_to"] and r not in row["refused"])

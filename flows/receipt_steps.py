@@ -20,6 +20,7 @@ from connectors.receipt_writer import annotate, write_receipt
 from connectors.store import StoredSubmission
 from connectors.worker_pool import Raised, WorkerLost, run_isolated
 from flows.mail_steps import queued
+from flows.receipt_list import written as listed
 from flows.setup import Run
 from flows.task_steps import task_notices
 from xzzf.intake import FileEntry, SubmissionFact
@@ -44,7 +45,8 @@ _COPY_LOST = {"timeout": "用时过长而中止", "memory": "文件内容太多�
 
 
 def complete_receipts(run: Run) -> int:
-    """Write every owed 回执 and queue its mail; returns how many were completed."""
+    """Write every owed 回执 and queue its mail (each unit's listed in run.written); returns
+    how many were completed."""
     store, registry, settings, now = run.store, run.registry, run.settings, run.as_of
     owed = store.owed_receipts()
     if not owed:
@@ -64,11 +66,13 @@ def complete_receipts(run: Run) -> int:
     for unit_code, files in _by_unit(s for s in owed if s.id in written).items():
         unit = registry.get(unit_code) if unit_code else None
         try:
-            if unit and unit.email:
-                mails.append(_mail(unit, files, written, settings, now, tasks=told[unit_code]))
+            mail = _mail(unit, files, written, settings, now, tasks=told[unit_code]) if unit and unit.email else None
         except OSError as error:
             log.error("回执邮件未能生成，将在下次运行时补发：%s（%s）", unit_code, error)
             continue
+        mails += [mail] if mail else []
+        run.written.append(listed(unit_code, (p for s in files for p in written[s.id]), mail and mail["key"],
+                                  has_unit=unit is not None))
         done += [s.id for s in files]
     store.settle_receipts(done, now, mails)
     return len(done)
@@ -136,9 +140,14 @@ def decision_receipts(run: Run, files: list[StoredSubmission], label: str, said:
     written = {s.id: _write(s, run.registry, run.settings.receipts_dir, copies.get(s.id), None,
                             label=label, decision=said[s.id], tasks=told.get(s.unit_code),
                             deadline=deadlines.get(s.id), as_of=run.as_of) for s in files}
-    mails = [_mail(unit, unit_files, written, run.settings, run.as_of, key=f"{key}/{code}", title=f"{label}回执",
-                   tasks=told[code])
-             for code, unit_files in _by_unit(files).items() if (unit := run.registry.get(code)) and unit.email]
+    mails = []
+    for code, unit_files in _by_unit(files).items():
+        unit = run.registry.get(code) if code else None
+        mail = (_mail(unit, unit_files, written, run.settings, run.as_of, key=f"{key}/{code}", title=f"{label}回执",
+                      tasks=told[code]) if unit and unit.email else None)
+        mails += [mail] if mail else []
+        run.written.append(listed(code, (p for s in unit_files for p in written[s.id]), mail and mail["key"],
+                                  has_unit=unit is not None))
     run.store.settle_receipts([], run.as_of, mails)
     return written
 

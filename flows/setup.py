@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from connectors.archive import Archive
 from connectors.inbox import Inbox
 from connectors.store import Store
+from flows.receipt_list import Written
 from flows.runtime import open_store
 from xzzf.adjustments import Obligations, Standing, standing
 from xzzf.intake import SubmissionFact, as_of_view
@@ -34,6 +35,9 @@ class Run:
     # recorded scans are in the future.
     now: dt.datetime
     _said: set[str] = field(default_factory=set)  # the plan notices already in the run log
+    # The 回执 this run wrote, listed with what became of their mail once it is sent
+    # (flows.intake.send_owed_mail).
+    written: list[Written] = field(default_factory=list)
 
     def runs_dir(self, name: str):
         return self.settings.out / "runs" / ("dry-run" if self.dry_run else "") / name

@@ -39,6 +39,6 @@ def templates(period: TemplatePeriod = TEMPLATE_PERIOD, only_units: Units = ONLY
         template = unit_template(unit, period, due, assignment, stored, registry)
         written.append(write_template(out / unit.code / template.file_name, template))
     create_table_artifact(key=f"templates-{period}", description=f"{period} 月报模板",
-                          table=[{"单位": p.parent.name, "文件": str(p)} for p in written])
-    print(f"已生成 {len(written)} 个单位的 {period} 月报模板：{out}")
+                          table=[{"单位": p.parent.name, "文件": settings.shown_path(p)} for p in written])
+    print(f"已生成 {len(written)} 个单位的 {period} 月报模板：{settings.shown_path(out)}")
     return str(out)

@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     receipts: Path | None = None  # default: <out>/feedback
     templates: Path | None = None  # default: <out>/templates
     reports: Path | None = None  # a share staff PCs open: report files are also copied there
+    # The share as the staff PCs know it: the server folder XZZF_SHARE_ROOT is what Windows
+    # opens as XZZF_SHARE_NAME (\\fileserver\行政执法报告); see shown_path.
+    share_root: Path | None = None
+    share_name: str | None = Field(None, pattern=r"^\\\\[^\\/]+\\[^\\/]+")
     due_day: int = Field(5, ge=1, le=28)
     # A unit still without an accepted file for a month is reminded this many working days
     # before its due day (xzzf.reminders).
@@ -105,6 +109,15 @@ class Settings(BaseSettings):
         return calendar_notes(calendar, [day for period in periods
                                          for day in dates_at_stake(period, self.due_day, self.remind_days, calendar)])
 
+    def shown_path(self, path: Path) -> str:
+        """A path as the person who reads it opens it: under XZZF_SHARE_ROOT, the share's path
+        on a staff PC (XZZF_SHARE_NAME, backslashes), to paste into the Explorer's address bar;
+        anywhere else, the server's absolute path as it is."""
+        full = Path(path).resolve()
+        if self.share_root is None or self.share_name is None or not full.is_relative_to(self.share_root.resolve()):
+            return str(full)
+        return "\\".join([self.share_name.rstrip("\\"), *full.relative_to(self.share_root.resolve()).parts])
+
     @property
     def receipts_dir(self) -> Path:
         return self.receipts or self.out / "feedback"
@@ -123,6 +136,9 @@ def load_settings(**overrides) -> Settings:
         first = error.errors()[0]
         name = "XZZF_" + str(first["loc"][0]).upper().removeprefix("XZZF_") if first["loc"] else "XZZF_*"
         raise SettingsError(f"设置 {name} 无效：{_reason(first)}") from None
+    if (settings.share_root is None) != (settings.share_name is None):  # half a share shows no share path
+        missing = "XZZF_SHARE_NAME" if settings.share_name is None else "XZZF_SHARE_ROOT"
+        raise SettingsError(f"设置 {missing} 未填写：XZZF_SHARE_ROOT 和 XZZF_SHARE_NAME 须同时设置")
     settings.calendar()  # a bad calendar file stops the run here, before any work
     return settings
 

@@ -144,6 +144,19 @@ def test_with_a_share_set_the_files_are_there_and_the_page_shows_its_path_as_tex
     assert f"`{(folder / 'figures-2025.json').resolve()}`" in page
 
 
+def test_the_page_shows_the_share_as_the_staff_pcs_name_it(loaded, tmp_path):
+    """Issue 23: with XZZF_SHARE_ROOT/XZZF_SHARE_NAME set, a path under the share reads as a
+    staff PC opens it (backslashes, the share's name), and the server's path is not shown."""
+    from flows.annual import annual
+
+    loaded.use(reports=tmp_path / "共享" / "年度报告",
+               share_root=tmp_path / "共享", share_name=r"\\fileserver\行政执法报告")
+    state = annual(year=2025, as_of=dt.date(2026, 1, 10), return_state=True)
+    page = markdown_of(state, "report-2025")
+    assert "`\\\\fileserver\\行政执法报告\\年度报告\\2025\\公开数据-2025.xlsx`" in page
+    assert str(tmp_path) not in page
+
+
 def test_a_share_that_cannot_be_written_fails_the_run_after_the_report_is_issued(loaded, tmp_path):
     """The report is still recorded and owed as mail (the 司法局 gets it); the run fails
     naming XZZF_REPORTS so that someone mends the share, and its page says so."""
