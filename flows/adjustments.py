@@ -17,8 +17,9 @@ from connectors.mail import Email
 from connectors.receipt_writer import write_receipt
 from connectors.store import StoredSubmission
 from flows import mail_steps
-from flows.artifacts import answered, beijing, run_log
+from flows.artifacts import answered, beijing, matrix_artifact, run_log, units_artifact
 from flows.intake import send_owed_mail
+from flows.intake_steps import status_reasons
 from flows.parameters import (
     AS_OF,
     DECISION_PERIOD,
@@ -43,6 +44,7 @@ from xzzf.adjustments import (
     unit_text,
 )
 from xzzf.intake import FileEntry, as_of_view
+from xzzf.matrix import reporting_matrix
 from xzzf.periods import BEIJING
 from xzzf.receipt import first_problem, receipt_lines, receipt_mail, receipt_name
 from xzzf.tables import markdown_table
@@ -132,6 +134,7 @@ def _decide(run: Run, **values) -> str:
         _tell_unit(run, decision, withdrawn)
         send_owed_mail(run)
     adjustments_artifact(run)
+    show_effect(run, period)
     return line
 
 
@@ -226,11 +229,31 @@ def _tell_unit(run: Run, decision: Adjustment, withdrawal: Adjustment) -> None:
     run.written.append(written(unit.code, [path], key))
 
 
+def show_effect(run: Run, period: str) -> None:
+    """The period's units table and the year's reporting matrix as they stand after a decision:
+    its effect shows on the run's page at once, not after the next monthly run."""
+    decided = run.standing()
+    view, obligations = run.view(decided), run.obligations(decided)
+    statuses = obligations.unit_statuses(view, period, run.as_of)
+    units_artifact(statuses, status_reasons(run.store, view, obligations, period, statuses), run.registry,
+                   period, beijing(run.as_of), run.dry_run, run.settings.calendar_notes(period))
+    matrix_artifact(reporting_matrix(view, obligations, int(period[:4]), run.as_of), run.dry_run)
+
+
+ARTIFACT_CELL = 40  # characters of a long cell the 调整记录 artifact shows: the table fits a 1600 px window
+
+
 def adjustments_artifact(run: Run) -> None:
-    """Every decision ever made (调整记录), for the run's page."""
-    rows = record_rows(run.store.adjustments(), run.registry)
+    """Every decision ever made (调整记录), for the run's page; a long 内容 or 变化 is cut there
+    (the annual workbook's 调整记录 sheet has it whole)."""
+    rows = [[_cut(cell) for cell in row] for row in record_rows(run.store.adjustments(), run.registry)]
     create_markdown_artifact(key="adjustments", description="调整记录（司法局的延期、免报、撤销受理和撤回决定）",
                              markdown=f"## 调整记录（截至 {beijing(run.as_of)}）\n\n" + markdown_table(rows))
+
+
+def _cut(cell):
+    text = str(cell)
+    return f"{text[:ARTIFACT_CELL]}…" if len(text) > ARTIFACT_CELL + 1 else cell
 
 
 def tell_units(run: Run, decision: Adjustment, earlier: dict[int, StoredSubmission]) -> None:

@@ -147,6 +147,12 @@ def period_artifacts(entries: list[FileEntry], statuses: dict[str, UnitStatus], 
         table=[{"单位编码": e.unit or "", "单位": _unit(e.unit, registry), "文件": e.path,
                 "状态": FileStatus.label_of(e.status), "错误数": count(e.errors), "提醒数": count(e.warnings),
                 "退回原因（第一处错误）": first_problem(e.errors) or "—"} for e in mine])
+    units_artifact(statuses, reasons, registry, period, as_of, dry_run, notes)
+
+
+def units_artifact(statuses: dict[str, UnitStatus], reasons: dict[str, str], registry: Registry, period: str,
+                   as_of: str, dry_run: bool, notes: list[str]) -> None:
+    """The status of every unit that owes the period, by name and code, with its reason."""
     create_table_artifact(
         key=_key(f"units-{period}", dry_run),
         description=_description(f"{period} 各单位报送状态（数据截至 {as_of}）" + noted(notes), dry_run),

@@ -15,6 +15,7 @@ from prefect.runtime import flow_run
 
 from connectors.mail import Email
 from flows import mail_steps
+from flows.artifacts import answered
 from flows.intake import send_owed_mail
 from flows.parameters import DecisionPeriod, described
 from flows.receipt_list import written
@@ -31,6 +32,7 @@ TO = described("", "改发到邮箱", "留空：发到单位名册（units.yaml�
 
 
 @flow(name="resend-receipts", log_prints=True)
+@answered
 def resend_receipts(unit: str = UNIT, period: DecisionPeriod = PERIOD, to: str = TO) -> str:
     """Mail the unit's 回执 of `period` again, to its addresses or to `to`."""
     with prepare(needs_inbox=False) as run:

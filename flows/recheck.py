@@ -13,7 +13,7 @@ from prefect import flow
 
 from connectors.inbox import InboxFile
 from flows import intake_steps as steps
-from flows.adjustments import adjustments_artifact, decision_run, outcome_changes, tell_units
+from flows.adjustments import adjustments_artifact, decision_run, outcome_changes, show_effect, tell_units
 from flows.artifacts import answered, run_log
 from flows.intake import send_owed_mail
 from flows.parameters import AS_OF, DECISION_PERIOD, OPERATOR, REASON, AsOf, DecisionPeriod, described
@@ -69,6 +69,7 @@ def recheck(period: DecisionPeriod = DECISION_PERIOD, unit: str = RECHECK_UNIT, 
             tell_units(run, decision, {i: before[i] for i in changed})
             send_owed_mail(run)
         adjustments_artifact(run)
+        show_effect(run, period)
         return line
 
 

@@ -190,8 +190,9 @@ def test_the_record_is_an_artifact_on_the_runs_page(year):
 
     adjust(unit="ZRZY", period="2026-10", kind="免报", until=None, as_of=dt.date(2026, 11, 12), **OPERATOR)
     with get_client(sync_client=True) as client:
-        [artifact] = client.read_artifacts(limit=1, sort="CREATED_DESC")
-    assert artifact.key == "adjustments"
+        made = {a.key: a for a in client.read_artifacts(limit=3, sort="CREATED_DESC")}
+    assert set(made) == {"adjustments", "units-2026-10", "reporting-matrix-2026"}  # the record, and its effect
+    artifact = made["adjustments"]
     assert ("| 1 | 免报 | 自然资源局（ZRZY） | 2026-10 | 该月免报 | 报送状态 未报送 → 免报 | 系统故障，单位书面申请 "
             "| 张三 |") in artifact.data
     json.dumps(artifact.data)
@@ -241,3 +242,29 @@ def test_a_unit_set_up_or_abolished_mid_month_is_owed_alike_everywhere(env, tmp_
     for code, name in (("SFJ", "司法局"), ("XX", "新乡"), ("JX", "旧乡"), ("XZ", "新镇")):
         october = UnitStatus(units[code]).label if code in units else "—"
         assert lines[f"{name}（{code}）"][9] == months[name][9] == october, code
+
+
+def test_a_decision_shows_its_effect_on_the_units_table_and_the_matrix_at_once(year):
+    """Issue 23: the run of a decision publishes the month's units table and the year's
+    reporting matrix as they stand after it, not only after the next monthly run."""
+    from flows.adjustments import adjust
+    from tests.flows.test_intake_runs import latest_artifact
+
+    def newest(key):
+        try:
+            return latest_artifact(key)
+        except IndexError:  # none yet in this test session
+            return None
+
+    before = {key: getattr(newest(key), "id", None) for key in ("units-2026-10", "reporting-matrix-2026")}
+    adjust(unit="ZRZY", period="2026-10", kind="免报", until=None, as_of=dt.date(2026, 11, 12),
+           reason="机构改革，当月暂停执法", operator="李四")
+    units, matrix = (latest_artifact(key) for key in ("units-2026-10", "reporting-matrix-2026"))
+    assert units.id != before["units-2026-10"] and matrix.id != before["reporting-matrix-2026"]
+    rows = {row["单位编码"]: row for row in json.loads(units.data)}
+    assert rows["ZRZY"]["状态"] == "免报" and "机构改革" in rows["ZRZY"]["说明"]
+    [line] = [line for line in matrix.data.splitlines() if line.startswith("|") and "自然资源局" in line]
+    assert "免报" in line
+    record = latest_artifact("adjustments").data
+    cells = [cell.strip() for line in record.splitlines() if line.startswith("|") for cell in line.split("|")]
+    assert cells and max(len(cell) for cell in cells) <= 41  # the table fits a 1600 px window
