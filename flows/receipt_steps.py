@@ -64,15 +64,11 @@ def complete_receipts(run: Run) -> int:
             log.error("回执未能写出，将在下次运行时补写：%s（%s）", stored.path, error)
     done, mails = [], []
     for unit_code, files in _by_unit(s for s in owed if s.id in written).items():
-        unit = registry.get(unit_code) if unit_code else None
         try:
-            mail = _mail(unit, files, written, settings, now, tasks=told[unit_code]) if unit and unit.email else None
+            mails += _told_by_mail(run, unit_code, files, written, told)
         except OSError as error:
             log.error("回执邮件未能生成，将在下次运行时补发：%s（%s）", unit_code, error)
             continue
-        mails += [mail] if mail else []
-        run.written.append(listed(unit_code, (p for s in files for p in written[s.id]), mail and mail["key"],
-                                  has_unit=unit is not None))
         done += [s.id for s in files]
     store.settle_receipts(done, now, mails)
     return len(done)
@@ -140,16 +136,23 @@ def decision_receipts(run: Run, files: list[StoredSubmission], label: str, said:
     written = {s.id: _write(s, run.registry, run.settings.receipts_dir, copies.get(s.id), None,
                             label=label, decision=said[s.id], tasks=told.get(s.unit_code),
                             deadline=deadlines.get(s.id), as_of=run.as_of) for s in files}
-    mails = []
-    for code, unit_files in _by_unit(files).items():
-        unit = run.registry.get(code) if code else None
-        mail = (_mail(unit, unit_files, written, run.settings, run.as_of, key=f"{key}/{code}", title=f"{label}回执",
-                      tasks=told[code]) if unit and unit.email else None)
-        mails += [mail] if mail else []
-        run.written.append(listed(code, (p for s in unit_files for p in written[s.id]), mail and mail["key"],
-                                  has_unit=unit is not None))
+    mails = [mail for code, unit_files in _by_unit(files).items()
+             for mail in _told_by_mail(run, code, unit_files, written, told, key=f"{key}/{code}",
+                                       title=f"{label}回执")]
     run.store.settle_receipts([], run.as_of, mails)
     return written
+
+
+def _told_by_mail(run: Run, unit_code: str | None, files: list[StoredSubmission], written: dict[int, list[Path]],
+                  told: dict[str, list[str]], key: str | None = None, title: str = "回执") -> list[dict]:
+    """The unit's one mail for these files' 回执 (none without a registered unit with an
+    address), and the 回执 listed for the run with what became of that mail."""
+    unit = run.registry.get(unit_code) if unit_code else None
+    mail = (_mail(unit, files, written, run.settings, run.as_of, key=key, title=title, tasks=told[unit_code])
+            if unit and unit.email else None)
+    run.written.append(listed(unit_code, (p for s in files for p in written[s.id]), mail and mail["key"],
+                              has_unit=unit is not None))
+    return [mail] if mail else []
 
 
 def _told(run: Run, files: list[StoredSubmission]) -> dict[str, list[str]]:
