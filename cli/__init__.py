@@ -15,12 +15,13 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from xzzf.vocabulary import RunEnd
+from xzzf.vocabulary import Health, RunEnd
 
 app = typer.Typer(help="xzzf：行政执法月报的收取、校验、回执与年度报告", no_args_is_help=True,
                   pretty_exceptions_enable=False,
                   epilog="退出码：0 完成；2 设置或参数有误，或运行拒绝了请求；3 另一个运行正在使用数据库；"
-                         "4 邮件未能发送（数据已保存）；5 磁盘已满（释放空间后重新运行）；1 程序错误")
+                         "4 邮件未能发送（数据已保存）；5 磁盘已满（释放空间后重新运行）；"
+                         "6 健康检查（doctor）有未通过的项；1 程序错误")
 
 Inbox = Annotated[Path | None, typer.Option("--inbox", help="收件文件夹（XZZF_INBOX）")]
 Units = Annotated[Path | None, typer.Option("--units", help="单位名册 units.yaml（XZZF_UNITS）")]
@@ -52,6 +53,7 @@ def _refuse(message: str, code: int = 2) -> NoReturn:
 
 
 FULL_DISK = 5  # the exit code of a command that found a disk full
+UNHEALTHY = 6  # the exit code of `doctor` when a check failed
 # The exit code of a run that ended in a state it chose, by the state's name (README 退出码).
 EXIT_CODES = {RunEnd.REFUSED.label: 2, RunEnd.STORE_BUSY.label: 3, RunEnd.MAIL_UNSENT.label: 4}
 
@@ -524,6 +526,37 @@ def _calendar_table(year: int, days, calendar, due_day: int, remind_days: int, n
              "报送期间  截止日              首次提醒日          日期依据"]
     lines += [f"{d.period}   {shown(d.due)}  {shown(d.remind_from)}  {basis(d)}" for d in days]
     return "\n".join([*lines, *(f"注意：{note}" for note in notes)])
+
+
+@app.command()
+def doctor(
+    inbox: Inbox = None, units: Units = None, db: Db = None, out: Out = None, as_of: AsOf = None,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
+) -> None:
+    """健康检查：逐项检查运行所需的一切——收件文件夹，输出和共享文件夹（可写、剩余空间），数据库（可连接、结构最新），
+    单位名册和当年的方案，节假日安排，邮件服务器，Prefect 服务器和 worker；只读，不写入、不升级、不发送。
+    有未通过的项时退出码为 6。"""
+    import json
+
+    from flows.doctor import checkup, summary
+    from xzzf.periods import BEIJING, as_of_time
+
+    moment = _as_of(as_of, date_only=True)
+    _use(inbox=inbox, units=units, database_url=db, out=out)
+    _local_prefect()
+    day = as_of_time(moment, dt.datetime.now(dt.UTC)).astimezone(BEIJING).date()
+    findings = checkup(day)
+    verdict = summary(findings)
+    if as_json:
+        typer.echo(json.dumps({"as_of": day.isoformat(), "passed": verdict.startswith("健康检查通过"), "checks": [
+            {"item": f.item, "status": f.health.value, "result": f.result, "action": f.action} for f in findings]},
+            ensure_ascii=False, indent=2))
+    else:
+        typer.echo("\n".join([f"健康检查（as-of {day}）", *(f.line for f in findings)]))
+    if any(f.health == Health.FAILED for f in findings):
+        _refuse(verdict, code=UNHEALTHY)
+    if not as_json:
+        typer.echo(verdict)
 
 
 plan_app = typer.Typer(help="行动方案：导入新的任务分工方案，查看某年度适用的方案", no_args_is_help=True)

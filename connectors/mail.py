@@ -99,6 +99,11 @@ class SmtpMailer:
     def sender(self) -> str:
         return self.settings.mail_from or self.settings.smtp_user
 
+    @property
+    def port(self) -> int:
+        s = self.settings
+        return s.smtp_port or {"ssl": 465, "starttls": 587, "none": 25}[s.smtp_security]
+
     def __enter__(self) -> SmtpMailer:
         s = self.settings
         # Certificates are always checked; smtplib has no timeout by default: a silent server
@@ -111,7 +116,7 @@ class SmtpMailer:
             extra["context"] = context
         self.client = yagmail.SMTP(  # connects at login, in send
             user=s.smtp_user or self.sender, password=self.password, host=s.smtp_host,
-            port=s.smtp_port or {"ssl": 465, "starttls": 587, "none": 25}[s.smtp_security],
+            port=self.port,
             smtp_ssl=s.smtp_security == "ssl",
             smtp_starttls={"context": context} if s.smtp_security == "starttls" else False,
             smtp_skip_login=not s.smtp_user, soft_email_validation=False, **extra)
@@ -126,21 +131,39 @@ class SmtpMailer:
     def send(self, message: EmailMessage, recipients: tuple[str, ...]) -> dict[str, tuple[int, str]]:
         """Send to the recipients (one message a session); those the server refused, address
         → (code, reply). Raises MailError when nothing was sent."""
-        try:
-            self.client.login()
-            refused = self.client.smtp.send_message(message, from_addr=self.sender, to_addrs=list(recipients))
-        except smtplib.SMTPRecipientsRefused as error:  # every one refused: say who and why
-            refused = error.recipients
-        except UnicodeEncodeError:
-            raise MailSettingError("XZZF_SMTP_USER 或 XZZF_SMTP_PASSWORD 含有非 ASCII 字符，SMTP 登录不支持") from None
-        except smtplib.SMTPAuthenticationError as error:
-            raise MailSettingError(f"邮件服务器拒绝登录（{error.smtp_code}）："
-                            "请检查 XZZF_SMTP_USER 和 XZZF_SMTP_PASSWORD") from None
-        except (smtplib.SMTPException, OSError) as error:
-            raise MailError(f"邮件发送失败（{type(error).__name__}: {error}）：请检查 XZZF_SMTP_HOST、"
-                            "XZZF_SMTP_PORT、XZZF_SMTP_SECURITY 和邮件服务器状态") from None
+        with _failures("邮件发送失败"):
+            try:
+                self.client.login()
+                refused = self.client.smtp.send_message(message, from_addr=self.sender, to_addrs=list(recipients))
+            except smtplib.SMTPRecipientsRefused as error:  # every one refused: say who and why
+                refused = error.recipients
         return {address: (code, reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply))
                 for address, (code, reply) in refused.items()}
+
+    def greet(self) -> str:
+        """Connect, log in as a send would (TLS, AUTH when XZZF_SMTP_USER is set), then EHLO and
+        NOOP: whether the server answers, without sending anything. Its EHLO greeting's first
+        line; MailError as send() would raise it."""
+        with _failures("邮件服务器无应答"):
+            self.client.login()
+            code, reply = self.client.smtp.ehlo()
+            self.client.smtp.noop()
+        return reply.decode(errors="replace").splitlines()[0] if reply else str(code)
+
+
+@contextlib.contextmanager
+def _failures(what: str):
+    """An SMTP session's failures as MailError naming the settings to check; `what` failed."""
+    try:
+        yield
+    except UnicodeEncodeError:
+        raise MailSettingError("XZZF_SMTP_USER 或 XZZF_SMTP_PASSWORD 含有非 ASCII 字符，SMTP 登录不支持") from None
+    except smtplib.SMTPAuthenticationError as error:
+        raise MailSettingError(f"邮件服务器拒绝登录（{error.smtp_code}）："
+                               "请检查 XZZF_SMTP_USER 和 XZZF_SMTP_PASSWORD") from None
+    except (smtplib.SMTPException, OSError) as error:
+        raise MailError(f"{what}（{type(error).__name__}: {error}）：请检查 XZZF_SMTP_HOST、"
+                        "XZZF_SMTP_PORT、XZZF_SMTP_SECURITY 和邮件服务器状态") from None
 
 
 def write_eml(message: EmailMessage, path: Path) -> Path:

@@ -35,6 +35,14 @@ from xzzf.vocabulary import EVER_ACCEPTED, AdjustmentKind, FileStatus
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+def _alembic_config():
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
 @dataclass(frozen=True)
 class StoredSubmission:
     id: int
@@ -81,13 +89,22 @@ class Store:
     def migrate(self) -> None:
         """Bring the schema to the newest revision (idempotent)."""
         from alembic import command
-        from alembic.config import Config
 
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
+        config = _alembic_config()
         with self.engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+
+    def revisions(self) -> tuple[str | None, list[str]]:
+        """The store's schema revision (None: no tables yet) and this program's revisions,
+        oldest first (the last is the newest, `head`); read only: nothing is created or upgraded."""
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        with self.engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+        known = [r.revision for r in ScriptDirectory.from_config(_alembic_config()).walk_revisions()]
+        return current, known[::-1]
 
     def last_scan(self, at: dt.datetime | None = None) -> dt.datetime | None:
         """The latest scan at or before `at` (a scan being made): a scan dated later, by a run

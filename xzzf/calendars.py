@@ -20,7 +20,16 @@ from pathlib import Path
 
 import yaml
 
-from xzzf.periods import YEARS, due_day, period_end, period_start, year_periods
+from xzzf.periods import (
+    YEARS,
+    due_day,
+    next_period_start,
+    period_end,
+    period_of,
+    period_start,
+    previous_period,
+    year_periods,
+)
 from xzzf.workdays import PACKAGE, WorkCalendar, YearDays
 
 SETTING = "XZZF_CALENDAR"
@@ -108,6 +117,18 @@ def period_days(period: str, day_of_month: int, remind_days: int, calendar: Work
 
 def year_days(year: int, day_of_month: int, remind_days: int, calendar: WorkCalendar) -> list[PeriodDays]:
     return [period_days(p, day_of_month, remind_days, calendar) for p in year_periods(year)]
+
+
+def days_ahead(day: dt.date, day_of_month: int, remind_days: int, calendar: WorkCalendar,
+               months: int = 3) -> list[PeriodDays]:
+    """The months due within `months` months of `day` (the month before `day`'s is due in
+    `day`'s month): the days the runs from `day` on count with. A due day already past is not
+    ahead."""
+    periods = [previous_period(day)]
+    while len(periods) <= months:
+        periods.append(period_of(next_period_start(periods[-1])))
+    ahead = [period_days(p, day_of_month, remind_days, calendar) for p in periods]
+    return [d for d in ahead if d.due >= day]
 
 
 def dates_at_stake(period: str, day_of_month: int, remind_days: int, calendar: WorkCalendar) -> tuple[dt.date, ...]:

@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     mail_per_run: int = Field(100, ge=1)  # the rest stays owed for the next run
     # How long a run waits for another run that holds the store, before it stops naming it.
     lock_wait_s: float = Field(60, ge=0)
+    # `xzzf doctor` fails a folder with less free space than this (a year of files and 回执 is
+    # a few hundred MB; a run that meets a full disk stops, exit code 5).
+    min_free_mb: int = Field(1024, ge=0)
     _calendar: WorkCalendar | None = PrivateAttr(None)  # read once
 
     @field_validator("extra_holidays", "sfj_recipients", mode="before")

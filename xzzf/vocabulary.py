@@ -76,6 +76,19 @@ class RunEnd(Labelled):
     NO_MAIL_SERVER = "no-mail-server", "未配置邮件"  # its work done, its mail only written to files
 
 
+class Health(Labelled):
+    """What `xzzf doctor` found of one thing a run needs; `mark` starts its line."""
+
+    OK = "ok", "正常"
+    WARNING = "warning", "警告"  # works, but not as it should (no mail server: mail only written to files)
+    FAILED = "failed", "未通过"  # a run would fail, or do less than it should: the line says what to do
+    SKIPPED = "skipped", "未检查"  # what it rests on failed (no store: no plan to read)
+
+    @property
+    def mark(self) -> str:
+        return {"ok": "✔", "warning": "⚠", "failed": "✘", "skipped": "–"}[self.value]
+
+
 class TaskStatus(Labelled):
     DONE = "done", "已完成"
     DONE_LATE = "done_late", "逾期完成"
