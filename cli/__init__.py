@@ -533,9 +533,7 @@ def doctor(
     inbox: Inbox = None, units: Units = None, db: Db = None, out: Out = None, as_of: AsOf = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
 ) -> None:
-    """健康检查：逐项检查运行所需的一切——收件文件夹，输出和共享文件夹（可写、剩余空间），数据库（可连接、结构最新），
-    单位名册和当年的方案，节假日安排，邮件服务器，Prefect 服务器和 worker；只读，不写入、不升级、不发送。
-    有未通过的项时退出码为 6。"""
+    """健康检查：逐项检查运行所需的文件夹、数据库、名册、方案、节假日、邮件和 Prefect（只读）；未通过时退出码为 6。"""
     import json
 
     from flows.doctor import checkup, summary

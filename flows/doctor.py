@@ -194,8 +194,8 @@ def calendar(settings: Settings, day: dt.date) -> Finding:
     days = [d for p in (*near, january) for d in (p.remind_from, p.due)]
     notes = calendar_notes(work, days)
     action = f"填写 {SETTING}（见 README“Calendars”），再用 .venv/bin/xzzf calendar --year 年份 核对"
-    if not all(p.official for p in near):
-        return Finding(item, Health.FAILED, "；".join(notes), action)
+    if missing := [p.period for p in near if not p.official]:
+        return Finding(item, Health.FAILED, f"{'、'.join(missing)} 月报：" + "；".join(notes), action)
     if notes:
         return Finding(item, Health.WARNING, "；".join(notes), action)
     last = max((*near, january), key=lambda p: p.due)
