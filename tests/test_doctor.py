@@ -135,6 +135,15 @@ def failed(found: dict[str, dict]) -> set[str]:
     return {item for item, check in found.items() if check["status"] == "failed"}
 
 
+def test_the_pool_checked_is_the_one_the_deployments_run_on():
+    import yaml
+
+    from connectors.prefect_api import POOL
+
+    deployments = yaml.safe_load((Path(__file__).parents[1] / "prefect.yaml").read_text(encoding="utf-8"))
+    assert {d["work_pool"]["name"] for d in deployments["deployments"]} == {POOL}
+
+
 def test_a_healthy_setup_passes_and_sends_nothing(tmp_path, setup, smtp):
     done = doctor(tmp_path, {**setup, **smtp.settings}, "--as-of", HEALTHY_DAY)
     assert done.returncode == 0, done.stdout + done.stderr

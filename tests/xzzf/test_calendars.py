@@ -8,7 +8,7 @@ import chinese_calendar
 import pytest
 import yaml
 
-from xzzf.calendars import calendar_notes, calendar_warning, period_days, year_days
+from xzzf.calendars import calendar_notes, calendar_warning, days_ahead, period_days, year_days
 from xzzf.periods import due_day
 from xzzf.settings import SettingsError, load_settings
 from xzzf.workdays import WorkCalendar, YearDays
@@ -159,3 +159,16 @@ def test_a_run_warns_for_its_publication_deadlines_too(clean):
     settings = load_settings()
     assert settings.calendar_notes("2026-11") == []
     assert settings.calendar_notes("2026-12") == [calendar_warning(2027, settings.calendar())]
+
+
+@pytest.mark.parametrize(("day", "periods"), [
+    ("2025-03-03", ["2025-02", "2025-03", "2025-04", "2025-05"]),  # February's due day (5 March) still ahead
+    ("2025-03-10", ["2025-03", "2025-04", "2025-05"]),  # already past
+    ("2026-11-10", ["2026-11", "2026-12", "2027-01"]),  # over the year's end
+])
+def test_the_days_ahead_are_the_months_due_within_three_months(day, periods):
+    """What `xzzf doctor` wants official holidays for (its January check is separate)."""
+    as_of = dt.date.fromisoformat(day)
+    ahead = days_ahead(as_of, 5, 3, WorkCalendar())
+    assert [d.period for d in ahead] == periods
+    assert all(as_of <= d.due <= as_of + dt.timedelta(days=3 * 31 + 7) for d in ahead)
