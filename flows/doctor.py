@@ -6,6 +6,7 @@ or a change, and a deployed check would need the very worker it checks."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import shutil
 import tempfile
@@ -87,7 +88,7 @@ def inbox(settings: Settings) -> Finding:
         return Finding(item, Health.FAILED, f"{path} 不存在或不是文件夹",
                        "创建该文件夹并共享给各单位（每个单位一个子文件夹），或把 XZZF_INBOX 设为收件文件夹")
     except OSError as error:
-        return Finding(item, Health.FAILED, f"{path} 无法读取（{error.strerror}）",
+        return Finding(item, Health.FAILED, f"{path} 无法读取（{_why(error)}）",
                        "让运行 xzzf 的用户可以读取该文件夹")
     return Finding(item, Health.OK, f"{path} 可以读取，其中有 {folders} 个单位文件夹")
 
@@ -114,13 +115,22 @@ def folder(settings: Settings, item: str, path: Path | None) -> Finding:
         with tempfile.TemporaryFile(dir=existing, prefix=".xzzf-doctor-"):
             pass
     except OSError as error:
-        return Finding(item, Health.FAILED, f"{path} 无法写入{later}（{error.strerror}）",
+        return Finding(item, Health.FAILED, f"{path} 无法写入{later}（{_why(error)}）",
                        "让运行 xzzf 的用户可以写入该文件夹，或把该设置改为可写入的文件夹")
     free = shutil.disk_usage(existing).free
     if free < settings.min_free_mb * MB:
         return Finding(item, Health.FAILED, f"{path} 所在磁盘只剩 {_size(free)}，少于 {settings.min_free_mb} MB"
                        "（XZZF_MIN_FREE_MB）", "释放该磁盘的空间，或把该文件夹移到空间充足的磁盘")
     return Finding(item, Health.OK, f"{path} 可以写入{later}，剩余空间 {_size(free)}")
+
+
+# The administrator reads Chinese; the system's words stay for any other error.
+_ERRNO_WORDS = {errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.EROFS: "只读的文件系统",
+                errno.ENOSPC: "磁盘已满", errno.EDQUOT: "超出磁盘配额"}
+
+
+def _why(error: OSError) -> str:
+    return _ERRNO_WORDS.get(error.errno, error.strerror or type(error).__name__)
 
 
 def _size(count: int) -> str:

@@ -10,8 +10,10 @@ import contextlib
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -330,5 +332,38 @@ def test_a_read_only_or_nearly_full_share_fails(tmp_path, setup, flag):
     finally:
         subprocess.run(["umount", str(share)], check=True)
     assert code == 6 and failed(found) == {REPORTS}
-    said = "无法写入（Read-only file system）" if flag == "ro" else "所在磁盘只剩 1 MB，少于 1024 MB"
+    said = "无法写入（只读的文件系统）" if flag == "ro" else "所在磁盘只剩 1 MB，少于 1024 MB"
     assert said in found[REPORTS]["result"], found[REPORTS]
+
+
+def test_a_wrong_setting_fails_first_and_nothing_else_is_checked(tmp_path):
+    code, found = checks(tmp_path, {"XZZF_DUE_DAY": "40"})
+    assert code == 6 and list(found) == ["设置（XZZF_*）", "其余各项"]
+    assert found["设置（XZZF_*）"]["result"] == "设置 XZZF_DUE_DAY 无效：应不大于 28（当前值：'40'）"
+    assert found["其余各项"]["status"] == "skipped"
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root to run as nobody")
+def test_as_the_user_that_runs_it_permissions_count(tmp_path):
+    """Permissions for real: root reads and writes anywhere, so the check runs as nobody, for
+    whom the inbox is unreadable (mode 000) and the output folder read-only (root's 755)."""
+    base = Path(tempfile.mkdtemp(prefix="xzzf-doctor-"))  # /tmp: pytest's own folder is root's alone
+    try:
+        base.chmod(0o755)
+        for name, mode in (("inbox", 0o000), ("out", 0o755), ("share", 0o777), ("home", 0o777)):
+            (base / name).mkdir()
+            (base / name).chmod(mode)
+        settings = {"XZZF_INBOX": str(base / "inbox"), "XZZF_OUT": str(base / "out"),
+                    "XZZF_RECEIPTS": str(base / "share" / "回执"), "XZZF_TEMPLATES": str(base / "share" / "模板")}
+        kept = {k: v for k, v in os.environ.items() if not k.startswith(("XZZF_", "PREFECT_"))}
+        env = {**kept, "HOME": str(base / "home"), "PREFECT_HOME": str(base / "home" / "prefect"), **settings}
+        done = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", str(XZZF), "doctor",
+                               "--json", "--as-of", HEALTHY_DAY], cwd=base / "home", env=env, capture_output=True,
+                              text=True, timeout=300)
+    finally:
+        shutil.rmtree(base)
+    assert "Traceback" not in done.stderr, done.stderr
+    found = {c["item"]: c for c in json.loads(done.stdout)["checks"]}
+    assert done.returncode == 6 and failed(found) == {INBOX, OUT}
+    assert found[INBOX]["result"].endswith("无法读取（没有权限）")
+    assert found[OUT]["result"].endswith("无法写入（没有权限）")
