@@ -107,7 +107,7 @@ def folder(settings: Settings, item: str, path: Path | None) -> Finding:
     if path is None:
         return Finding(item, Health.OK, "未配置（可选：年度报告只保存在输出文件夹的 reports/ 下）")
     path = path.absolute()
-    existing = next(p for p in (path, *path.parents) if p.exists())
+    existing = next(p for p in (path, *path.parents) if os.path.exists(p))  # False, not raised, where denied
     later = "" if existing == path else "（尚不存在，首次运行时创建）"
     if not existing.is_dir():
         return Finding(item, Health.FAILED, f"{path} 无法创建：{existing} 不是文件夹", "把该设置改为一个文件夹")
@@ -126,7 +126,8 @@ def folder(settings: Settings, item: str, path: Path | None) -> Finding:
 
 # The administrator reads Chinese; the system's words stay for any other error.
 _ERRNO_WORDS = {errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.EROFS: "只读的文件系统",
-                errno.ENOSPC: "磁盘已满", errno.EDQUOT: "超出磁盘配额"}
+                errno.ENOSPC: "磁盘已满", errno.EDQUOT: "超出磁盘配额", errno.ENOENT: "不存在",
+                errno.EISDIR: "这是文件夹，不是文件", errno.ENOTDIR: "路径中有一项不是文件夹"}
 
 
 def _why(error: OSError) -> str:
@@ -143,8 +144,8 @@ def store(settings: Settings) -> tuple[StoreState, Finding]:
     item = "数据库（XZZF_DATABASE_URL）"
     url = make_url(settings.database)
     shown = url.render_as_string(hide_password=True)
-    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
-        if settings.database_url and not Path(url.database).parent.is_dir():  # the default's is the output folder
+    if url.get_backend_name() == "sqlite" and url.database and not os.path.exists(url.database):
+        if settings.database_url and not os.path.isdir(Path(url.database).parent):  # the default's is the output folder
             return StoreState(False), Finding(item, Health.FAILED, f"{shown} 所在的文件夹不存在",
                                               "创建该文件夹，或改正 XZZF_DATABASE_URL")
         return StoreState(True), Finding(item, Health.OK, f"{shown} 尚未创建：首次运行时自动创建")
@@ -175,6 +176,9 @@ def registry(settings: Settings, state: StoreState) -> Finding:
             refuse_orphans(units, state.store)
     except RegistryError as error:
         return Finding(item, Health.FAILED, str(error), "改正名册文件后重新检查（见 README“Units registry”）")
+    except OSError as error:  # there but not readable (a folder, permissions): runs would stop here too
+        return Finding(item, Health.FAILED, f"{settings.units.absolute()} 无法读取（{_why(error)}）",
+                       "让运行 xzzf 的用户可以读取该文件，或改正 XZZF_UNITS")
     return Finding(item, Health.OK, f"{settings.units.absolute()}：{len(units.units)} 个单位，"
                                     f"其中 {len(units.reporting)} 个报送单位")
 
@@ -231,6 +235,9 @@ def mail(settings: Settings) -> Finding:
             greeting = mailer.greet()
     except MailError as error:
         return Finding(item, Health.FAILED, str(error))
+    except OSError as error:  # before connecting: XZZF_SMTP_CA_FILE missing or not a certificate
+        return Finding(item, Health.FAILED, f"无法读取 XZZF_SMTP_CA_FILE {settings.smtp_ca_file}（{_why(error)}）",
+                       "改正 XZZF_SMTP_CA_FILE（PEM 格式的 CA 证书）")
     login = f"，以 {settings.smtp_user} 登录成功" if settings.smtp_user else ""
     return Finding(item, Health.OK, f"{settings.smtp_host}:{mailer.port} 应答正常（{greeting}）{login}；未发送邮件")
 
@@ -254,7 +261,11 @@ def worker(server: Finding) -> Finding:
     if server.health != Health.OK:
         why = "未配置" if server.health == Health.WARNING else "无应答"
         return Finding(item, Health.SKIPPED, f"Prefect 服务器{why}，未检查")
-    workers = prefect_api.pool_workers()
+    try:
+        workers = prefect_api.pool_workers()
+    except Exception as error:  # it answered its health a moment ago: whatever fails now is the server's
+        return Finding(item, Health.FAILED, f"无法读取工作池 {prefect_api.POOL}（{type(error).__name__}: {error}）",
+                       "检查 Prefect 服务器的日志（journalctl -u xzzf-server）")
     if workers is None:
         return Finding(item, Health.FAILED, f"工作池 {prefect_api.POOL} 不存在",
                        "运行 deployments/deploy.sh（创建工作池并部署）")

@@ -190,6 +190,9 @@ BROKEN = {  # one part broken → the one line that fails, and what it says
     "smtp-down": (lambda p: {"XZZF_SMTP_HOST": "127.0.0.1", "XZZF_SMTP_PORT": str(free_port()),
                              "XZZF_SMTP_SECURITY": "none", "XZZF_MAIL_FROM": "x@hsb.example.gov.cn"},
                   SMTP, "邮件服务器无应答（ConnectionRefusedError"),
+    "smtp-ca-missing": (lambda p: {"XZZF_SMTP_HOST": "127.0.0.1", "XZZF_SMTP_CA_FILE": str(p / "none.pem"),
+                                   "XZZF_SMTP_SECURITY": "starttls", "XZZF_MAIL_FROM": "x@hsb.example.gov.cn"},
+                        SMTP, "none.pem（不存在）"),
     "prefect-down": (lambda p: {"PREFECT_API_URL": f"http://127.0.0.1:{free_port()}/api"}, PREFECT_SERVER, "无应答"),
 }
 
