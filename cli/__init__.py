@@ -544,17 +544,17 @@ def doctor(
     _local_prefect()
     day = as_of_time(moment, dt.datetime.now(dt.UTC)).astimezone(BEIJING).date()
     findings = checkup(day)
-    verdict = summary(findings)
+    passed = all(f.health != Health.FAILED for f in findings)
     if as_json:
-        typer.echo(json.dumps({"as_of": day.isoformat(), "passed": verdict.startswith("健康检查通过"), "checks": [
+        typer.echo(json.dumps({"as_of": day.isoformat(), "passed": passed, "checks": [
             {"item": f.item, "status": f.health.value, "result": f.result, "action": f.action} for f in findings]},
             ensure_ascii=False, indent=2))
     else:
         typer.echo("\n".join([f"健康检查（as-of {day}）", *(f.line for f in findings)]))
-    if any(f.health == Health.FAILED for f in findings):
-        _refuse(verdict, code=UNHEALTHY)
+    if not passed:
+        _refuse(summary(findings), code=UNHEALTHY)
     if not as_json:
-        typer.echo(verdict)
+        typer.echo(summary(findings))
 
 
 plan_app = typer.Typer(help="行动方案：导入新的任务分工方案，查看某年度适用的方案", no_args_is_help=True)

@@ -130,7 +130,9 @@ def doctor(tmp_path: Path, settings: dict[str, str], *args: str) -> subprocess.C
 def checks(tmp_path, settings, *args, as_of=HEALTHY_DAY) -> tuple[int, dict[str, dict]]:
     done = doctor(tmp_path, settings, "--json", "--as-of", as_of, *args)
     assert "Traceback" not in done.stderr, done.stderr
-    return done.returncode, {c["item"]: c for c in json.loads(done.stdout)["checks"]}
+    shown = json.loads(done.stdout)
+    assert shown["as_of"] == as_of and shown["passed"] == (done.returncode == 0)
+    return done.returncode, {c["item"]: c for c in shown["checks"]}
 
 
 def failed(found: dict[str, dict]) -> set[str]:
