@@ -303,7 +303,7 @@ def test_a_custom_run_through_the_form_completes_and_shows_its_statuses_in_chine
             page.wait_for_url(re.compile(r"/artifacts/artifact/"))
             expect(page.locator("table")).to_contain_text(f"{SHARE}\\feedback\\SFJ\\2026-10")
             expect(page.locator("table")).to_contain_text("司法局（SFJ）")
-            screenshot(page, tmp_path, "ui-receipts.png")
+            screenshot(page, tmp_path, "ui-receipts.png", width=1700)  # the 邮件 column too
         finally:
             browser.close()
 
