@@ -14,4 +14,6 @@ if [ -n "${XZZF_SMTP_PASSWORD_TO_STORE:-}" ]; then
 Secret(value=os.environ['XZZF_SMTP_PASSWORD_TO_STORE']).save('xzzf-smtp-password', overwrite=True)"
 fi
 "$prefect" deploy --all
+# The forms' unit fields: lists of the registry's units (XZZF_UNITS), not free text.
+.venv/bin/python -m flows.unit_choices
 echo "已部署。启动 worker：systemctl start xzzf-worker（或 $prefect worker start --pool xzzf）"

@@ -28,6 +28,7 @@ from flows.parameters import (
     UNIT,
     AsOf,
     DecisionPeriod,
+    UnitCode,
     described,
 )
 from flows.receipt_list import written
@@ -61,7 +62,7 @@ NUMBER = described(..., "决定编号", "要撤回的决定的编号（见调整
 
 @flow(name="adjust-month", log_prints=True)
 @answered
-def adjust(unit: str = UNIT, period: DecisionPeriod = DECISION_PERIOD, kind: MonthKind = KIND,
+def adjust(unit: UnitCode = UNIT, period: DecisionPeriod = DECISION_PERIOD, kind: MonthKind = KIND,
            until: AsOf = UNTIL, reason: str = REASON, operator: str = OPERATOR, as_of: AsOf = AS_OF) -> str:
     """延期 or 免报 for one unit's month."""
     with decision_run(as_of) as run:
@@ -74,7 +75,7 @@ def adjust(unit: str = UNIT, period: DecisionPeriod = DECISION_PERIOD, kind: Mon
 
 @flow(name="withdraw-submission", log_prints=True)
 @answered
-def withdraw(unit: str = UNIT, period: DecisionPeriod = DECISION_PERIOD, reason: str = REASON,
+def withdraw(unit: UnitCode = UNIT, period: DecisionPeriod = DECISION_PERIOD, reason: str = REASON,
              operator: str = OPERATOR, as_of: AsOf = AS_OF) -> str:
     """撤销受理 of the file in force for one unit's month: the earlier accepted file, if any,
     is in force again. The file, its rows and the decision stay in the store and the archive."""

@@ -17,7 +17,9 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
+from connectors.prefect_api import UNIT_FIELD
 from xzzf.periods import PERIOD_PATTERN, PERIOD_RULE, YEARS, previous_period
+from xzzf.units import Unit
 
 
 def described(default: Any, title: str, description: str, example: Any = None, **schema: Any) -> Any:
@@ -30,7 +32,6 @@ def described(default: Any, title: str, description: str, example: Any = None, *
 YEAR_RULE = "报告年度应为四位年份，如 2026"
 DATE_RULE = "数据截至日期应为 YYYY-MM-DD，如 2026-11-06"
 MOMENT_RULE = "数据截至时间应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM，如 2026-11-06 10:00"
-UNIT_RULE = "单位编码为大写字母、数字或下划线，如 SFJ"
 _PERIOD = PERIOD_PATTERN.removeprefix("^").removesuffix("$")
 _DATE = r"\d{4}-\d{2}-\d{2}"
 _FIRST, _LAST = dt.date(YEARS[0], 1, 1), dt.date(YEARS[-1], 12, 31)
@@ -72,7 +73,23 @@ AsOf = Annotated[Annotated[dt.date, Field(ge=_FIRST, le=_LAST)] | None, BeforeVa
 # The intake may be dated to the minute (an hourly run), like its schedule; a bare date is
 # a date (the end of that day), so it is tried first.
 AsOfMoment = Annotated[dt.date | dt.datetime | None, BeforeValidator(_blank_is_none), _TEXT]
-Units = list[str]
+
+
+def _code(value: Any) -> Any:
+    """A unit chosen from the form's list ("LQX 柳泉乡") is its code; a bare code (the API,
+    the command line) stays as given."""
+    return value.strip().split(" ", 1)[0] if isinstance(value, str) and value.strip() else value
+
+
+def unit_choice(unit: Unit) -> str:
+    """A unit as the form lists it: code and name, so both show in the list and the code
+    starts it (what `_code` takes back). The list is the registry's: connectors.prefect_api
+    writes it into every field marked UNIT_FIELD (flows.unit_choices)."""
+    return f"{unit.code} {unit.name}"
+
+
+UnitCode = Annotated[str, BeforeValidator(_code)]
+Units = list[UnitCode]
 # A decision's unit and reason are checked by the flow (xzzf.adjustments.check_adjustment),
 # so a wrong one is refused in Chinese, by the form and by the flow alike.
 DecisionPeriod = TemplatePeriod
@@ -90,13 +107,19 @@ AS_OF_MOMENT = described("", "数据截至时间",
                          f"按这一时刻数据库里的数据计算。{MOMENT_RULE}（只填日期为当天结束时）；留空为现在。"
                          "记录数据的运行不能晚于今天", "2026-11-06 10:00",
                          **_checked(MOMENT_RULE, rf"({_DATE}([ T]\d{{2}}:\d{{2}}(:\d{{2}})?)?)?"))
-ONLY_UNITS = described([], "只处理这些单位", "单位编码，每点一次“Add item”填一个，如 SFJ；留空为全部单位", ["SFJ"],
-                       items={"type": "string", "pattern": _with_rule(UNIT_RULE, "[A-Z0-9_]+")})
+ONLY_UNITS = described([], "只处理这些单位", "从单位名册的单位中选择，可选多个；留空为全部单位",
+                       **{UNIT_FIELD: True})
 DRY_RUN = described(False, "试运行",
                     "只读取和校验，不记录、不归档、不入库、不发送；结果标为“试运行”，不替换正式运行的结果")
 RESEND = described(False, "重新发送", "已发送过的汇总或报告邮件再发送一次（更正后重发时勾选）")
-UNIT = described(..., "单位编码", f"作出决定的单位。{UNIT_RULE}", "DHX",
-                 **_checked(UNIT_RULE, "[A-Z0-9_-]+"))
+
+
+def unit_field(default: Any, title: str, description: str) -> Any:
+    """A field naming one unit: a list of the registry's units (UNIT_FIELD), not free text."""
+    return described(default, title, f"{description}（从单位名册的单位中选择）", **{UNIT_FIELD: True})
+
+
+UNIT = unit_field(..., "单位", "作出决定的单位")
 DECISION_PERIOD = described(..., "报送期间", f"决定涉及的月份。{PERIOD_RULE}", "2026-10",
                             **_checked(PERIOD_RULE, _PERIOD))
 REASON_RULE = "请填写理由：每项决定都须写明理由，理由列入调整记录"

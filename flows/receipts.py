@@ -17,14 +17,14 @@ from connectors.mail import Email
 from flows import mail_steps
 from flows.artifacts import answered
 from flows.intake import send_owed_mail
-from flows.parameters import DecisionPeriod, described
+from flows.parameters import DecisionPeriod, UnitCode, described, unit_field
 from flows.receipt_list import written
 from flows.setup import prepare
 from xzzf.periods import PERIOD_PATTERN, PERIOD_RULE
 from xzzf.receipt import FILES_PER_MAIL
 from xzzf.resend import resend_request
 
-UNIT = described(..., "单位编码", "要重发回执的单位，如 SFJ（见单位名册）", "SFJ", pattern=r"^[A-Z0-9_-]+$")
+UNIT = unit_field(..., "单位", "要重发回执的单位")
 PERIOD = described(..., "报送期间", f"要重发哪个月份的回执。{PERIOD_RULE}", "2026-10", pattern=PERIOD_PATTERN)
 TO = described("", "改发到邮箱", "留空：发到单位名册（units.yaml）中该单位的邮箱；"
                "填写：只发到这个邮箱，如 clerk@example.gov.cn", "clerk@example.gov.cn",
@@ -33,7 +33,7 @@ TO = described("", "改发到邮箱", "留空：发到单位名册（units.yaml�
 
 @flow(name="resend-receipts", log_prints=True)
 @answered
-def resend_receipts(unit: str = UNIT, period: DecisionPeriod = PERIOD, to: str = TO) -> str:
+def resend_receipts(unit: UnitCode = UNIT, period: DecisionPeriod = PERIOD, to: str = TO) -> str:
     """Mail the unit's 回执 of `period` again, to its addresses or to `to`."""
     with prepare(needs_inbox=False) as run:
         asked = resend_request(run.settings, run.registry, unit, period, to)

@@ -16,7 +16,17 @@ from flows import intake_steps as steps
 from flows.adjustments import adjustments_artifact, decision_run, outcome_changes, show_effect, tell_units
 from flows.artifacts import answered, run_log
 from flows.intake import send_owed_mail
-from flows.parameters import AS_OF, DECISION_PERIOD, OPERATOR, REASON, AsOf, DecisionPeriod, described
+from flows.parameters import (
+    AS_OF,
+    DECISION_PERIOD,
+    OPERATOR,
+    REASON,
+    AsOf,
+    DecisionPeriod,
+    UnitCode,
+    described,
+    unit_field,
+)
 from flows.setup import Run
 from xzzf.adjustments import AdjustmentError, check_adjustment, unit_text
 from xzzf.periods import BEIJING
@@ -24,15 +34,14 @@ from xzzf.problems import Problem
 from xzzf.vocabulary import EVER_ACCEPTED, AdjustmentKind, FileStatus
 from xzzf.workbook import ParsedWorkbook
 
-RECHECK_UNIT = described("", "单位编码", "只复核这个单位的文件，如 LQX；留空为该月全部单位的文件", "LQX",
-                         allOf=[{"pattern": r"^(?=|单位编码为大写字母、数字或下划线，如 SFJ)([A-Z0-9_-]+)?$"}])
+RECHECK_UNIT = unit_field("", "单位", "只复核这个单位的文件；留空为该月全部单位的文件")
 RECHECK_FILE = described("", "文件", "只复核这一个文件：填写运行报告或回执中的“文件”（如 LQX/2025-12.xlsx）；"
                          "留空为该月（该单位）全部文件", "LQX/2025-12.xlsx")
 
 
 @flow(name="recheck-files", log_prints=True)
 @answered
-def recheck(period: DecisionPeriod = DECISION_PERIOD, unit: str = RECHECK_UNIT, file: str = RECHECK_FILE,
+def recheck(period: DecisionPeriod = DECISION_PERIOD, unit: UnitCode = RECHECK_UNIT, file: str = RECHECK_FILE,
             reason: str = REASON, operator: str = OPERATOR, as_of: AsOf = AS_OF) -> str:
     """复核: judge the stored files of a period (of one unit, or one file) again."""
     with decision_run(as_of) as run:

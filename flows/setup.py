@@ -76,10 +76,16 @@ def prepare(*, as_of=None, dry_run=False, only_units=None, needs_inbox=True, rec
     intake may not."""
     # Here, not at the top: the command line's checks import this module and must answer at
     # once, without Prefect's seconds of import.
-    from prefect.runtime import flow_run
+    from prefect.runtime import deployment, flow_run
 
     settings = load_settings()
-    registry = load_registry(settings.units).only(only_units)
+    registry = load_registry(settings.units)
+    if deployment.id:  # a run of the deployments: their forms list this registry's units
+        from flows.artifacts import run_log
+        from flows.unit_choices import refresh_in_run
+
+        refresh_in_run(registry, run_log())
+    registry = registry.only(only_units)
     now = dt.datetime.now(dt.UTC)  # the one place a run reads the clock
     moment = as_of_time(as_of, now)
     if (needs_inbox or records) and not dry_run:  # it records its scan, a decision or a mail at its as-of

@@ -1,10 +1,11 @@
 """The Prefect UI as the 司法局 uses it: a real `prefect server` with its UI, the deployments
-made by deployments/deploy.sh, a worker on the pool, and headless Chromium (Debian's, driven by
-Playwright) filling monthly-collection's Custom run form and reading the run's artifacts. A
-cheaper test reads the forms' schemas from the API.
+made by deployments/deploy.sh, a worker on the pool (its mail going to a real SMTP server,
+aiosmtpd), and headless Chromium (Debian's, driven by Playwright) filling the Custom run forms
+— a unit chosen from the registry's list — and reading the runs' states and artifacts.
+Cheaper tests read the forms' schemas from the API and start runs through it.
 
 Screenshots are saved in the test's tmp folder, and with XZZF_UPDATE_SCREENSHOTS=1 also as
-docs/ui-form.png, docs/ui-form-error.png and docs/ui-matrix.png:
+docs/ui-*.png:
 
     XZZF_UPDATE_SCREENSHOTS=1 .venv/bin/pytest -q tests/ui -p no:cacheprovider
 """
@@ -24,7 +25,9 @@ import pytest
 
 from tests.builders import write_workbook
 from tests.flows.conftest import at, set_mtime
+from tests.smtp import Server
 from tests.test_deployments import PREFECT, ROOT, prefect_server
+from xzzf.units import SAMPLE_REGISTRY, load_registry
 
 try:
     from playwright.sync_api import expect, sync_playwright
@@ -40,6 +43,11 @@ DEPLOYMENTS = {"intake", "monthly-collection", "reminders", "annual-report", "te
                "resend-receipts"}
 # Where runs read and write is the worker's environment, never a field of the form.
 NOT_IN_THE_FORM = {"inbox", "units", "db", "out"}
+# The fields that name units, by deployment: each a list of the registry's units.
+UNIT_FIELDS = {"monthly-collection": "only_units", "reminders": "only_units", "templates": "only_units",
+               "adjust-month": "unit", "withdraw-submission": "unit", "recheck-files": "unit",
+               "resend-receipts": "unit"}
+SHARE = "\\\\fileserver\\行政执法"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 MS = 1000
 
@@ -56,6 +64,7 @@ class Deployed:
     ui: str  # the UI's address, e.g. http://127.0.0.1:4321
     deployments: dict[str, dict]  # by name, as the API gives them
     home: Path
+    smtp: Server  # where the worker's mail goes
 
 
 def api(env, method, path, body=None):
@@ -75,7 +84,12 @@ def deployed(tmp_path_factory):
     """The server with its UI, deployed by deployments/deploy.sh, one workbook of SFJ for
     2026-10 in the inbox (arrived 2026-11-03), and a worker on the pool."""
     home = tmp_path_factory.mktemp("prefect-ui")
-    with prefect_server(home, ui=True) as (env, processes):
+    with prefect_server(home, ui=True) as (env, processes), Server() as smtp:
+        # The registry a test changes; the output folder is the share the staff PCs open.
+        shutil.copyfile(SAMPLE_REGISTRY, home / "units.yaml")
+        env.update({"XZZF_UNITS": str(home / "units.yaml"), "XZZF_SHARE_ROOT": env["XZZF_OUT"],
+                    "XZZF_SHARE_NAME": SHARE, "XZZF_SMTP_HOST": "127.0.0.1", "XZZF_SMTP_PORT": str(smtp.port),
+                    "XZZF_SMTP_SECURITY": "none", "XZZF_MAIL_FROM": "xzzf@hsb.example.gov.cn"})
         set_mtime(write_workbook(Path(env["XZZF_INBOX"]) / "SFJ" / "a.xlsx"), at("2026-11-03"))
         done = subprocess.run([str(ROOT / "deployments" / "deploy.sh")], env=env, cwd=ROOT, capture_output=True,
                               text=True, timeout=300)
@@ -89,7 +103,7 @@ def deployed(tmp_path_factory):
         log = (home / "worker.log").open("w")
         processes.append(subprocess.Popen([PREFECT, "worker", "start", "--pool", "xzzf"], env=env, cwd=ROOT,
                                           stdout=log, stderr=subprocess.STDOUT))
-        yield Deployed(env, env["PREFECT_API_URL"].removesuffix("/api"), deployments, home)
+        yield Deployed(env, env["PREFECT_API_URL"].removesuffix("/api"), deployments, home, smtp)
         log.close()
 
 
@@ -115,7 +129,7 @@ def test_a_decision_cannot_be_submitted_without_its_reason_and_operator(deployed
     for name, fields in wanted.items():
         deployment = deployed.deployments[name]
         assert set(deployment["parameter_openapi_schema"].get("required", ())) == fields, name
-        values = {"unit": "SFJ", "period": "2026-10", "kind": "免报", "number": 1}
+        values = {"unit": "SFJ 司法局", "period": "2026-10", "kind": "免报", "number": 1}
         status, refused = api(deployed.env, "POST", f"/deployments/{deployment['id']}/create_flow_run",
                               {"parameters": {k: v for k, v in values.items() if k in fields}})
         assert status in (409, 422) and "reason" in str(refused["detail"]), (name, status, refused)
@@ -132,10 +146,64 @@ def test_a_wrong_period_is_refused_before_the_run_starts(deployed):
     assert not [r for r in runs if r["parameters"].get("period") == "2025-13"]
 
 
+def choices(deployed, name):
+    """The units a deployment's form offers, as the server has its schema now."""
+    _, deployment = api(deployed.env, "GET", f"/deployments/{deployed.deployments[name]['id']}")
+    schema = deployment["parameter_openapi_schema"]["properties"][UNIT_FIELDS[name]]
+    return (schema["items"] if schema["type"] == "array" else schema)["enum"]
+
+
+def test_every_field_naming_a_unit_offers_the_registrys_units_and_the_server_refuses_others(deployed):
+    registry = [f"{unit.code} {unit.name}" for unit in load_registry(SAMPLE_REGISTRY).units]
+    for name in UNIT_FIELDS:
+        assert choices(deployed, name) == registry, name
+    assert "SFJ 司法局" in registry
+    unknown = {"monthly-collection": {"only_units": ["NOSUCH"]},
+               "adjust-month": {"unit": "NOSUCH", "period": "2026-10", "kind": "免报", "reason": "测试",
+                                "operator": "张三"},
+               "resend-receipts": {"unit": "NOSUCH", "period": "2026-10"}}
+    for name, parameters in unknown.items():
+        status, refused = api(deployed.env, "POST", f"/deployments/{deployed.deployments[name]['id']}/create_flow_run",
+                              {"parameters": parameters})
+        assert status in (409, 422) and "NOSUCH" in str(refused["detail"]), (name, status, refused)
+
+
+def start(deployed, name, parameters, job_variables=None):
+    """A run of deployment `name` through the API, as the form would start it; its end."""
+    status, run = api(deployed.env, "POST", f"/deployments/{deployed.deployments[name]['id']}/create_flow_run",
+                      {"parameters": parameters, "job_variables": job_variables or {}})
+    assert status == 201, run
+    return wait_for_the_end(deployed.env, run["id"])
+
+
+def logs(deployed, run, awaited: str) -> str:
+    """The run's log, once it holds `awaited`: a run's last lines reach the server after its
+    final state (they are sent in batches)."""
+    deadline = time.monotonic() + 60
+    while True:
+        _, found = api(deployed.env, "POST", "/logs/filter", {"logs": {"flow_run_id": {"any_": [run["id"]]}}})
+        said = "\n".join(line["message"] for line in found)
+        if awaited in said or time.monotonic() > deadline:
+            return said
+        time.sleep(1)
+
+
+def artifacts(deployed, run) -> dict[str, dict]:
+    _, found = api(deployed.env, "POST", "/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": [run["id"]]}}})
+    return {artifact["key"]: artifact for artifact in found}
+
+
 def field(page, title):
     """One field of the schema form, found by its label (the parameter's title)."""
     label = page.locator(":scope > .p-label__header .schema-form-property__label", has_text=title)
     return page.locator(".schema-form-property").filter(has=label)
+
+
+def choose(page, where, option):
+    """Pick `option` from the field's list; it opens from the keyboard (a click on it does
+    not, headless)."""
+    where.locator(".p-select-button__control").first.press("ArrowDown")
+    page.get_by_role("option", name=option, exact=True).click()
 
 
 def screenshot(page, tmp_path, name, width=VIEWPORT["width"], whole=True):
@@ -197,7 +265,16 @@ def test_a_custom_run_through_the_form_completes_and_shows_its_statuses_in_chine
             page.wait_for_load_state("networkidle")
             period.locator("textarea").fill("2026-10")
             as_of.locator("textarea, input").first.fill("2026-11-04")
-            expect(only_units).to_contain_text("No items in this list")
+            # The units: the registry's list, each with its code and name; a unit picked
+            # twice is taken off again — this run is for all of them (the decisions' test
+            # submits units chosen from the list).
+            choose(page, only_units, "SFJ 司法局")
+            screenshot(page, tmp_path, "ui-units.png", whole=False)
+            expect(only_units).to_contain_text("SFJ 司法局")
+            page.get_by_role("option", name="SFJ 司法局", exact=True).click()
+            page.get_by_text("Parameters", exact=True).click()  # closes the list
+            expect(page.get_by_role("option", name="ZRZY 自然资源局")).to_be_hidden()
+            expect(only_units).to_contain_text("No items selected")
             screenshot(page, tmp_path, "ui-form.png")
             with page.expect_response(lambda r: r.url.endswith("/create_flow_run")) as created:
                 page.get_by_role("button", name="Submit").click()
@@ -229,6 +306,15 @@ def test_a_custom_run_through_the_form_completes_and_shows_its_statuses_in_chine
             overflow = table.evaluate("e => e.scrollWidth - e.clientWidth")
             wide = VIEWPORT["width"] + (overflow + 40 if overflow > 0 else 0)
             screenshot(page, tmp_path, "ui-matrix.png", width=wide)
+
+            # The 回执 the run wrote: unit, file, where the staff PCs find it, and its mail.
+            page.goto(f"{deployed.ui}/runs/flow-run/{run['id']}")
+            page.locator(".p-tab", has_text="Artifacts").click()
+            page.locator(".artifact-card").filter(has_text="本次运行写出的回执").click()
+            page.wait_for_url(re.compile(r"/artifacts/artifact/"))
+            expect(page.locator("table")).to_contain_text(f"{SHARE}\\feedback\\SFJ\\2026-10")
+            expect(page.locator("table")).to_contain_text("司法局（SFJ）")
+            screenshot(page, tmp_path, "ui-receipts.png", width=1700)  # the 邮件 column too
         finally:
             browser.close()
 
@@ -251,14 +337,13 @@ def test_a_decision_is_taken_through_the_form_with_its_reason_and_shows_in_the_r
             page.set_default_timeout(30 * MS)
             page.goto(f"{deployed.ui}/deployments/deployment/{adjust['id']}/run")
             page.wait_for_load_state("networkidle")
-            unit, period, kind = field(page, "单位编码"), field(page, "报送期间"), field(page, "决定")
+            unit, period, kind = field(page, "单位"), field(page, "报送期间"), field(page, "决定")
             reason, operator = field(page, "理由"), field(page, "经办人")
             expect(kind).to_contain_text("免报：该月不需报送")
-            unit.locator("textarea, input").first.fill("ZRZY")
+            choose(page, unit, "ZRZY 自然资源局")
             period.locator("textarea, input").first.fill("2026-10")
             # The list of the two kinds opens from the keyboard (a click on it does not, headless).
-            kind.locator(".p-select-button__control").press("ArrowDown")
-            page.get_by_role("option", name="免报", exact=True).click()
+            choose(page, kind, "免报")
             operator.locator("textarea, input").first.fill("张三")
             tried = []
             page.on("response", lambda r: tried.append(r) if r.url.endswith("/create_flow_run") else None)
@@ -268,11 +353,11 @@ def test_a_decision_is_taken_through_the_form_with_its_reason_and_shows_in_the_r
             # The right values, on a fresh form (the refusal stays under the field until the next check).
             page.reload()
             page.wait_for_load_state("networkidle")
-            values = ((unit, "ZRZY"), (period, "2026-10"), (operator, "张三"), (reason, "机构改革，当月暂停执法"))
+            choose(page, unit, "ZRZY 自然资源局")
+            values = ((period, "2026-10"), (operator, "张三"), (reason, "机构改革，当月暂停执法"))
             for where, value in values:
                 where.locator("textarea, input").first.fill(value)
-            kind.locator(".p-select-button__control").press("ArrowDown")
-            page.get_by_role("option", name="免报", exact=True).click()
+            choose(page, kind, "免报")
             screenshot(page, tmp_path, "ui-decision-form.png")
             with page.expect_response(lambda r: r.url.endswith("/create_flow_run")) as created:
                 page.get_by_role("button", name="Submit").click()
@@ -292,5 +377,72 @@ def test_a_decision_is_taken_through_the_form_with_its_reason_and_shows_in_the_r
             table = page.locator(".markdown-renderer__table").first
             overflow = table.evaluate("e => e.scrollWidth - e.clientWidth")
             screenshot(page, tmp_path, "ui-adjustments.png", width=VIEWPORT["width"] + max(overflow + 40, 0))
+
+            # The decision's effect, on its own run's page: the year's matrix has ZRZY's October 免报.
+            matrix = artifacts(deployed, run)["reporting-matrix-2026"]["data"]
+            assert re.search(r"\|\s*自然资源局[^\n]*\|\s*免报\s*\|", matrix), matrix
+
+            # A decision the run refuses: 免报 for a month 政府办 never owed. The run ends 已拒绝
+            # with the reason as its message, in one log line, without a traceback.
+            page.goto(f"{deployed.ui}/deployments/deployment/{adjust['id']}/run")
+            page.wait_for_load_state("networkidle")
+            choose(page, unit, "ZFB 政府办")
+            values = ((period, "2026-10"), (operator, "张三"), (reason, "单位书面申请"))
+            for where, value in values:
+                where.locator("textarea, input").first.fill(value)
+            choose(page, kind, "免报")
+            with page.expect_response(lambda r: r.url.endswith("/create_flow_run")) as created:
+                page.get_by_role("button", name="Submit").click()
+            refused = wait_for_the_end(deployed.env, created.value.json()["id"])
+            assert (refused["state_type"], refused["state_name"]) == ("FAILED", "已拒绝"), refused["state"]
+            reason_text = refused["state"]["message"]
+            assert reason_text.startswith("政府办（ZFB）不需报送 2026-10"), reason_text
+            said = logs(deployed, refused, f"Finished in state {refused['state_name']}")
+            assert reason_text in said and "Traceback" not in said and "AdjustmentError" not in said, said
+            page.goto(f"{deployed.ui}/runs/flow-run/{refused['id']}")
+            expect(page.locator(".state-badge").first).to_contain_text("已拒绝")
+            expect(page.get_by_text(reason_text).first).to_be_visible()
+            screenshot(page, tmp_path, "ui-refused.png")
         finally:
             browser.close()
+
+
+def test_a_receipt_resent_arrives_once_and_without_a_mail_server_the_run_is_named_so(deployed):
+    """Issue 23 items 4 and 6: resend-receipts mails the unit's 回执 once, to its address; the
+    same run where no mail server is set (the run's own environment) ends Completed, named
+    未配置邮件, and says it in an artifact."""
+    if not (Path(deployed.env["XZZF_OUT"]) / "feedback" / "SFJ" / "2026-10").exists():  # run alone
+        monthly = start(deployed, "monthly-collection", {"period": "2026-10", "as_of": "2026-11-04",
+                                                         "only_units": ["SFJ 司法局"]})
+        assert monthly["state_type"] == "COMPLETED", monthly["state"]
+    before = len(deployed.smtp.inbox.messages)
+    run = start(deployed, "resend-receipts", {"unit": "SFJ 司法局", "period": "2026-10"})
+    assert run["state_name"] == "Completed", run["state"]
+    resent = [(to, m) for to, m in deployed.smtp.inbox.messages[before:] if m["Subject"].startswith("【回执重发】")]
+    assert len(resent) == 1 and resent[0][0] == ["sfj@hsb.example.gov.cn"], deployed.smtp.inbox.messages[before:]
+    attached = [part.get_filename() for part in resent[0][1].iter_attachments()]
+    assert attached and all(name.endswith(".xlsx") for name in attached), attached
+    rows = json.loads(artifacts(deployed, run)["receipts"]["data"])
+    assert rows and all(SHARE in row["位置"] for row in rows), rows
+
+    quiet = start(deployed, "resend-receipts", {"unit": "SFJ 司法局", "period": "2026-10"},
+                  job_variables={"env": {"XZZF_SMTP_HOST": ""}})
+    assert (quiet["state_type"], quiet["state_name"]) == ("COMPLETED", "未配置邮件"), quiet["state"]
+    assert "未设置邮件服务器" in quiet["state"]["message"]
+    assert "mail-not-configured" in artifacts(deployed, quiet)
+    assert len([m for _, m in deployed.smtp.inbox.messages if m["Subject"].startswith("【回执重发】")]) == 1
+
+
+def test_the_forms_follow_the_registry_when_a_run_reads_a_changed_one(deployed):
+    """A unit added to units.yaml is offered by every form once a deployed run has read the
+    registry — here a refused one, the cheapest."""
+    registry = Path(deployed.env["XZZF_UNITS"])
+    registry.write_text(registry.read_text(encoding="utf-8")
+                        + "  - {code: HDJD, name: 弘德街道, kind: 街道, enforcement: true, from: 2026-05-01}\n",
+                        encoding="utf-8")
+    assert "HDJD 弘德街道" not in choices(deployed, "adjust-month")
+    run = start(deployed, "revoke-adjustment", {"number": 999, "reason": "测试", "operator": "张三"})
+    assert run["state_name"] == "已拒绝", run["state"]
+    for name in UNIT_FIELDS:
+        assert choices(deployed, name)[-1] == "HDJD 弘德街道", name
+    assert "单位名册已变化" in logs(deployed, run, "单位名册已变化")
