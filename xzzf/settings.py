@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     mail_per_run: int = Field(100, ge=1)  # the rest stays owed for the next run
     # How long a run waits for another run that holds the store, before it stops naming it.
     lock_wait_s: float = Field(60, ge=0)
+    # Prefect's records of routine runs (the hourly intake, the daily reminders) are deleted
+    # this many days after the run by the housekeeping flow; the others are kept.
+    prefect_keep_days: int = Field(180, ge=7)
     _calendar: WorkCalendar | None = PrivateAttr(None)  # read once
 
     @field_validator("extra_holidays", "sfj_recipients", mode="before")
