@@ -32,7 +32,7 @@ def housekeeping(as_of: AsOf = AS_OF, dry_run: bool = DRY_RUN) -> str:
         cutoff = run.as_of - dt.timedelta(days=days)
         counts = {name: prefect_db.count_old_runs([name], cutoff) for name in ROUTINE}
         found = "，".join(f"{name} {n} 个" for name, n in counts.items() if n) or "没有"
-        lines = [f"保留 {days} 天（XZZF_PREFECT_KEEP_DAYS）：{beijing(cutoff)} 以前的例行运行{found}。",
+        lines = [f"保留 {days} 天（XZZF_PREFECT_KEEP_DAYS）：{beijing(cutoff)}以前的例行运行：{found}。",
                  "月度收集、年度报告、调整决定、复核、方案导入和重发回执的运行一律保留。"]
         if not run.dry_run:
             lines += _delete(cutoff)
