@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import json
 import os
 import sqlite3
 import tempfile
@@ -71,9 +72,10 @@ def make_templates(home: Path) -> None:
         print(f"demo year run for real in {time.perf_counter() - began:.0f}s")
 
 
-def rows(connection: sqlite3.Connection, table: str, where: str, ids: list) -> list[dict]:
-    marks = ",".join("?" * len(ids))
-    cursor = connection.execute(f"SELECT * FROM {table} WHERE {where} IN ({marks})", ids)
+def rows(connection: sqlite3.Connection, table: str, where: str | None = None, ids: list | None = None) -> list[dict]:
+    """A table's rows (those whose column `where` is one of `ids`) as dicts."""
+    query = f"SELECT * FROM {table}" + (f" WHERE {where} IN ({','.join('?' * len(ids))})" if where else "")
+    cursor = connection.execute(query, ids or [])
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor]
 
@@ -88,8 +90,6 @@ def run_rows(connection: sqlite3.Connection, run_id: str) -> dict[str, list[dict
 
 def parameter_time(run: dict) -> dt.datetime | None:
     """When a demo run was dated: its as-of parameter, at its hour (a date: 12:00)."""
-    import json
-
     given = json.loads(run["parameters"]).get("as_of")
     if not given:
         return None
@@ -133,15 +133,14 @@ def shifted(value, delta: dt.timedelta):
 def copy_year(source: Path, target: Path, year: int) -> Counter:
     """The year's runs copied from the templates' database into the fresh one; runs by flow."""
     src = sqlite3.connect(source)
-    src.row_factory = None
     flows = dict(src.execute("SELECT id, name FROM flow"))
     templates: dict[str, list[dict]] = defaultdict(list)
-    for run in rows(src, "flow_run", "1", [1]):
+    for run in rows(src, "flow_run"):
         templates[flows[run["flow_id"]]].append(run)
     print("template runs:", {name: len(runs) for name, runs in sorted(templates.items())})
     held = {run["id"]: run_rows(src, run["id"]) for runs in templates.values() for run in runs}
     dst = sqlite3.connect(target, timeout=60)
-    flow_rows = rows(src, "flow", "1", [1])
+    flow_rows = rows(src, "flow")
     columns = list(flow_rows[0])
     dst.executemany(f"INSERT OR IGNORE INTO flow ({','.join(columns)}) VALUES ({','.join('?' * len(columns))})",
                     [tuple(r.values()) for r in flow_rows])
