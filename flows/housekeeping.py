@@ -16,7 +16,7 @@ from prefect import flow
 
 from connectors import prefect_db
 from flows.artifacts import answered, beijing, report_artifact, run_log
-from flows.parameters import AS_OF, DRY_RUN, AsOf
+from flows.parameters import COUNT_ONLY, KEEP_AS_OF, AsOf
 from flows.setup import prepare
 
 # The flows whose old runs are deleted; any other flow's runs are kept for good.
@@ -25,7 +25,7 @@ ROUTINE = ("intake", "reminders", "templates", "plan-show", "housekeeping")
 
 @flow(name="housekeeping", log_prints=True)
 @answered
-def housekeeping(as_of: AsOf = AS_OF, dry_run: bool = DRY_RUN) -> str:
+def housekeeping(as_of: AsOf = KEEP_AS_OF, dry_run: bool = COUNT_ONLY) -> str:
     """Delete the routine runs older than the setting before the as-of date; compact Prefect's file."""
     with prepare(as_of=as_of, dry_run=dry_run, needs_inbox=False, records=True) as run:
         days = run.settings.prefect_keep_days
