@@ -11,7 +11,6 @@ own tables have."""
 import datetime as dt
 
 import pytest
-from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import insert, inspect, select, text
@@ -24,6 +23,7 @@ from flows import annual_steps
 from flows.setup import Run
 from tests.benchmarks import YEAR
 from tests.benchmarks.annual import fill_store
+from tests.connectors.test_migration_plans import to
 from xzzf.annual import figures_json
 from xzzf.catalog import task_entry
 from xzzf.periods import BEIJING
@@ -99,12 +99,6 @@ def load(store: Store, rows: dict[str, list[dict]]) -> None:
                 connection.execute(insert(table), rows[table.name])
 
 
-def migrate(store: Store, revision: str) -> None:
-    with store.engine.begin() as connection:
-        CONFIG.attributes["connection"] = connection
-        command.upgrade(CONFIG, revision)
-
-
 def figures(store: Store, registry_file, root) -> tuple[dict, dict]:
     """The year's annual figures and every month's unit statuses, as of after the year."""
     settings = load_settings(units=registry_file, out=root / "out", inbox=root)
@@ -122,7 +116,7 @@ def test_a_store_at_every_earlier_revision_upgrades_with_nothing_lost_and_the_sa
         revision, original, database_url, tmp_path):
     registry_file, everything = original
     store = Store(database_url)
-    migrate(store, revision)
+    to(store, revision)
     present = inspect(store.engine)
     tables = set(present.get_table_names()) - {"alembic_version"}
     columns = {name: {c["name"] for c in present.get_columns(name)} for name in tables}
