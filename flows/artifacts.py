@@ -174,9 +174,9 @@ def matrix_artifact(matrix: ReportingMatrix, dry_run: bool) -> None:
                              markdown=matrix.markdown(f"【{DRY_RUN}】{title}" if dry_run else title))
 
 
-def reminders_artifact(title: str, body: str, dry_run: bool) -> str:
-    """What a reminders run owed and what became of each mail; returns the title as shown (a
-    dry run's marked)."""
+def report_artifact(key: str, title: str, body: str, dry_run: bool) -> str:
+    """What a run did, under its title (a reminders run: what it owed and what became of each
+    mail); returns the title as shown (a dry run's marked)."""
     shown = _description(title, dry_run)
-    create_markdown_artifact(key=_key("reminders", dry_run), description=shown, markdown=f"## {shown}\n\n{body}")
+    create_markdown_artifact(key=_key(key, dry_run), description=shown, markdown=f"## {shown}\n\n{body}")
     return shown

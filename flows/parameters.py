@@ -127,6 +127,10 @@ OPERATOR_RULE = "请填写经办人姓名：每项决定都记录由谁作出"
 REASON = described(..., "理由", f"{REASON_RULE}，如“系统故障，单位书面申请延期”", "系统故障，单位书面申请延期",
                    **_checked(REASON_RULE, r"\s*\S[\s\S]*"))
 OPERATOR = described(..., "经办人", f"{OPERATOR_RULE}（姓名）", "张三", **_checked(OPERATOR_RULE, r"\s*\S[\s\S]*"))
+KEEP_AS_OF = described("", "数据截至日期",
+                      f"删除这一天结束前超过保留天数（XZZF_PREFECT_KEEP_DAYS，默认 180 天）的例行运行。{DATE_RULE}；"
+                      "留空为今天（北京时间）；不能晚于今天", "2026-11-06", **_checked(DATE_RULE, f"({_DATE})?"))
+COUNT_ONLY = described(False, "试运行", "只统计会删除多少次运行，什么也不删除，也不压缩数据库")
 PREVIEW = described(False, "预览（年度未结束时）",
                     "年度尚未结束时生成预览文件：文件名和标题标为“预览”，不记为已报送，不发送邮件")
 

@@ -16,7 +16,7 @@ from prefect.utilities.annotations import quote
 from connectors.mail import Email
 from connectors.template_writer import write_template
 from flows import mail_steps
-from flows.artifacts import answered, noted, reminders_artifact, run_log
+from flows.artifacts import answered, noted, report_artifact, run_log
 from flows.intake import send_owed_mail
 from flows.parameters import AS_OF, DRY_RUN, ONLY_UNITS, AsOf, Units
 from flows.setup import Run, prepare
@@ -107,7 +107,7 @@ def show_notices(run: Run, notices: list[Notice], statuses: dict[str, str], rese
     if resent:
         body += f"\n\n此前未能发送的邮件本次补发 {resent} 封。"
     notes = run.settings.calendar_notes(*reminder_periods(run.as_of.date()))
-    shown = reminders_artifact(title, body + noted(notes), run.dry_run)
+    shown = report_artifact("reminders", title, body + noted(notes), run.dry_run)
     log = run_log()
     log.info("%s", shown)
     for note in notes:

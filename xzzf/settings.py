@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     # `xzzf doctor` fails a folder with less free space than this (a year of files and 回执 is
     # a few hundred MB; a run that meets a full disk stops, exit code 5).
     min_free_mb: int = Field(1024, ge=0)
+    # Prefect's records of routine runs (the hourly intake, the daily reminders) are deleted
+    # this many days after the run by the housekeeping flow; the others are kept.
+    prefect_keep_days: int = Field(180, ge=7)
     _calendar: WorkCalendar | None = PrivateAttr(None)  # read once
 
     @field_validator("extra_holidays", "sfj_recipients", mode="before")

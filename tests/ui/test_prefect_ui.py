@@ -40,7 +40,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 VIEWPORT = {"width": 1400, "height": 1000}
 DEPLOYMENTS = {"intake", "monthly-collection", "reminders", "annual-report", "templates", "adjust-month",
                "withdraw-submission", "recheck-files", "revoke-adjustment", "plan-import", "plan-show",
-               "resend-receipts"}
+               "resend-receipts", "housekeeping"}
 # Where runs read and write is the worker's environment, never a field of the form.
 NOT_IN_THE_FORM = {"inbox", "units", "db", "out"}
 # The fields that name units, by deployment: each a list of the registry's units.
