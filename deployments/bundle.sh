@@ -37,10 +37,11 @@ pip=(env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null .tools/bin/pip --quiet --di
 if [ -s "$stage/build.txt" ]; then
   "${pip[@]}" wheel --no-deps --require-hashes -r "$stage/build.txt" -w "$wheels"
 fi
-# uv itself and hatchling (the project's build backend, for its editable install) are not in
-# the lock: uv at the Makefile's pin, hatchling as `uv sync` would take it today.
+# uv itself and hatchling with editables (the project's build backend and what it asks for an
+# editable install) are not in the lock: uv at the Makefile's pin, the others as `uv sync`
+# would take them today.
 "${pip[@]}" download --only-binary=:all: --platform manylinux2014_x86_64 --python-version 3.11 \
-  --implementation cp --abi cp311 --abi abi3 --abi none -d "$wheels" "uv==$UV_VERSION" hatchling
+  --implementation cp --abi cp311 --abi abi3 --abi none -d "$wheels" "uv==$UV_VERSION" hatchling editables
 
 (cd "$wheels" && sha256sum -- *.whl requirements.txt > SHA256SUMS)
 tar -C "$stage" -czf "$archive" "$name"
