@@ -31,7 +31,7 @@ def tag_ranks(glibc_floor: str) -> dict:
     """The tags pip accepts on such a machine, best first (as pip orders them)."""
     major, minor = map(int, glibc_floor.split("."))
     if major != 2:
-        raise SystemExit(f"glibc floor {glibc_floor}: expected 2.N")
+        raise SystemExit(f"GLIBC_FLOOR {glibc_floor} 不对：应为 2.N，如 2.28")
     platforms = []
     for glibc in range(minor, 4, -1):
         platforms += [f"manylinux_2_{glibc}_x86_64"] + ([ALIASES[glibc]] if glibc in ALIASES else [])
@@ -63,7 +63,8 @@ def choose(package: dict, ranks: dict) -> tuple[str, str, bool]:
     if best:
         return best[1]["url"], best[1]["hash"], True
     if "sdist" not in package:
-        raise SystemExit(f"{package['name']} {package['version']}: no wheel for the target and no sdist in uv.lock")
+        raise SystemExit(f"{package['name']} {package['version']}：uv.lock 中既没有适合目标系统的 wheel，"
+                         "也没有源码包，无法打包：请换用有 wheel 或源码包的版本后重新锁定")
     return package["sdist"]["url"], package["sdist"]["hash"], False
 
 
