@@ -45,4 +45,6 @@ fi
 
 (cd "$wheels" && sha256sum -- *.whl requirements.txt > SHA256SUMS)
 tar -C "$stage" -czf "$archive" "$name"
+# Copied beside the archive, it lets the server check the copy: sha256sum -c <archive>.sha256
+(cd dist && sha256sum -- "$(basename "$archive")" > "$(basename "$archive").sha256")
 echo "$archive  $(du -h "$archive" | cut -f1)  $(ls "$wheels"/*.whl | wc -l) wheels"
