@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     mail_per_run: int = Field(100, ge=1)  # the rest stays owed for the next run
     # How long a run waits for another run that holds the store, before it stops naming it.
     lock_wait_s: float = Field(60, ge=0)
+    # The scheduled backup's folder (best on another disk) and how many of its backups it keeps.
+    backups: Path | None = None
+    backup_keep: int = Field(14, ge=1, le=1000)
     _calendar: WorkCalendar | None = PrivateAttr(None)  # read once
 
     @field_validator("extra_holidays", "sfj_recipients", mode="before")
