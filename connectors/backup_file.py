@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from connectors.files import naming
-from xzzf.backup import MANIFEST, BackupError
+from xzzf.backup import MANIFEST, BackupError, partial_name
 
 BLOCK = 1024 * 1024
 # Already compressed (workbooks, documents, archives): stored as they are, not deflated again.
@@ -29,7 +29,7 @@ class BackupWriter:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.partial = self.path.with_name(f".{self.path.name}.partial")
+        self.partial = self.path.with_name(partial_name(self.path.name))
         self.zip = zipfile.ZipFile(self.partial, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
         self.sums: dict[str, str] = {}
 

@@ -22,7 +22,18 @@ from connectors.store_copy import (
     revision,
     sqlite_snapshot,
 )
-from xzzf.backup import CONFIG, FORMAT, SETTINGS_FILE, STORE, TREES, BackupError, env_file, size_text, without_secrets
+from xzzf.backup import (
+    CONFIG,
+    FORMAT,
+    SETTINGS_FILE,
+    STORE,
+    TREES,
+    BackupError,
+    env_file,
+    partial_name,
+    size_text,
+    without_secrets,
+)
 from xzzf.periods import BEIJING, YEARS
 from xzzf.settings import Settings
 from xzzf.units import load_registry
@@ -36,20 +47,26 @@ def make_backup(settings: Settings, store: Store, to: Path, now: dt.datetime) ->
     to = Path(to).resolve()
     out = settings.out.resolve()
     roots = {"out": out, "receipts": settings.receipts_dir.resolve(), "templates": settings.templates_dir.resolve()}
-    skipped = {out / f"xzzf.db{suffix}" for suffix in STORE_FILES}  # the store is copied as a store
+    # The store is copied as a store, never as a file: the default one, and the one in use.
+    stores = [out / "xzzf.db", *([Path(store.engine.url.database).resolve()] if store.engine.dialect.name == "sqlite"
+                                 else [])]
+    skipped = {path.with_name(path.name + suffix) for path in stores for suffix in STORE_FILES}
     backups = settings.backups.resolve() if settings.backups else None
 
     def skip(path: Path) -> bool:  # nor a backup itself, this one being written or an earlier one
-        return path in skipped or path.name.startswith(f".{to.name}") or path == to or bool(
+        return path in skipped or path.name == partial_name(to.name) or path == to or bool(
             backups and path.is_relative_to(backups))
 
     writer = BackupWriter(to)
     try:
-        with tempfile.TemporaryDirectory(prefix="xzzf-backup-") as folder:
+        # Beside the backup, on its disk: a region's store is a large file for /tmp.
+        with tempfile.TemporaryDirectory(prefix=".xzzf-backup-", dir=to.parent) as folder:
             snapshot = Path(folder) / "xzzf.db"
             sqlite_snapshot(store, snapshot)
             writer.add_file(snapshot, STORE)
-            rows = counts(Store(f"sqlite:///{snapshot}").engine)
+            copy = Store(f"sqlite:///{snapshot}")
+            rows = counts(copy.engine)
+            copy.engine.dispose()
         files = {name: writer.add_tree(root, name, skip) for name, root in roots.items()
                  if name == "out" or not root.is_relative_to(out)}  # inside the output folder: in "out"
         config = {"units": settings.units, "calendar": settings.calendar_file}
@@ -90,7 +107,8 @@ def restore(backup: Path, settings: Settings, store: Store) -> str:
     if why := contents(store.engine):
         raise BackupError(f"目标数据库不是空的：{why}；恢复只写入空数据库，请新建一个数据库")
     out = settings.out.resolve()
-    with tempfile.TemporaryDirectory(prefix="xzzf-restore-") as folder:
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".xzzf-restore-", dir=out) as folder:  # on the restored disk
         extract(backup, lambda name: Path(folder) / "xzzf.db" if name == STORE else None)
         snapshot = Store(f"sqlite:///{Path(folder) / 'xzzf.db'}")
         snapshot.migrate()  # a backup made before an upgrade: its schema brought to this version's

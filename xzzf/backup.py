@@ -18,6 +18,7 @@ CONFIG = "config"  # the registry, the calendar file and the settings, as they w
 SETTINGS_FILE = "xzzf.env"
 
 NAME = re.compile(r"^xzzf-backup-\d{8}-\d{6}\.zip$")  # the scheduled backup's own files, and no others
+PARTIAL = re.compile(r"^\.xzzf-backup-\d{8}-\d{6}\.zip\.partial$")  # one cut short (the writer's name for it)
 # Names of settings never written into a backup: the SMTP password (kept as a Prefect Secret,
 # but also settable as XZZF_SMTP_PASSWORD), Prefect's auth string and encryption key, tokens.
 SECRET = re.compile(r"PASSWORD|AUTH_STRING|ENCRYPTION_KEY|SECRET|TOKEN|API_KEY", re.IGNORECASE)
@@ -33,11 +34,18 @@ def backup_name(moment: dt.datetime) -> str:
     return f"xzzf-backup-{moment.astimezone(BEIJING):%Y%m%d-%H%M%S}.zip"
 
 
+def partial_name(name: str) -> str:
+    """What a backup is called while it is written: hidden, and never taken for a whole one."""
+    return f".{name}.partial"
+
+
 def expired(names: Iterable[str], keep: int) -> list[str]:
-    """Of the files in the backup folder, the scheduled backups beyond the newest `keep`:
-    anything else in that folder is not its own and stays."""
+    """Of the files in the backup folder, the scheduled backups beyond the newest `keep`, and
+    any it left cut short (a killed run): anything else in that folder is not its own and stays."""
+    names = list(names)
     own = sorted(name for name in names if NAME.match(name))
-    return own[:-keep] if len(own) > keep else []
+    cut = [name for name in names if PARTIAL.match(name)]  # the store held: no backup is being written
+    return cut + (own[:-keep] if len(own) > keep else [])
 
 
 def without_secrets(environment: Mapping[str, str]) -> dict[str, str]:

@@ -1,0 +1,53 @@
+"""Issue 24 item 2: the scheduled backup. It waits for a run that holds the store and then
+stops naming it (never a backup of a run half done), keeps the newest XZZF_BACKUP_KEEP of its
+own backups and deletes only those; without XZZF_BACKUPS it refuses in one line."""
+
+import datetime as dt
+import json
+import zipfile
+from pathlib import Path
+
+from connectors.store import Store
+from tests.flows.conftest import deployed
+from xzzf.vocabulary import RunEnd
+
+
+def test_the_scheduled_backup_keeps_its_newest_backups_and_nothing_else_is_touched(env):
+    from flows.backup import backup
+
+    folder = env.out / "backups"  # inside the output folder: never a backup of the backups
+    folder.mkdir(parents=True)
+    older = ["xzzf-backup-20261101-213000.zip", "xzzf-backup-20261102-213000.zip", "xzzf-backup-20261103-213000.zip"]
+    others = ["手工备份.zip", "xzzf-backup-latest.zip", "README.txt"]
+    for name in older + others:
+        (folder / name).write_bytes(b"kept by someone")
+    (env.out / "archive" / "ab").mkdir(parents=True)
+    (env.out / "archive" / "ab" / ("ab" + "0" * 62)).write_bytes(b"a file read")
+    env.use(backups=folder, backup_keep=2)
+
+    made = backup()
+    names = sorted(path.name for path in folder.iterdir())
+    assert names == sorted([older[-1], Path(made).name, *others])
+    with zipfile.ZipFile(made) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        assert f"out/archive/ab/ab{'0' * 62}" in manifest["files"] and "store/xzzf.db" in manifest["files"]
+        assert not any(name.startswith("out/backups") for name in archive.namelist())
+
+
+def test_the_backup_waits_for_a_run_that_holds_the_store_then_stops_naming_it(env, tmp_path):
+    from flows.backup import backup
+
+    env.use(backups=tmp_path / "backups", lock_wait_s=0)
+    store = Store(env.db)
+    store.migrate()
+    with store.lock("intake", 0, dt.datetime.now(dt.UTC)):
+        state = deployed(backup)
+    assert state.name == RunEnd.STORE_BUSY.label and "intake" in state.message
+    assert not (tmp_path / "backups").exists() or not any((tmp_path / "backups").iterdir())
+
+
+def test_without_a_backup_folder_the_backup_refuses_in_one_line(env):
+    from flows.backup import backup
+
+    state = deployed(backup)
+    assert state.name == RunEnd.REFUSED.label and "XZZF_BACKUPS" in state.message and "\n" not in state.message
