@@ -680,7 +680,7 @@ def store_copy(
 ) -> None:
     """复制数据库：把当前数据库（默认 <out>/xzzf.db）复制到一个空的 PostgreSQL 数据库，
     核对每张表的行数和各年度指标，并说明要改哪项设置。"""
-    from flows.backup_steps import copy_store
+    from flows.backup_steps import move_store
     from flows.runtime import open_store
     from xzzf.backup import BackupError
     from xzzf.settings import SettingsError
@@ -699,7 +699,7 @@ def store_copy(
     with _hold(source, settings, "store-copy"):
         source.migrate()
         try:
-            said = copy_store(settings, source, target, now)
+            said = move_store(settings, source, target, now)
         except BackupError as error:
             _refuse(str(error))
     typer.echo(said)

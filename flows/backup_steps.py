@@ -5,6 +5,7 @@ or copied into an empty PostgreSQL database with its figures checked."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import tempfile
 from pathlib import Path
@@ -15,12 +16,11 @@ from connectors.inbox import Inbox
 from connectors.store import Store
 from connectors.store_copy import (
     contents,
-    copy_rows,
+    copy_store,
     counts,
     known_revision,
     move_mail_paths,
     revision,
-    sqlite_snapshot,
 )
 from xzzf.backup import (
     CONFIG,
@@ -61,12 +61,10 @@ def make_backup(settings: Settings, store: Store, to: Path, now: dt.datetime) ->
     try:
         # Beside the backup, on its disk: a region's store is a large file for /tmp.
         with tempfile.TemporaryDirectory(prefix=".xzzf-backup-", dir=to.parent) as folder:
-            snapshot = Path(folder) / "xzzf.db"
-            sqlite_snapshot(store, snapshot)
-            writer.add_file(snapshot, STORE)
-            copy = Store(f"sqlite:///{snapshot}")
-            rows = counts(copy.engine)
-            copy.engine.dispose()
+            snapshot = Store(f"sqlite:///{Path(folder) / 'xzzf.db'}")
+            rows = copy_store(store, snapshot)
+            snapshot.engine.dispose()
+            writer.add_file(Path(folder) / "xzzf.db", STORE)
         files = {name: writer.add_tree(root, name, skip) for name, root in roots.items()
                  if name == "out" or not root.is_relative_to(out)}  # inside the output folder: in "out"
         config = {"units": settings.units, "calendar": settings.calendar_file}
@@ -112,7 +110,7 @@ def restore(backup: Path, settings: Settings, store: Store) -> str:
         extract(backup, lambda name: Path(folder) / "xzzf.db" if name == STORE else None)
         snapshot = Store(f"sqlite:///{Path(folder) / 'xzzf.db'}")
         snapshot.migrate()  # a backup made before an upgrade: its schema brought to this version's
-        copied = copy_rows(snapshot, store)
+        copied = copy_store(snapshot, store)
         snapshot.engine.dispose()
     if copied != counts(store.engine) or any(copied[name] != rows for name, rows in manifest["rows"].items()):
         raise BackupError(f"恢复后的行数与备份不符（{copied}）：请换用另一份备份")
@@ -140,12 +138,12 @@ def restore(backup: Path, settings: Settings, store: Store) -> str:
         f"对照 {config / SETTINGS_FILE} 核对其余设置，并重新填写密码"])
 
 
-def copy_store(settings: Settings, source: Store, target: Store, now: dt.datetime) -> str:
+def move_store(settings: Settings, source: Store, target: Store, now: dt.datetime) -> str:
     """The store (held by the caller) copied into the empty `target`; rows counted and the
     figures of every year compared on both sides; what to change to use it."""
     if why := contents(target.engine):
         raise BackupError(f"--to 数据库不是空的：{why}；只能复制到空数据库，请新建一个数据库")
-    copied = copy_rows(source, target)
+    copied = copy_store(source, target)
     if copied != counts(source.engine) or copied != counts(target.engine):
         raise BackupError(f"复制后的行数不符（{copied}）：请删除目标数据库中的表后重新复制")
     years = figures_by_year(settings, source, now)
@@ -172,5 +170,10 @@ def figures_by_year(settings: Settings, store: Store, now: dt.datetime) -> dict[
     years = sorted({int(fact.period[:4]) for fact in view if fact.period and int(fact.period[:4]) in YEARS})
     if not years:
         return {}
-    figures = year_figures(run, view, in_force_rows(run, view), *years)
+    said = logging.getLogger("xzzf")  # a year without a plan is the runs' notice, not the copy's
+    said.disabled = True
+    try:
+        figures = year_figures(run, view, in_force_rows(run, view), *years)
+    finally:
+        said.disabled = False
     return {year: figures_json(report) for year, report in zip(years, figures, strict=True)}
