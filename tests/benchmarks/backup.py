@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from connectors.store import Store
+from connectors.store_copy import counts
 from flows.backup_steps import make_backup, move_store, restore
 from tests.benchmarks.annual import fill_store
 from tests.conftest import POSTGRES_ADMIN
@@ -38,7 +39,8 @@ def bench(units: int, postgres: bool, now: dt.datetime) -> None:
         (root / "out").mkdir()
         registry_file, store = fill_store(root / "out", units)
         size = Path(store.engine.url.database).stat().st_size
-        print(f"\n{units} units × 12 months: store {size / 2**20:.1f} MB")
+        rows = sum(counts(store.engine).values())
+        print(f"\n{units} units × 12 months: store {size / 2**20:.1f} MB, {rows:,} rows")
         settings = load_settings(units=registry_file, out=root / "out", inbox=root, database_url=store.url)
         timed("backup", make_backup, settings, store, root / "b.zip", now)
         print(f"  backup file {(root / 'b.zip').stat().st_size / 2**20:.1f} MB")

@@ -51,3 +51,36 @@ def test_without_a_backup_folder_the_backup_refuses_in_one_line(env):
 
     state = deployed(backup)
     assert state.name == RunEnd.REFUSED.label and "XZZF_BACKUPS" in state.message and "\n" not in state.message
+
+
+def test_a_backup_holds_the_shares_outside_the_output_folder_and_no_secret(env, tmp_path):
+    """The 回执 and template shares (XZZF_RECEIPTS, XZZF_TEMPLATES) and the calendar file are in
+    the backup and restored under the new output folder; the SMTP password is nowhere in it."""
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    receipts, templates = tmp_path / "share" / "回执", tmp_path / "share" / "模板"
+    for folder, name in ((receipts, "SFJ/2026-10/a-回执.xlsx"), (templates, "SFJ/司法局2026-11月报.xlsx")):
+        (folder / name).parent.mkdir(parents=True)
+        (folder / name).write_bytes(name.encode())
+    calendar = tmp_path / "calendar.yaml"
+    calendar.write_text("years:\n  2031:\n    notice: 通知\n    holidays: [2031-01-01]\n    workdays: []\n",
+                        encoding="utf-8")
+    env.use(receipts=receipts, templates=templates, calendar=calendar, smtp_password="Correct-Horse-42",
+            database_url=None)  # the store in the output folder
+    result = CliRunner().invoke(app, ["backup", "--to", str(tmp_path / "b.zip")])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(tmp_path / "b.zip") as archive:
+        assert {"receipts/SFJ/2026-10/a-回执.xlsx", "templates/SFJ/司法局2026-11月报.xlsx",
+                "config/calendar.yaml"} <= set(archive.namelist())
+        assert not any(b"Correct-Horse-42" in archive.read(name) for name in archive.namelist())
+
+    restored = tmp_path / "restored"
+    result = CliRunner().invoke(app, ["restore", str(tmp_path / "b.zip"), "--out", str(restored)])
+    assert result.exit_code == 0, result.output
+    receipt = restored / "feedback" / "SFJ" / "2026-10" / "a-回执.xlsx"
+    assert receipt.read_bytes() == "SFJ/2026-10/a-回执.xlsx".encode()
+    assert (restored / "templates" / "SFJ" / "司法局2026-11月报.xlsx").exists()
+    assert (restored / "config" / "calendar.yaml").read_text(encoding="utf-8") == calendar.read_text(encoding="utf-8")
+    assert f"原在 {receipts}" in result.output
