@@ -34,7 +34,7 @@ class BackupWriter:
         self.sums: dict[str, str] = {}
 
     def add_file(self, source: Path, name: str) -> None:
-        info = zipfile.ZipInfo.from_file(source, name)
+        info = zipfile.ZipInfo.from_file(source, name, strict_timestamps=False)  # a file dated before 1980: 1980
         info.compress_type = zipfile.ZIP_STORED if source.suffix.lower() in COMPRESSED else zipfile.ZIP_DEFLATED
         digest = hashlib.sha256()
         with naming(self.partial), source.open("rb") as reading, self.zip.open(info, "w", force_zip64=True) as member:
