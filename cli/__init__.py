@@ -656,6 +656,7 @@ def restore(
         _refuse(f"备份文件 {file} 不存在")
     try:
         backup_steps.refuse_filled(out)
+        manifest = backup_steps.verified(file)  # before anything is made in --out
     except BackupError as error:
         _refuse(str(error))
     _use(database_url=db, out=out)
@@ -663,7 +664,7 @@ def restore(
     store = _store(settings)
     with _hold(store, settings, "restore"):
         try:
-            said = backup_steps.restore(file, settings, store)
+            said = backup_steps.restore(file, manifest, settings, store)
         except BackupError as error:
             _refuse(str(error))
     typer.echo(said)

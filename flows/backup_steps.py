@@ -95,13 +95,19 @@ def refuse_filled(folder: Path) -> None:
         raise BackupError(f"--out {folder} 不是空文件夹：恢复只写入新的或空的文件夹，请换一个文件夹")
 
 
-def restore(backup: Path, settings: Settings, store: Store) -> str:
-    """The backup verified against its manifest, then its store copied into the empty store
-    (held by the caller), its files into the empty output folder: what was restored where."""
+def verified(backup: Path) -> dict:
+    """The backup's manifest, once every file in it matches its SHA-256 and this version of
+    xzzf can read its store; else BackupError saying which file or what to do."""
     manifest = read_manifest(backup)
     if manifest.get("format") != FORMAT or not known_revision(manifest.get("revision")):
         raise BackupError(f"备份文件 {backup} 由较新版本的 xzzf 制作（数据库版本 {manifest.get('revision')}）："
                           "请先升级 xzzf（git pull、make setup）再恢复")
+    return manifest
+
+
+def restore(backup: Path, manifest: dict, settings: Settings, store: Store) -> str:
+    """The verified backup (its manifest) restored: its store copied into the empty store (held
+    by the caller), its files into the empty output folder; what was restored where."""
     if why := contents(store.engine):
         raise BackupError(f"目标数据库不是空的：{why}；恢复只写入空数据库，请新建一个数据库")
     out = settings.out.resolve()

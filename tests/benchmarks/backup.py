@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 
 from connectors.store import Store
 from connectors.store_copy import counts
-from flows.backup_steps import make_backup, move_store, restore
+from flows.backup_steps import make_backup, move_store, restore, verified
 from tests.benchmarks.annual import fill_store
 from tests.conftest import POSTGRES_ADMIN
 from xzzf.settings import load_settings
@@ -46,7 +46,8 @@ def bench(units: int, postgres: bool, now: dt.datetime) -> None:
         print(f"  backup file {(root / 'b.zip').stat().st_size / 2**20:.1f} MB")
         target = load_settings(units=registry_file, out=root / "restored", inbox=root)
         (root / "restored").mkdir()
-        timed("restore onto SQLite", restore, root / "b.zip", target, Store(target.database))
+        timed("restore onto SQLite", lambda: restore(root / "b.zip", verified(root / "b.zip"), target,
+                                                    Store(target.database)))
         if postgres:
             name = f"xzzf_bench_{uuid.uuid4().hex[:8]}"
             admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")

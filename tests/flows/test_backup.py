@@ -76,6 +76,12 @@ def test_a_backup_holds_the_shares_outside_the_output_folder_and_no_secret(env, 
                 "config/calendar.yaml"} <= set(archive.namelist())
         assert not any(b"Correct-Horse-42" in archive.read(name) for name in archive.namelist())
 
+    cut = tmp_path / "cut.zip"  # a copy to a USB disk that stopped halfway
+    cut.write_bytes((tmp_path / "b.zip").read_bytes()[:(tmp_path / "b.zip").stat().st_size // 2])
+    result = CliRunner().invoke(app, ["restore", str(cut), "--out", str(tmp_path / "never")])
+    assert result.exit_code == 2 and "不是完整的 xzzf 备份文件" in result.output and result.output.count("\n") == 1
+    assert not (tmp_path / "never").exists()  # nothing made: the same folder can be used with a sound backup
+
     restored = tmp_path / "restored"
     result = CliRunner().invoke(app, ["restore", str(tmp_path / "b.zip"), "--out", str(restored)])
     assert result.exit_code == 0, result.output
