@@ -647,3 +647,91 @@ def _repaired(repair, now: dt.datetime) -> str:
     lines += [f"  {path}：{shown(old)} → {shown(new)}" for path, old, new in repair.arrivals]
     lines.append("已发出的回执上仍是原来的收到时间；报送状态以数据库为准，下次运行的报告即为修正后的状态")
     return "\n".join(lines)
+
+
+@app.command()
+def backup(
+    to: Annotated[Path, typer.Option("--to", help="备份文件（.zip），如 /mnt/backup/xzzf-2026-12-06.zip")],
+    units: Units = None, db: Db = None, out: Out = None,
+) -> None:
+    """备份：把数据库、输出文件夹（文件存档、回执、运行报告、年度报告、邮件）、模板、单位名册、节假日安排和设置（不含密码）
+    写入一个 .zip 文件，附每个文件的 SHA-256 清单；等其他运行结束后进行。"""
+    from flows.backup_steps import make_backup
+
+    if to.exists():
+        _refuse(f"--to {to} 已存在：请换一个文件名，已有的备份不会被覆盖")
+    if not to.parent.is_dir():
+        _refuse(f"--to {to} 所在的文件夹不存在：请先创建 {to.parent}")
+    _use(units=units, database_url=db, out=out)
+    settings = _settings()
+    store = _store(settings)
+    now = dt.datetime.now(dt.UTC)
+    with _hold(store, settings, "backup"):
+        store.migrate()
+        said = make_backup(settings, store, to, now)
+    typer.echo(said)
+
+
+@app.command()
+def restore(
+    file: Annotated[Path, typer.Argument(help="备份文件（xzzf backup 生成的 .zip）", show_default=False)],
+    db: Db = None,
+    out: Annotated[Path, typer.Option("--out", help="恢复到的输出文件夹：新的或空的文件夹")] = ...,
+) -> None:
+    """恢复：校验备份文件的清单后，把数据库恢复到空数据库（--db，默认 <out>/xzzf.db），
+    把文件恢复到空文件夹（--out）。"""
+    from flows import backup_steps
+    from xzzf.backup import BackupError
+
+    if not file.is_file():
+        _refuse(f"备份文件 {file} 不存在")
+    try:
+        backup_steps.refuse_filled(out)
+        manifest = backup_steps.verified(file)  # before anything is made in --out
+    except BackupError as error:
+        _refuse(str(error))
+    _use(database_url=db, out=out)
+    settings = _settings()
+    store = _store(settings)
+    with _hold(store, settings, "restore"):
+        try:
+            said = backup_steps.restore(file, manifest, settings, store)
+        except BackupError as error:
+            _refuse(str(error))
+    typer.echo(said)
+
+
+store_app = typer.Typer(help="数据库：把 SQLite 数据库复制到 PostgreSQL", no_args_is_help=True)
+app.add_typer(store_app, name="store")
+
+
+@store_app.command("copy")
+def store_copy(
+    to: Annotated[str, typer.Option("--to", help="目标数据库 URL（空数据库），如 postgresql+psycopg://xzzf@127.0.0.1/xzzf")],
+    units: Units = None, db: Db = None, out: Out = None,
+) -> None:
+    """复制数据库：把当前数据库（默认 <out>/xzzf.db）复制到一个空的 PostgreSQL 数据库，
+    核对每张表的行数和各年度指标，并说明要改哪项设置。"""
+    from flows.backup_steps import move_store
+    from flows.runtime import open_store
+    from xzzf.backup import BackupError
+    from xzzf.settings import SettingsError
+
+    _use(units=units, database_url=db, out=out)
+    _check()
+    settings = _settings()
+    source = _store(settings)
+    try:
+        target = open_store(settings.model_copy(update={"database_url": to}))
+    except SettingsError as error:
+        _refuse(str(error).replace("XZZF_DATABASE_URL（或 --db）", "--to"))
+    if target.engine.url == source.engine.url:
+        _refuse("--to 与当前数据库相同：请给出一个新建的空数据库")
+    now = dt.datetime.now(dt.UTC)
+    with _hold(source, settings, "store-copy"):
+        source.migrate()
+        try:
+            said = move_store(settings, source, target, now)
+        except BackupError as error:
+            _refuse(str(error))
+    typer.echo(said)

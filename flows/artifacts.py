@@ -20,6 +20,7 @@ from prefect.states import Completed, Failed
 
 from connectors.store_lock import StoreBusy
 from xzzf.adjustments import AdjustmentError
+from xzzf.backup import BackupError
 from xzzf.intake import FileEntry
 from xzzf.matrix import ReportingMatrix
 from xzzf.periods import BEIJING
@@ -43,7 +44,7 @@ def run_log() -> logging.Logger | logging.LoggerAdapter:
 
 # What a run may answer instead of doing what was asked: each the state it then ends in.
 REFUSALS = {SettingsError: RunEnd.REFUSED, RegistryError: RunEnd.REFUSED, AdjustmentError: RunEnd.REFUSED,
-            PlanError: RunEnd.REFUSED, StoreBusy: RunEnd.STORE_BUSY}
+            PlanError: RunEnd.REFUSED, BackupError: RunEnd.REFUSED, StoreBusy: RunEnd.STORE_BUSY}
 
 _written = ContextVar[list[Path] | None]("xzzf_mail_written", default=None)
 

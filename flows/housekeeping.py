@@ -20,7 +20,7 @@ from flows.parameters import COUNT_ONLY, KEEP_AS_OF, AsOf
 from flows.setup import prepare
 
 # The flows whose old runs are deleted; any other flow's runs are kept for good.
-ROUTINE = ("intake", "reminders", "templates", "plan-show", "housekeeping")
+ROUTINE = ("intake", "reminders", "templates", "plan-show", "backup", "housekeeping")
 
 
 @flow(name="housekeeping", log_prints=True)

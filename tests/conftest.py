@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 
@@ -36,9 +37,10 @@ def prefect_harness():
         yield
 
 
-@pytest.fixture
-def postgres_url():
-    """A fresh PostgreSQL database on 127.0.0.1:5432, dropped afterwards."""
+@contextlib.contextmanager
+def fresh_postgres():
+    """A new PostgreSQL database on 127.0.0.1:5432 (its URL), dropped afterwards; the test is
+    skipped where there is no server."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.exc import OperationalError
 
@@ -49,10 +51,18 @@ def postgres_url():
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     except OperationalError as error:
         pytest.skip(f"没有可用的 PostgreSQL（{POSTGRES_ADMIN}）：{error.orig}")
-    yield POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_url():
+    with fresh_postgres() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

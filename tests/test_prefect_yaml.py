@@ -45,3 +45,5 @@ def test_the_schedules_fall_at_beijing_times():
     hourly = next_runs("intake", start, 14)
     assert hourly[0] == "11-06 08:00" and hourly[12] == "11-06 20:00" and hourly[13] == "11-07 08:00"
     assert "schedules" not in DEPLOYMENTS["templates"]
+    # The backup after the day's last intake (20:00), every day.
+    assert next_runs("backup", start, 2) == ["11-06 21:30", "11-07 21:30"]

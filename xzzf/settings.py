@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     # Prefect's records of routine runs (the hourly intake, the daily reminders) are deleted
     # this many days after the run by the housekeeping flow; the others are kept.
     prefect_keep_days: int = Field(180, ge=7)
+    # The scheduled backup's folder (best on another disk) and how many of its backups it keeps.
+    backups: Path | None = None
+    backup_keep: int = Field(14, ge=1, le=1000)
     _calendar: WorkCalendar | None = PrivateAttr(None)  # read once
 
     @field_validator("extra_holidays", "sfj_recipients", mode="before")

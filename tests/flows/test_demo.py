@@ -202,3 +202,131 @@ def test_a_folder_an_earlier_demo_made_is_emptied_and_used_again_as_is_an_empty_
     empty.mkdir()
     prepare_folder(empty)
     assert [entry.name for entry in empty.iterdir()] == [MARKER]
+
+
+def on_demo_store(demo, monkeypatch, **settings) -> dict[str, str]:
+    """Runs as the demo's administrator makes them: its inbox, registry and output folder,
+    `settings` on top; the settings as the command's flags (--units, --out)."""
+    out, _, _ = demo
+    where = {"inbox": out / "inbox", "units": out / "units.yaml", "out": out / "results", **settings}
+    for name, value in where.items():
+        monkeypatch.setenv(f"XZZF_{name.upper()}", str(value))
+    return {"--units": str(where["units"]), "--out": str(where["out"])}
+
+
+def xzzf(*args: str) -> tuple[int, str]:
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def ledger(url: str) -> list[tuple]:
+    """The mail ledger: each mail's key, status, whom it reached and its file's name."""
+    from connectors.store import Store
+    from connectors.store_schema import emails
+
+    store = Store(url)
+    with store.engine.connect() as connection:
+        rows = [(r.key, r.status, r.delivered_to, Path(r.eml_path).name)
+                for r in connection.execute(emails.select().order_by(emails.c.id))]
+    store.engine.dispose()
+    return rows
+
+
+def test_a_backup_of_the_demo_year_restores_onto_an_empty_folder_as_it_was(demo, tmp_path, monkeypatch):
+    """Issue 24: backup → (the server lost) → restore into a new folder and database → the
+    monthly re-run finds nothing new and sends nothing again, and the year's figures are the
+    original's. A backup changed by one byte is refused, naming the file."""
+    import zipfile
+
+    from connectors.store import Store
+    from connectors.store_copy import counts
+    from tests.smtp import Server
+
+    out = demo[0] / "results"
+    flags = on_demo_store(demo, monkeypatch)
+    original = year_figures(dt.date(2026, 1, 20))
+    rows = counts(Store(f"sqlite:///{out / 'xzzf.db'}").engine)
+    code, said = xzzf("backup", "--to", str(tmp_path / "b.zip"), *sum(flags.items(), ()))
+    assert code == 0 and "已备份到" in said, said
+    code, said = xzzf("backup", "--to", str(tmp_path / "b.zip"), *sum(flags.items(), ()))
+    assert code == 2 and "已存在" in said and said.count("\n") == 1  # never overwritten
+    with zipfile.ZipFile(tmp_path / "b.zip") as backup:
+        names = backup.namelist()
+        assert "xzzf.db" not in {Path(n).name for n in names if n.startswith("out/")}  # the store, once
+        assert {"store/xzzf.db", "config/units.yaml", "config/xzzf.env", "manifest.json"} <= set(names)
+        assert sum(n.startswith("out/archive/") for n in names) == len(list((out / "archive").rglob("*/*")))
+        assert sum(n.startswith("out/feedback/") for n in names) == sum(
+            p.is_file() for p in (out / "feedback").rglob("*"))
+
+    # One member changed (same size, CRC made to match): only its SHA-256 tells.
+    damaged = tmp_path / "damaged.zip"
+    victim = next(n for n in names if n.startswith("out/archive/"))
+    with zipfile.ZipFile(tmp_path / "b.zip") as source, zipfile.ZipFile(damaged, "w") as copy:
+        for info in source.infolist():
+            data = source.read(info)
+            copy.writestr(info, bytes([data[0] ^ 1]) + data[1:] if info.filename == victim else data)
+    code, said = xzzf("restore", str(damaged), "--out", str(tmp_path / "never"))
+    assert code == 2 and victim in said and "SHA-256" in said and said.count("\n") == 1, said
+    assert not (tmp_path / "never").exists()
+
+    restored = tmp_path / "restored"
+    code, said = xzzf("restore", str(tmp_path / "b.zip"), "--out", str(restored))
+    assert code == 0 and "清单校验通过" in said, said
+    url = f"sqlite:///{restored / 'xzzf.db'}"
+    assert counts(Store(url).engine) == rows
+    assert ledger(url) == ledger(f"sqlite:///{out / 'xzzf.db'}")
+    assert all(Path(m["eml_path"]).is_relative_to(restored) for m in (Store(url).email(k) for k, *_ in ledger(url)))
+    code, said = xzzf("restore", str(tmp_path / "b.zip"), "--out", str(restored))
+    assert code == 2 and "不是空文件夹" in said
+
+    with Server() as smtp:
+        on_demo_store(demo, monkeypatch, out=restored, units=restored / "config" / "units.yaml",
+                      database_url=url, smtp_host="127.0.0.1", smtp_port=smtp.port, smtp_security="none",
+                      mail_from="xzzf@hsb.example.gov.cn", sfj_recipients="sfj@hsb.example.gov.cn")
+        from flows.monthly import monthly
+
+        report = json.loads(Path(monthly(period="2025-12", as_of=dt.date(2026, 1, 20))).read_text(encoding="utf-8"))
+        assert smtp.inbox.messages == []  # nothing sent twice
+    assert counts(Store(url).engine) == {**rows, "scans": rows["scans"] + 1}  # nothing new but the scan
+    assert report["files"] and all(e["status"] != "not_arrived" for e in report["files"])
+    assert year_figures(dt.date(2026, 1, 20)) == original
+
+
+def test_the_demo_store_moves_to_postgresql_and_its_backup_restores_onto_either(demo, tmp_path, monkeypatch,
+                                                                                postgres_url):
+    """Issue 24: `store copy` into an empty PostgreSQL database checks rows and figures and
+    says what to change; a backup of that store restores onto PostgreSQL and onto SQLite with
+    the same figures. A database that is not empty is refused, in one line."""
+    from connectors.store import Store
+    from connectors.store_copy import counts
+    from tests.conftest import fresh_postgres
+
+    out = demo[0] / "results"
+    flags = sum(on_demo_store(demo, monkeypatch).items(), ())
+    original = year_figures(dt.date(2026, 1, 20))
+    rows = counts(Store(f"sqlite:///{out / 'xzzf.db'}").engine)
+    code, said = xzzf("store", "copy", "--to", postgres_url, *flags)
+    assert code == 0 and "2025 年度指标一致" in said and f"XZZF_DATABASE_URL 改为 {postgres_url}" in said, said
+    assert counts(Store(postgres_url).engine) == rows
+    code, said = xzzf("store", "copy", "--to", postgres_url, *flags)
+    assert code == 2 and "不是空的：已有数据" in said and said.count("\n") == 1, said
+
+    code, said = xzzf("backup", "--to", str(tmp_path / "pg.zip"), "--db", postgres_url, *flags)
+    assert code == 0 and "postgresql" in said, said
+    with fresh_postgres() as second:
+        code, said = xzzf("restore", str(tmp_path / "pg.zip"), "--db", second, "--out", str(tmp_path / "onto-pg"))
+        assert code == 0, said
+        on_demo_store(demo, monkeypatch, database_url=second, out=tmp_path / "onto-pg")
+        assert year_figures(dt.date(2026, 1, 20)) == original
+        code, said = xzzf("restore", str(tmp_path / "pg.zip"), "--db", second, "--out", str(tmp_path / "other"))
+        assert code == 2 and "目标数据库不是空的" in said, said
+    monkeypatch.delenv("XZZF_DATABASE_URL")  # the default store in the restored folder
+    code, said = xzzf("restore", str(tmp_path / "pg.zip"), "--out", str(tmp_path / "onto-sqlite"))
+    assert code == 0, said
+    on_demo_store(demo, monkeypatch, database_url=f"sqlite:///{tmp_path / 'onto-sqlite' / 'xzzf.db'}",
+                  out=tmp_path / "onto-sqlite")
+    assert year_figures(dt.date(2026, 1, 20)) == original
