@@ -29,7 +29,8 @@ from xzzf.units import RegistryError, load_registry
 from xzzf.vocabulary import Health
 
 MB = 1 << 20
-UPGRADE = ("请停止 worker（systemctl stop xzzf-worker），备份（.venv/bin/xzzf backup --to 备份文件.zip），再运行一次 .venv/bin/xzzf intake："
+UPGRADE = ("请停止 worker（systemctl stop xzzf-worker），备份（.venv/bin/xzzf backup --to 备份文件.zip），"
+           "再运行一次 .venv/bin/xzzf intake："
            "运行开始时自动升级到最新结构；然后启动 worker")
 
 
