@@ -8,6 +8,8 @@ import json
 import os
 import re
 import secrets
+import shutil
+import ssl
 import subprocess
 import sys
 import time
@@ -25,6 +27,7 @@ ROOT = Path(__file__).parents[1]
 PREFECT = str(Path(sys.executable).parent / "prefect")
 DEPLOYMENTS = ROOT / "deployments"
 LOGIN = ("PREFECT_SERVER_API_AUTH_STRING", "PREFECT_API_AUTH_STRING")  # the server's, the clients'
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
 @contextlib.contextmanager
@@ -105,12 +108,12 @@ def test_a_custom_monthly_run_through_the_api_completes_with_its_report(server):
     assert env["PREFECT_API_AUTH_STRING"] not in deployed + output + worker_log.read_text(errors="replace")
 
 
-def call(env, path, login: str | None = None) -> int:
+def call(env, path, login: str | None = None, tls: ssl.SSLContext | None = None) -> int:
     """The status of GET `path` on the server's API, sent with `login` or with none."""
     headers = {"Authorization": "Basic " + base64.b64encode(login.encode()).decode()} if login else {}
     request = urllib.request.Request(env["PREFECT_API_URL"] + path, headers=headers)
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=30, context=tls) as response:
             return response.status
     except urllib.error.HTTPError as error:
         assert error.code != 401 or json.loads(error.read()) == {"exception_message": "Unauthorized"}
@@ -212,3 +215,80 @@ def test_the_server_unit_does_not_start_without_the_login():
     assert refused.returncode != 0 and "generate-login.py" in refused.stderr
     started = subprocess.run(["/bin/sh", "-c", check], env={**without, LOGIN[0]: "admin:x"}, capture_output=True)
     assert started.returncode == 0
+
+
+@contextlib.contextmanager
+def https_proxy(home: Path, server_url: str):
+    """deployments/nginx-xzzf.conf as the administrator installs it, on free ports instead of 443
+    and 80, with a self-signed certificate for 127.0.0.1, in front of the server at `server_url`;
+    yields the proxy's address, the certificate, and the plain-HTTP address."""
+    home.mkdir()
+    cert, key = home / "xzzf.crt", home / "xzzf.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True, timeout=60)
+    port, plain = free_port(), free_port()
+    site = (DEPLOYMENTS / "nginx-xzzf.conf").read_text(encoding="utf-8")
+    here = (("listen 443 ssl;", f"listen 127.0.0.1:{port} ssl;"), ("listen 80;", f"listen 127.0.0.1:{plain};"),
+            ("/etc/xzzf/tls/xzzf.crt", str(cert)), ("/etc/xzzf/tls/xzzf.key", str(key)),
+            ("http://127.0.0.1:4200", server_url.removesuffix("/api")))
+    for example, ours in here:
+        assert site.count(example) == 1, example
+        site = site.replace(example, ours)
+    (home / "xzzf.conf").write_text(site, encoding="utf-8")
+    temp = " ".join(f"{kind}_temp_path {home / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    # Around it, what /etc/nginx/nginx.conf gives a file in conf.d/ (the http block).
+    user = "user root;" if os.geteuid() == 0 else ""  # its workers write the temp files here
+    (home / "nginx.conf").write_text(f"{user} pid {home / 'nginx.pid'}; daemon off; events {{}}\n"
+                                     f"http {{ access_log off; {temp} include {home / 'xzzf.conf'}; }}\n",
+                                     encoding="utf-8")
+    command = [NGINX, "-p", str(home), "-e", str(home / "error.log"), "-c", str(home / "nginx.conf")]
+    checked = subprocess.run([*command, "-t"], capture_output=True, text=True, timeout=60)
+    assert checked.returncode == 0, checked.stderr
+    nginx = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield f"https://127.0.0.1:{port}", cert, f"http://127.0.0.1:{plain}"
+    finally:
+        nginx.terminate()
+        nginx.wait(20)
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(not Path(NGINX).exists(), reason="没有 nginx：跳过 HTTPS 代理示例的测试")
+def test_the_https_proxy_example_passes_the_login_and_the_websockets_through(server, tmp_path):
+    env, _ = server
+    with https_proxy(tmp_path / "nginx", env["PREFECT_API_URL"]) as (proxy, cert, plain):
+        through = {**env, "PREFECT_API_URL": f"{proxy}/api", "PREFECT_API_SSL_CERT_FILE": str(cert)}
+        tls = ssl.create_default_context(cafile=str(cert))
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                assert call(through, "/health", tls=tls) == 200
+                break
+            except urllib.error.URLError:
+                assert time.monotonic() < deadline, (tmp_path / "nginx" / "error.log").read_text()
+                time.sleep(0.5)
+        assert call(through, "/admin/version", tls=tls) == 401
+        assert call(through, "/admin/version", env["PREFECT_API_AUTH_STRING"], tls=tls) == 200
+        # Plain HTTP is sent to HTTPS, where the login is not readable on the way.
+        request = urllib.request.Request(f"{plain}/api/health", method="HEAD")
+        with pytest.raises(urllib.error.HTTPError) as moved:
+            urllib.request.build_opener(NoRedirect).open(request, timeout=30)
+        assert moved.value.code == 301 and moved.value.headers["Location"].startswith("https://")
+        # A client on another machine (a second worker) through the proxy: its events go up a
+        # WebSocket (/api/events/in), which the proxy must pass as one.
+        name = f"xzzf.proxy-check.{secrets.token_hex(4)}"
+        prefect(through, "events", "emit", name, "--resource-id", "xzzf.proxy-check")
+        body = json.dumps({"filter": {"event": {"name": [name]}}}).encode()
+        while True:
+            request = urllib.request.Request(f"{env['PREFECT_API_URL']}/events/filter", data=body, method="POST",
+                                             headers={"Content-Type": "application/json", **login_header(env)})
+            if json.loads(urllib.request.urlopen(request, timeout=30).read())["events"]:
+                break
+            assert time.monotonic() < deadline + 60, f"the event {name} sent through the proxy never arrived"
+            time.sleep(1)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
