@@ -106,7 +106,7 @@ def check_server_login() -> None:
                "写进该文件，服务器的 PREFECT_SERVER_API_AUTH_STRING 与之相同，改过后要重启 xzzf-server")
         wrong = "PREFECT_API_AUTH_STRING 中的口令不对" if login else "但没有设置 PREFECT_API_AUTH_STRING"
         raise SettingsError(f"Prefect 服务器 {settings.url} 要求登录，{wrong}：{how}") from None
-    except OSError as error:
+    except (OSError, ValueError) as error:  # ValueError: an address urllib cannot read
         reason = getattr(error, "reason", error)
         raise SettingsError(f"连不上 Prefect 服务器 {settings.url}（PREFECT_API_URL）：{reason}；"
                             "请先启动它（systemctl start xzzf-server）或改正地址") from None

@@ -163,6 +163,14 @@ def test_a_command_sent_to_the_server_without_its_login_refuses_in_one_line(serv
     assert "但没有设置 PREFECT_API_AUTH_STRING" in one_line_refusal(done)
 
 
+def test_deploy_sh_with_no_server_answering_refuses_in_one_line(tmp_path):
+    """The check deploy.sh makes first, with the server not started: one line naming it."""
+    env = {**os.environ, "PREFECT_API_URL": f"http://127.0.0.1:{free_port()}/api", "PREFECT_HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "flows.runtime"], env=env, cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
+    assert "连不上 Prefect 服务器" in one_line_refusal(done) and "systemctl start xzzf-server" in done.stderr
+
+
 def settings_file(path: Path) -> dict[str, str]:
     """The NAME=value lines of a settings file, as bash reads them (quotes removed)."""
     found = re.findall(r"^([A-Z_]+)=(.*)$", path.read_text(encoding="utf-8"), flags=re.MULTILINE)
