@@ -166,13 +166,17 @@ def _run(call, meanwhile=None):
     traceback and exit code 1."""
     from prefect.client.schemas.objects import State
 
-    from flows.runtime import start_local_server
+    from flows.runtime import check_server_login, start_local_server
     from xzzf.adjustments import AdjustmentError
     from xzzf.settings import SettingsError
     from xzzf.units import RegistryError
 
     for handler in logging.getLogger().handlers:  # Prefect's console, set up as it was imported
         handler.addFilter(_NoFullDiskTraceback())
+    try:
+        check_server_login()  # a real server (PREFECT_API_URL) that asks for a login
+    except SettingsError as error:
+        _refuse(str(error))
     start_local_server(meanwhile)
     try:
         result = call()

@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export XZZF_HOME="${XZZF_HOME:-$PWD}"
 prefect=".venv/bin/prefect"
+# The server's login first (PREFECT_API_AUTH_STRING): missing or wrong, one line and exit code 2
+# instead of a 401 traceback from the middle of the deploy.
+.venv/bin/python -m flows.runtime
 # One process pool with a concurrency limit of 1: the single global limit for every xzzf run.
 "$prefect" work-pool inspect xzzf >/dev/null 2>&1 || "$prefect" work-pool create xzzf --type process
 "$prefect" work-pool set-concurrency-limit xzzf 1

@@ -1,8 +1,10 @@
 """What a run stands on besides its settings: a store that answers, and — for the command
-line — Prefect's temporary API server, which must not outlive the command."""
+line — Prefect's temporary API server, which must not outlive the command, or the real one
+(PREFECT_API_URL), which must let it in."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import ctypes
 import errno
@@ -14,6 +16,8 @@ import sqlite3
 import subprocess
 import sys
 import types
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -25,6 +29,7 @@ from xzzf.settings import Settings, SettingsError
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 START_LOCK = "xzzf-server-start.lock"  # in PREFECT_HOME, beside Prefect's database
+ENV_FILE = "/etc/xzzf/xzzf.env"  # the server's settings (deployments/xzzf.env.example)
 
 
 def open_store(settings: Settings) -> Store:
@@ -74,6 +79,37 @@ def where_full(full: BaseException, settings: Settings) -> str:
     if not isinstance(full, OSError):
         return f"数据库 {make_url(settings.database).database}"
     return f"文件夹 {Path(full.filename).parent if full.filename else settings.out}"
+
+
+def check_server_login() -> None:
+    """The real Prefect server named by PREFECT_API_URL answers and takes this process's
+    login (PREFECT_API_AUTH_STRING, as Prefect's clients send it), or SettingsError says what
+    to set: met here as one line, not as a 401 traceback from the middle of a deploy or run.
+    No server named: the command's temporary one, which asks for no login."""
+    from prefect.settings import get_current_settings
+
+    settings = get_current_settings().api
+    if not settings.url:
+        return
+    login = settings.auth_string.get_secret_value() if settings.auth_string else ""
+    # /admin/version: the cheapest path behind the login (/health and /ready are not).
+    request = urllib.request.Request(f"{settings.url.rstrip('/')}/admin/version")
+    if login:
+        request.add_header("Authorization", "Basic " + base64.b64encode(login.encode()).decode())
+    try:
+        urllib.request.urlopen(request, timeout=30).close()
+    except urllib.error.HTTPError as error:
+        if error.code != 401:
+            raise SettingsError(f"Prefect 服务器 {settings.url} 回答 HTTP {error.code}：请检查 PREFECT_API_URL"
+                                "（应如 http://127.0.0.1:4200/api）") from None
+        how = (f"请在 {ENV_FILE} 的环境中运行（set -a; . {ENV_FILE}; set +a）；口令由 deployments/generate-login.py "
+               "写进该文件，服务器的 PREFECT_SERVER_API_AUTH_STRING 与之相同，改过后要重启 xzzf-server")
+        wrong = "PREFECT_API_AUTH_STRING 中的口令不对" if login else "但没有设置 PREFECT_API_AUTH_STRING"
+        raise SettingsError(f"Prefect 服务器 {settings.url} 要求登录，{wrong}：{how}") from None
+    except (OSError, ValueError) as error:  # ValueError: an address urllib cannot read
+        reason = getattr(error, "reason", error)
+        raise SettingsError(f"连不上 Prefect 服务器 {settings.url}（PREFECT_API_URL）：{reason}；"
+                            "请先启动它（systemctl start xzzf-server）或改正地址") from None
 
 
 def start_local_server(meanwhile: Callable[[], None] | None = None) -> None:
@@ -139,3 +175,11 @@ def _dies_with(parent: int):
             os._exit(1)
 
     return tie
+
+
+if __name__ == "__main__":  # deployments/deploy.sh, before it deploys: one line, exit code 2
+    try:
+        check_server_login()
+    except SettingsError as refused:
+        print(f"错误：{refused}", file=sys.stderr)
+        sys.exit(2)

@@ -26,7 +26,7 @@ import pytest
 from tests.builders import write_workbook
 from tests.flows.conftest import at, set_mtime
 from tests.smtp import Server
-from tests.test_deployments import PREFECT, ROOT, prefect_server
+from tests.test_deployments import PREFECT, ROOT, login_header, prefect_server
 from xzzf.units import SAMPLE_REGISTRY, load_registry
 
 try:
@@ -72,7 +72,7 @@ def api(env, method, path, body=None):
     """(status, JSON) of one call to the server's API; an error status is returned, not raised."""
     request = urllib.request.Request(env["PREFECT_API_URL"] + path, method=method,
                                      data=None if body is None else json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json"})
+                                     headers={"Content-Type": "application/json", **login_header(env)})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, json.loads(response.read() or b"null")
@@ -95,6 +95,7 @@ def deployed(tmp_path_factory):
         done = subprocess.run([str(ROOT / "deployments" / "deploy.sh")], env=env, cwd=ROOT, capture_output=True,
                               text=True, timeout=300)
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        assert env["PREFECT_API_AUTH_STRING"] not in done.stdout + done.stderr
         status, found = api(env, "POST", "/deployments/filter", {})
         assert status == 200, found
         deployments = {d["name"]: d for d in found}
@@ -106,6 +107,7 @@ def deployed(tmp_path_factory):
                                           stdout=log, stderr=subprocess.STDOUT))
         yield Deployed(env, env["PREFECT_API_URL"].removesuffix("/api"), deployments, home, smtp)
         log.close()
+        assert env["PREFECT_API_AUTH_STRING"] not in (home / "worker.log").read_text(errors="replace")
 
 
 def test_every_field_of_every_form_is_a_business_choice_labelled_and_explained_in_chinese(deployed):
@@ -194,6 +196,26 @@ def artifacts(deployed, run) -> dict[str, dict]:
     return {artifact["key"]: artifact for artifact in found}
 
 
+def log_in(page, login: str) -> None:
+    """Type `login` into the prompt the UI shows until it has one (both of Prefect's UIs)."""
+    page.get_by_placeholder("admin:pass").fill(login)
+    page.get_by_role("button", name="Login", exact=True).click()
+
+
+def logged_in(browser, deployed: Deployed, path: str):
+    """A new window of the 司法局's browser (Chinese, Beijing time: a picked date must stay that
+    date) on the UI's `path`, after the login prompt the UI shows first."""
+    page = browser.new_context(viewport=VIEWPORT, locale="zh-CN", timezone_id="Asia/Shanghai").new_page()
+    page.set_default_timeout(30 * MS)
+    page.goto(deployed.ui + path)
+    log_in(page, deployed.env["PREFECT_API_AUTH_STRING"])
+    page.wait_for_url(deployed.ui + path)
+    # Opened afresh: the notices of the prompt ("Authentication failed." for the first look
+    # without a login) would otherwise stay on the page and in its pictures.
+    page.goto(deployed.ui + path)
+    return page
+
+
 def field(page, title):
     """One field of the schema form, found by its label (the parameter's title)."""
     label = page.locator(":scope > .p-label__header .schema-form-property__label", has_text=title)
@@ -237,10 +259,7 @@ def test_a_custom_run_through_the_form_completes_and_shows_its_statuses_in_chine
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            # The 司法局's browser: Beijing time (a picked date must stay that date).
-            page = browser.new_context(viewport=VIEWPORT, locale="zh-CN", timezone_id="Asia/Shanghai").new_page()
-            page.set_default_timeout(30 * MS)
-            page.goto(f"{deployed.ui}/deployments/deployment/{monthly['id']}/run")
+            page = logged_in(browser, deployed, f"/deployments/deployment/{monthly['id']}/run")
             page.wait_for_load_state("networkidle")
 
             # Each field shows its Chinese title as the label and its description.
@@ -334,9 +353,7 @@ def test_a_decision_is_taken_through_the_form_with_its_reason_and_shows_in_the_r
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_context(viewport=VIEWPORT, locale="zh-CN", timezone_id="Asia/Shanghai").new_page()
-            page.set_default_timeout(30 * MS)
-            page.goto(f"{deployed.ui}/deployments/deployment/{adjust['id']}/run")
+            page = logged_in(browser, deployed, f"/deployments/deployment/{adjust['id']}/run")
             page.wait_for_load_state("networkidle")
             unit, period, kind = field(page, "单位"), field(page, "报送期间"), field(page, "决定")
             reason, operator = field(page, "理由"), field(page, "经办人")
@@ -447,3 +464,40 @@ def test_the_forms_follow_the_registry_when_a_run_reads_a_changed_one(deployed):
     for name in UNIT_FIELDS:
         assert choices(deployed, name)[-1] == "HDJD 弘德街道", name
     assert "单位名册已变化" in logs(deployed, run, "单位名册已变化")
+
+
+@pytest.mark.skipif(sync_playwright is None, reason="没有安装 playwright（Python 包，make setup 会安装）：跳过界面测试")
+@pytest.mark.skipif(not CHROMIUM.exists(), reason=f"没有 {CHROMIUM}（.ci/run 会安装）：跳过界面测试")
+def test_the_ui_shows_nothing_before_its_login_and_refuses_a_wrong_one(deployed, tmp_path):
+    """Issue 23 item 7: the address the staff open asks for the login (README); a wrong one is
+    refused and nothing is shown; the right one opens the deployments, and the browser keeps
+    it for the next window."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", timezone_id="Asia/Shanghai")
+            page = context.new_page()
+            page.set_default_timeout(30 * MS)
+            seen = []  # what the API let through before the login
+            page.on("response", lambda r: seen.append(r) if "/api/deployments" in r.url and r.ok else None)
+            page.goto(f"{deployed.ui}/deployments")
+            page.wait_for_url(re.compile(r"/login\?redirect=/deployments$"))
+            expect(page.get_by_role("heading", name="Login")).to_be_visible()
+            # What the staff see first, with the notices of the look the UI took without a login.
+            screenshot(page, tmp_path, "ui-login.png", whole=False)
+            notices = page.get_by_text("Authentication failed.").count()  # settled: screenshot() waited
+            log_in(page, "admin:wrong")
+            expect(page.get_by_text("Authentication failed.").nth(notices)).to_be_visible()  # a new one
+            expect(page).to_have_url(re.compile(r"/login"))
+            assert page.evaluate("localStorage.getItem('prefect-password')") is None  # not kept
+            assert not seen
+
+            log_in(page, deployed.env["PREFECT_API_AUTH_STRING"])
+            page.wait_for_url(f"{deployed.ui}/deployments")
+            expect(page.get_by_text("monthly-collection", exact=True).first).to_be_visible()
+            again = context.new_page()
+            again.goto(f"{deployed.ui}/deployments")
+            expect(again.get_by_text("monthly-collection", exact=True).first).to_be_visible()
+            assert "/login" not in again.url
+        finally:
+            browser.close()
