@@ -198,7 +198,7 @@ def check_revocation(target: Adjustment | None, number: int, decisions: Iterable
 
 def _why_not_owed(unit, period: str) -> str:
     if not unit.reports:
-        return "该单位不在报送单位之列（reports: false）"
+        return "单位名册中该单位不是报送单位（reports: false），本来就不需要报送"
     if unit.start:
         return f"该单位存续期间为 {unit.start.isoformat()} 至 {unit.end.isoformat() if unit.end else '今'}"
     return f"该单位已于 {unit.end.isoformat()} 撤销"
