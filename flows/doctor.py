@@ -19,7 +19,7 @@ from connectors import prefect_api
 from connectors.inbox import Inbox
 from connectors.mail import MailError, SmtpMailer
 from connectors.store import Store
-from flows.runtime import open_store
+from flows.runtime import check_server_login, open_store
 from flows.setup import refuse_orphans
 from xzzf.calendars import SETTING, calendar_notes, days_ahead, period_days
 from xzzf.periods import BEIJING, period_of
@@ -253,14 +253,18 @@ def prefect_server() -> Finding:
     if problem:
         return Finding(item, Health.FAILED, f"{url} 无应答（{problem}）",
                        "启动服务器（systemctl start xzzf-server），或改正 PREFECT_API_URL")
-    return Finding(item, Health.OK, f"{url} 应答正常")
+    try:  # its health answers anyone; everything else asks for the login
+        check_server_login()
+    except SettingsError as error:
+        return Finding(item, Health.FAILED, str(error))
+    return Finding(item, Health.OK, f"{url} 应答正常，登录口令正确")
 
 
 def worker(server: Finding) -> Finding:
     """The work pool has an online worker: the server's judgement of its heartbeats."""
     item = f"worker（工作池 {prefect_api.POOL}）"
     if server.health != Health.OK:
-        why = "未配置" if server.health == Health.WARNING else "无应答"
+        why = "未配置" if server.health == Health.WARNING else "未通过"
         return Finding(item, Health.SKIPPED, f"Prefect 服务器{why}，未检查")
     try:
         workers = prefect_api.pool_workers()

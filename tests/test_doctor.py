@@ -23,7 +23,7 @@ from sqlalchemy import create_engine, text
 
 from connectors.store import MIGRATIONS, Store
 from tests.smtp import PASSWORD, USER, Server, free_port
-from tests.test_deployments import PREFECT, prefect, prefect_server
+from tests.test_deployments import PREFECT, login_header, prefect, prefect_server
 from xzzf.catalog import load_catalog, task_entry
 from xzzf.plans import Plan
 
@@ -54,7 +54,8 @@ class Prefect:
 
     def workers(self) -> list[dict]:
         request = urllib.request.Request(f"{self.env['PREFECT_API_URL']}/work_pools/xzzf/workers/filter", data=b"{}",
-                                         method="POST", headers={"Content-Type": "application/json"})
+                                         method="POST", headers={"Content-Type": "application/json",
+                                                                 **login_header(self.env)})
         return json.loads(urllib.request.urlopen(request, timeout=10).read())
 
     def _until(self, status: str) -> None:
@@ -107,7 +108,8 @@ def setup(tmp_path, server):
     return {"XZZF_INBOX": str(tmp_path / "inbox"), "XZZF_OUT": str(tmp_path / "out"),
             "XZZF_RECEIPTS": str(tmp_path / "share" / "回执"), "XZZF_TEMPLATES": str(tmp_path / "share" / "模板"),
             "XZZF_REPORTS": str(tmp_path / "share" / "报告"), "XZZF_DATABASE_URL": f"sqlite:///{database}",
-            "PREFECT_API_URL": server.env["PREFECT_API_URL"]}
+            "PREFECT_API_URL": server.env["PREFECT_API_URL"],
+            "PREFECT_API_AUTH_STRING": server.env["PREFECT_API_AUTH_STRING"]}
 
 
 @pytest.fixture
@@ -196,6 +198,8 @@ BROKEN = {  # one part broken → the one line that fails, and what it says
                                    "XZZF_SMTP_SECURITY": "starttls", "XZZF_MAIL_FROM": "x@hsb.example.gov.cn"},
                         SMTP, "none.pem（不存在）"),
     "prefect-down": (lambda p: {"PREFECT_API_URL": f"http://127.0.0.1:{free_port()}/api"}, PREFECT_SERVER, "无应答"),
+    "prefect-wrong-login": (lambda p: {"PREFECT_API_AUTH_STRING": "admin:wrong"}, PREFECT_SERVER, "口令不对"),
+    "prefect-no-login": (lambda p: {"PREFECT_API_AUTH_STRING": ""}, PREFECT_SERVER, "没有设置 PREFECT_API_AUTH_STRING"),
 }
 
 
@@ -256,7 +260,7 @@ def test_a_store_behind_the_newest_revision_says_to_upgrade_and_is_left_as_it_is
     code, found = checks(tmp_path, {**setup, "XZZF_DATABASE_URL": url})
     assert code == 6 and failed(found) == {DATABASE}
     assert found[DATABASE]["result"].endswith("的结构版本 0006 旧于本程序的 0008")
-    assert "备份数据库" in found[DATABASE]["action"] and "自动升级" in found[DATABASE]["action"]
+    assert "xzzf backup --to" in found[DATABASE]["action"] and "自动升级" in found[DATABASE]["action"]
     assert found[PLAN]["status"] == "skipped"  # its table is not there yet
     assert _revision(url) == "0006"  # never migrated by the check
 

@@ -369,13 +369,16 @@ def test_a_decision_is_taken_through_the_form_with_its_reason_and_shows_in_the_r
             expect(reason).to_contain_text("请填写理由")
             assert not tried
             # The right values, on a fresh form (the refusal stays under the field until the next check).
+            def exempt(choice: str, why: str) -> None:
+                """The form filled for 免报 of October for the unit listed as `choice`."""
+                choose(page, unit, choice)
+                for where, value in ((period, "2026-10"), (operator, "张三"), (reason, why)):
+                    where.locator("textarea, input").first.fill(value)
+                choose(page, kind, "免报")
+
             page.reload()
             page.wait_for_load_state("networkidle")
-            choose(page, unit, "ZRZY 自然资源局")
-            values = ((period, "2026-10"), (operator, "张三"), (reason, "机构改革，当月暂停执法"))
-            for where, value in values:
-                where.locator("textarea, input").first.fill(value)
-            choose(page, kind, "免报")
+            exempt("ZRZY 自然资源局", "机构改革，当月暂停执法")
             screenshot(page, tmp_path, "ui-decision-form.png")
             with page.expect_response(lambda r: r.url.endswith("/create_flow_run")) as created:
                 page.get_by_role("button", name="Submit").click()
@@ -404,11 +407,7 @@ def test_a_decision_is_taken_through_the_form_with_its_reason_and_shows_in_the_r
             # with the reason as its message, in one log line, without a traceback.
             page.goto(f"{deployed.ui}/deployments/deployment/{adjust['id']}/run")
             page.wait_for_load_state("networkidle")
-            choose(page, unit, "ZFB 政府办")
-            values = ((period, "2026-10"), (operator, "张三"), (reason, "单位书面申请"))
-            for where, value in values:
-                where.locator("textarea, input").first.fill(value)
-            choose(page, kind, "免报")
+            exempt("ZFB 政府办", "单位书面申请")
             with page.expect_response(lambda r: r.url.endswith("/create_flow_run")) as created:
                 page.get_by_role("button", name="Submit").click()
             refused = wait_for_the_end(deployed.env, created.value.json()["id"])
