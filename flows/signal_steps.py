@@ -1,0 +1,70 @@
+"""The data-quality signals of a run's new files (xzzf.signals): pool them with the files in
+force of their history window, check the frames with Great Expectations (in the run's one
+runner, one call per frame) and the joins with pandas, and settle them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping
+
+import pandas as pd
+
+from xzzf.intake import SubmissionFact, in_force
+from xzzf.schema import SHEETS
+from xzzf.signal_checks import copied_months, duplicate_decisions, issued_years, people_across_units, settle
+from xzzf.signals import (
+    AMOUNTS,
+    FILE,
+    ROW,
+    TOTALS,
+    Pool,
+    Signal,
+    Thresholds,
+    amount_bounds,
+    frame_signals,
+    months_back,
+    total_bounds,
+)
+from xzzf.workbook import EXCEL_ROW
+
+JUDGED = ("decisions", "complaints", "roster", "trainings")  # the sheets the signals read
+
+
+def detect(pool: Pool, runner, thresholds: Thresholds, names: Mapping[str, str],
+           issued: Mapping[int, dt.datetime], verified: Collection[tuple] = ()) -> list[Signal]:
+    """Every signal of the pool's new files."""
+    totals, amounts = total_bounds(pool, thresholds), amount_bounds(pool, thresholds)
+    failed: dict[str, set[tuple[int, int]]] = {}
+    for failure in runner.failures({TOTALS: totals, AMOUNTS: amounts}):
+        failed.setdefault(failure.rule, set()).add((failure.file_id, failure.excel_row))
+    found = [*frame_signals(failed, totals, amounts, pool, thresholds), *duplicate_decisions(pool, names),
+             *people_across_units(pool, names), *copied_months(pool), *issued_years(pool, issued)]
+    return settle(found, verified)
+
+
+def pool_of(new: Mapping[int, tuple[str, str, dt.datetime, dict[str, list[dict]]]], store,
+            view: list[SubmissionFact], months: int) -> Pool:
+    """The pool of the new files (run index → unit, period, arrival, parsed tables) and the
+    stored files in force in `view` whose period is in the history window of any of them."""
+    periods = [period for _, period, _, _ in new.values()]
+    first, last = months_back(min(periods), months), max(periods)
+    stored = [f for f in view if f.id in in_force(view) and f.period and first <= f.period <= last]
+    files = pd.DataFrame([{FILE: n, "unit_code": u, "period": p, "arrival_at": a, "new": True}
+                          for n, (u, p, a, _) in new.items()]
+                         + [{FILE: -f.id, "unit_code": f.unit_code, "period": f.period, "arrival_at": f.arrival_at,
+                             "new": False} for f in stored])
+    tables = {}
+    sheets = {sheet.name: sheet for sheet in SHEETS}
+    for name in JUDGED:
+        columns = [c.name for c in sheets[name].columns]
+        parts = [pd.DataFrame.from_records(records, columns=[EXCEL_ROW, *columns]).assign(**{FILE: n})
+                 for n, (_, _, _, tables_of) in new.items() if (records := tables_of.get(name))]
+        if stored:  # one file in force per (unit, period): its rows say which file they are of
+            rows = store.frame(name, ["excel_row", *columns], [f.id for f in stored])
+            ids = pd.MultiIndex.from_frame(rows[["unit_code", "period"]]).map(
+                {(f.unit_code, f.period): -f.id for f in stored})
+            parts.append(rows.rename(columns={"excel_row": ROW}).assign(**{FILE: ids})
+                         .drop(columns=["unit_code", "period"]))
+        if parts:
+            tables[name] = pd.concat(parts, ignore_index=True)
+    return Pool(files, tables)
