@@ -9,8 +9,10 @@ from collections.abc import Collection, Mapping
 
 import pandas as pd
 
-from xzzf.intake import SubmissionFact, in_force
+from xzzf.adjustments import standing
+from xzzf.intake import SubmissionFact, as_of_view, in_force
 from xzzf.schema import SHEETS
+from xzzf.settings import Settings
 from xzzf.signal_checks import copied_months, duplicate_decisions, issued_years, people_across_units, settle
 from xzzf.signals import (
     AMOUNTS,
@@ -25,9 +27,35 @@ from xzzf.signals import (
     months_back,
     total_bounds,
 )
+from xzzf.units import Registry
 from xzzf.workbook import EXCEL_ROW
 
 JUDGED = ("decisions", "complaints", "roster", "trainings")  # the sheets the signals read
+
+
+def flag(scan, history, settings: Settings, registry: Registry, runner) -> None:
+    """The data-quality signals of an intake scan's accepted new files (intake_steps.Scan), against
+    `history` (intake_steps.History): each kept by its file and added to its warnings."""
+    judged = {n: (item.unit, item.period, item.arrival_at, item.parsed.tables) for n, item in enumerate(scan.new)
+              if item.accepted and item.unit and item.parsed.period}
+    if not judged:
+        return
+    store, thresholds = history.store, Thresholds.of(settings)
+    decided = standing(store.adjustments(), history.as_of)
+    view = as_of_view(store.facts(), history.as_of, decided.withdrawn)
+    issued = {year: report["issued_at"] for year in {int(p[:4]) - 1 for _, p, _, _ in judged.values()}
+              if (report := store.latest_issued(year))}
+    verified = [key_of(s) for s in store.signals() if s.id in decided.verified]
+    pool = pool_of(judged, store, view, thresholds.months)
+    for signal in detect(pool, runner, thresholds, {u.code: u.name for u in registry.units}, issued, verified):
+        item = scan.new[signal.file]
+        item.signals.append(signal)
+        item.parsed.warnings.append(signal.problem())
+
+
+def key_of(stored) -> tuple[str, str, str, str, str]:
+    """A stored signal's Signal.key."""
+    return (stored.kind, stored.unit_code, stored.period, stored.subject, stored.value or "")
 
 
 def detect(pool: Pool, runner, thresholds: Thresholds, names: Mapping[str, str],

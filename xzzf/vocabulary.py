@@ -53,6 +53,7 @@ class AdjustmentKind(Labelled):
     WITHDRAWAL = "withdrawal", "撤销受理"
     RECHECK = "recheck", "复核"
     REVOCATION = "revocation", "撤回决定"
+    VERIFICATION = "verification", "已核实"  # a data-quality signal confirmed: the numbers are right
 
 
 class MailStatus(Labelled):
