@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Mapping
+from decimal import Decimal
 
 import pandas as pd
 
@@ -88,21 +89,35 @@ def copied_months(pool: Pool) -> list[Signal]:
     """A file whose ledgers (执法决定, 投诉举报) are, row for row, those of its unit's previous
     month in force, and not empty: copied, not updated."""
     kept = pool.files[pool.files["kept"]].set_index(["unit_code", "period"])[FILE]
-    contents = {name: {file: sorted(map(repr, rows.drop(columns=[ROW, "unit_code", "period", "kept", "rank", "new",
-                                                                FILE]).itertuples(index=False)))
-                       for file, rows in pool.table(name).groupby(FILE)} for name in LEDGERS}
+    earlier = {row[FILE]: kept.get((row["unit_code"], _previous(row["period"])))
+               for row in pool.new.to_dict("records")}
+    compared = {*earlier, *(file for file in earlier.values() if file is not None)}  # only these are read
+    dropped = [ROW, "unit_code", "period", "kept", "rank", "new", FILE]
+    contents = {name: {file: sorted(map(_canonical, rows.drop(columns=dropped).itertuples(index=False)))
+                       for file, rows in table[table[FILE].isin(compared)].groupby(FILE)}
+                for name in LEDGERS if not (table := pool.table(name)).empty}
     found = []
     for new in pool.new.to_dict("records"):
-        earlier = kept.get((new["unit_code"], _previous(new["period"])))
-        if earlier is None:
+        before = earlier[new[FILE]]
+        if before is None:
             continue
-        now = [contents[name].get(new[FILE], []) for name in LEDGERS]
-        if any(now) and now == [contents[name].get(earlier, []) for name in LEDGERS]:
+        now = [contents.get(name, {}).get(new[FILE], []) for name in LEDGERS]
+        if any(now) and now == [contents.get(name, {}).get(before, []) for name in LEDGERS]:
             titles = "”“".join(SHEETS_BY_NAME[name].title for name in LEDGERS)
             found.append(Signal(SignalKind.COPIED_MONTH, new[FILE], new["unit_code"], new["period"], "",
                                 f"本月“{titles}”台账与上月（{_previous(new['period'])}）报送的完全相同"
                                 f"（共 {sum(map(len, now))} 行）：请核实是否忘记更新本月数据"))
     return found
+
+
+def _canonical(row: tuple) -> str:
+    """A row as its values, however it was read: a stored amount (Decimal 500.00) is the
+    parsed one (500), a missing value is None."""
+    def value(v):
+        if v is None or v != v:
+            return None
+        return float(v) if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) else v
+    return repr(tuple(map(value, row)))
 
 
 def issued_years(pool: Pool, issued: Mapping[int, dt.datetime]) -> list[Signal]:

@@ -166,23 +166,27 @@ def total_bounds(pool: Pool, thresholds: Thresholds) -> pd.DataFrame:
     1.2533 × the mean absolute deviation when MAD is 0) and the minimum difference. The
     lower bound only for a snapshot (MEASURES.both_ways)."""
     totals = month_totals(pool)
-    history = totals[totals["kept"]]
-    rows = []
-    for new in totals[totals["new"]].to_dict("records"):
-        earlier = history[(history["unit_code"] == new["unit_code"]) & (history["measure"] == new["measure"])
-                          & (history["period"] < new["period"])
-                          & (history["period"] >= months_back(new["period"], thresholds.months))]["value"]
-        if len(earlier) < thresholds.min_months:
-            continue
-        median = float(earlier.median())
-        mad = float((earlier - median).abs().median())
-        spread = mad / 0.6745 if mad else 1.2533 * float((earlier - earlier.mean()).abs().mean())
-        floor = thresholds.min_amount if new["measure"] == "fines" else thresholds.min_count
-        reach = max(thresholds.z * spread, floor)
-        rows.append({FILE: new[FILE], "measure": new["measure"], "value": new["value"], HIGH: median + reach,
-                     LOW: median - reach if MEASURES[new["measure"]].both_ways else np.nan,
-                     "months": len(earlier), "mean": float(earlier.mean()), "median": median})
-    frame = pd.DataFrame(rows, columns=[FILE, "measure", "value", HIGH, LOW, "months", "mean", "median"])
+    new = totals[totals["new"]].assign(start=lambda t: t["period"].map(lambda p: months_back(p, thresholds.months)))
+    history = totals[totals["kept"]][["unit_code", "measure", "period", "value"]]
+    # Each new total beside its unit's totals of the window, in one merge (a district-year is
+    # thousands of totals: a filter each would take seconds).
+    pairs = new.merge(history, on=["unit_code", "measure"], suffixes=("", "_then"))
+    pairs = pairs[(pairs["period_then"] < pairs["period"]) & (pairs["period_then"] >= pairs["start"])]
+    stats = pairs.groupby([FILE, "measure"])["value_then"].agg(["count", "median", "mean"])
+    pairs = pairs.join(stats, on=[FILE, "measure"])
+    pairs["mad"] = (pairs["value_then"] - pairs["median"]).abs()
+    pairs["mean_ad"] = (pairs["value_then"] - pairs["mean"]).abs()
+    stats = stats.join(pairs.groupby([FILE, "measure"]).agg(mad=("mad", "median"), mean_ad=("mean_ad", "mean")))
+    stats = stats[stats["count"] >= thresholds.min_months]
+    frame = new.join(stats, on=[FILE, "measure"], how="inner")
+    spread = np.where(frame["mad"] > 0, frame["mad"] / 0.6745, 1.2533 * frame["mean_ad"])
+    floor = np.where(frame["measure"] == "fines", thresholds.min_amount, thresholds.min_count)
+    reach = np.maximum(thresholds.z * spread, floor)
+    both = frame["measure"].map(lambda m: MEASURES[m].both_ways).to_numpy(dtype=bool)
+    frame = frame.assign(**{HIGH: frame["median"] + reach, LOW: np.where(both, frame["median"] - reach, np.nan),
+                            "months": frame["count"]})
+    frame = frame[[FILE, "measure", "value", HIGH, LOW, "months", "mean", "median"]].sort_values(
+        [FILE, "measure"]).reset_index(drop=True)
     frame.insert(1, ROW, range(len(frame)))  # a total's "row": what the expectations point back to
     return frame
 

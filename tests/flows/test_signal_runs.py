@@ -21,17 +21,19 @@ HALVED = "本月在岗执法人员 6 人，过去 6 个月平均 12 人，明显
 OPERATOR = {"reason": "该局 7 月有 6 人借调市局，已电话核实", "operator": "张三"}
 
 
-def drop(env, period: str, staff: int = 12, name: str | None = None) -> None:
-    """SFJ's month: `staff` people on duty, two decisions, one complaint, dated in the month."""
+def drop(env, period: str, staff: int = 12, name: str | None = None, ledgers_of: str | None = None) -> None:
+    """SFJ's month: `staff` people on duty, two decisions, one complaint, dated in the month
+    (those of `ledgers_of`, when given: copied from that month)."""
     year, month = int(period[:4]), int(period[5:])
-    day = dt.date(year, month, 8)
+    day = dt.date(year, int((ledgers_of or period)[5:]), 8)
     person = VALID_ROWS["执法人员"][0]
     rows = {
         "执法人员": [{**person, "姓名": f"员{n}", "执法证号": f"6403{n:04d}"} for n in range(staff)],
         "培训记录": [], "柔性执法案例": [], "心理健康活动": [], "任务进展": [],
-        "执法决定": [{**VALID_ROWS["执法决定"][0], "决定文书号": f"红司罚〔{year}〕{month:02d}{n}号", "决定日期": day,
-                      "公开日期": day + dt.timedelta(days=2), "罚没金额（元）": 500 + 100 * n} for n in range(2)],
-        "投诉举报": [{**VALID_ROWS["投诉举报"][0], "登记编号": f"TS-{period}", "受理日期": day,
+        "执法决定": [{**VALID_ROWS["执法决定"][0], "决定文书号": f"红司罚〔{year}〕{day.month:02d}{n}号",
+                      "决定日期": day, "公开日期": day + dt.timedelta(days=2), "罚没金额（元）": 500 + 100 * n}
+                     for n in range(2)],
+        "投诉举报": [{**VALID_ROWS["投诉举报"][0], "登记编号": f"TS-{ledgers_of or period}", "受理日期": day,
                       "规定办结日期": day + dt.timedelta(days=10), "办结日期": day + dt.timedelta(days=5)}],
     }
     arrived = dt.date(year + (month == 12), month % 12 + 1, 3)
@@ -87,6 +89,15 @@ def test_a_halved_roster_is_accepted_with_one_reminder_until_it_is_verified(hist
     set_mtime(history.inbox / "SFJ" / "2026-07-更正.xlsx", at("2026-08-13"))
     history.intake(dt.date(2026, 8, 14))
     assert [s.state for s in store.signals()] == ["corrected"]
+
+
+def test_a_month_whose_ledgers_are_last_months_is_one_reminder(history):
+    drop(history, "2026-07", ledgers_of="2026-06")
+    report = history.intake(dt.date(2026, 8, 4))
+    [july] = [f for f in report["files"] if f["period"] == "2026-07"]
+    assert [w["message"] for w in july["warnings"] if "上月" in w["message"]] == [
+        "本月“执法决定”“投诉举报”台账与上月（2026-06）报送的完全相同（共 3 行）：请核实是否忘记更新本月数据"]
+    assert [s.kind for s in Store(history.db).signals()] == ["copied_month"]
 
 
 def test_a_verification_is_refused_for_a_signal_that_does_not_exist_or_is_not_open(history):
