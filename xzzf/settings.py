@@ -89,7 +89,7 @@ class Settings(BaseSettings):
     signal_min_months: int = Field(6, ge=2, le=24)
     signal_z: float = Field(3.5, gt=0)
     signal_min_count: float = Field(5, ge=0)
-    signal_min_amount: float = Field(10_000, ge=0)
+    signal_min_amount: float = Field(20_000, ge=0)
     signal_amount_factor: float = Field(10, gt=1)
     signal_amount_percentile: float = Field(99.9, gt=50, le=100)
     _calendar: WorkCalendar | None = PrivateAttr(None)  # read once

@@ -37,7 +37,7 @@ class Thresholds:
     min_months: int = 6  # fewer months of history than this: no total is judged
     z: float = 3.5  # modified z-score (Iglewicz & Hoaglin) above which a total is far from its history
     min_count: float = 5  # …and only if it is more than this far from the median (件, 人, 学时)
-    min_amount: float = 10_000  # the same for 罚没金额 (元)
+    min_amount: float = 20_000  # the same for 罚没金额 (元)
     amount_factor: float = 10  # one amount: above this × the unit's largest earlier amount…
     amount_percentile: float = 99.9  # …and above this percentile of the district's earlier amounts
 
