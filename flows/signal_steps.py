@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping
 
+import numpy as np
 import pandas as pd
 
 from xzzf.adjustments import standing
@@ -85,8 +86,10 @@ def pool_of(new: Mapping[int, tuple[str, str, dt.datetime, dict[str, list[dict]]
     sheets = {sheet.name: sheet for sheet in SHEETS}
     for name in JUDGED:
         columns = [c.name for c in sheets[name].columns]
-        parts = [pd.DataFrame.from_records(records, columns=[EXCEL_ROW, *columns]).assign(**{FILE: n})
-                 for n, (_, _, _, tables_of) in new.items() if (records := tables_of.get(name))]
+        # One frame of every new file's rows, not one a file: a district-year is thousands of files.
+        each = [(n, tables_of.get(name) or []) for n, (_, _, _, tables_of) in new.items()]
+        rows = pd.DataFrame.from_records([r for _, records in each for r in records], columns=[EXCEL_ROW, *columns])
+        parts = [rows.assign(**{FILE: np.repeat([n for n, _ in each], [len(records) for _, records in each])})]
         if stored:  # one file in force per (unit, period): its rows say which file they are of
             rows = store.frame(name, ["excel_row", *columns], [f.id for f in stored])
             ids = pd.MultiIndex.from_frame(rows[["unit_code", "period"]]).map(

@@ -88,14 +88,22 @@ def _previous(period: str) -> str:
 def copied_months(pool: Pool) -> list[Signal]:
     """A file whose ledgers (执法决定, 投诉举报) are, row for row, those of its unit's previous
     month in force, and not empty: copied, not updated."""
-    kept = pool.files[pool.files["kept"]].set_index(["unit_code", "period"])[FILE]
+    kept = {(u, p): f for u, p, f in pool.files[pool.files["kept"]][["unit_code", "period", FILE]].itertuples(
+        index=False)}
     earlier = {row[FILE]: kept.get((row["unit_code"], _previous(row["period"])))
                for row in pool.new.to_dict("records")}
     compared = {*earlier, *(file for file in earlier.values() if file is not None)}  # only these are read
-    dropped = [ROW, "unit_code", "period", "kept", "rank", "new", FILE]
-    contents = {name: {file: sorted(map(_canonical, rows.drop(columns=dropped).itertuples(index=False)))
-                       for file, rows in table[table[FILE].isin(compared)].groupby(FILE)}
-                for name in LEDGERS if not (table := pool.table(name)).empty}
+    contents: dict[str, dict[int, list[str]]] = {}
+    for name in LEDGERS:
+        table = pool.table(name)
+        table = table[table[FILE].isin(compared)]
+        values = table.drop(columns=[ROW, "unit_code", "period", "kept", "rank", "new", FILE])
+        by_file = contents.setdefault(name, {})
+        for file, row in zip(table[FILE], values.itertuples(index=False, name=None), strict=True):
+            by_file.setdefault(file, []).append(_canonical(row))
+    for by_file in contents.values():
+        for rows in by_file.values():
+            rows.sort()
     found = []
     for new in pool.new.to_dict("records"):
         before = earlier[new[FILE]]
