@@ -14,6 +14,7 @@ from connectors.store import Store
 from tests.builders import VALID_ROWS, basic_info, write_workbook
 from tests.flows.conftest import at, set_mtime
 from tests.flows.test_adjustments import write_units
+from tests.flows.test_artifacts import artifacts
 
 UNITS = [{"code": "SFJ", "name": "司法局", "kind": "部门", "enforcement": True},
          {"code": "ZRZY", "name": "自然资源局", "kind": "部门", "enforcement": True}]
@@ -75,6 +76,8 @@ def test_a_halved_roster_is_accepted_with_one_reminder_until_it_is_verified(hist
     assert (signal.unit_code, signal.period, signal.kind, signal.state) == ("SFJ", "2026-07", "total", "open")
     summary = openpyxl.load_workbook(history.out / "runs" / "2026-07" / "summary-2026-07.xlsx")
     assert any(HALVED in str(c) for row in summary["数据质量"].iter_rows(values_only=True) for c in row)
+    [page] = artifacts("data-quality")[:1]  # the run's page lists it too
+    assert HALVED in page.data and "司法局（SFJ）" in page.data
 
     line = verify(number=signal.id, as_of=dt.date(2026, 8, 11), **OPERATOR)
     assert "第 1 号决定（已核实）" in line and "待核实 → 已核实" in line
