@@ -445,6 +445,25 @@ def revoke(
 
 
 @app.command()
+def verify(
+    number: Annotated[int, typer.Option("--number", help="要核实的数据质量提醒编号（见“数据质量”表）", min=1)],
+    reason: Reason, operator: Operator,
+    as_of: AsOf = None, units: Units = None, db: Db = None, out: Out = None,
+) -> None:
+    """已核实：某条数据质量提醒的数据经核实无误，提醒关闭；决定列入调整记录，可用 revoke 撤回。"""
+    moment = _as_of(as_of, date_only=True, records=True)
+    _use(units=units, database_url=db, out=out)
+    for value, words in ((operator, "请填写经办人姓名（--operator）"), (reason, "请填写理由（--reason）")):
+        if not value.strip():
+            _refuse(words)
+    _check(writer="verify")
+    _local_prefect()
+    from flows.quality import verify as flow
+
+    _run(lambda: flow(number=number, reason=reason, operator=operator, as_of=moment, return_state=True))
+
+
+@app.command()
 def recheck(
     period: Annotated[str, typer.Option("--period", help="报送期间 YYYY-MM")],
     reason: Reason, operator: Operator,

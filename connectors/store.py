@@ -24,13 +24,15 @@ from connectors.store_schema import (
     plans,
     rejudgements,
     scans,
+    signals,
     submissions,
 )
 from xzzf.adjustments import Adjustment, standing
 from xzzf.catalog import tasks_from_entries
 from xzzf.intake import SubmissionFact, arrival_time, recency
 from xzzf.plans import Plan
-from xzzf.vocabulary import EVER_ACCEPTED, AdjustmentKind, FileStatus
+from xzzf.signals import Signal
+from xzzf.vocabulary import EVER_ACCEPTED, AdjustmentKind, FileStatus, SignalState
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -79,6 +81,25 @@ class NewSubmission:
     warnings: list[dict]
     rows: dict[str, list[dict]]  # table name → records (internal column names, excel_row)
     readable: bool = False  # opened and parsed: its 回执 may include an annotated copy
+    signals: tuple[Signal, ...] = ()  # its data-quality signals (xzzf.signals), when accepted
+
+
+@dataclass(frozen=True)
+class StoredSignal:
+    id: int
+    submission_id: int
+    unit_code: str
+    period: str
+    kind: str
+    subject: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+    raised_at: dt.datetime
+    state: str  # a SignalState code
+    closed_at: dt.datetime | None
 
 
 class Store:
@@ -134,7 +155,25 @@ class Store:
                     if records:
                         rows.setdefault(table_name, []).append((submission_id, records))
             self._insert_rows(connection, rows)
+            raised = [{"submission_id": submission_id, "unit_code": s.unit, "period": s.period, "kind": str(s.kind),
+                       "subject": s.subject, "sheet": s.sheet, "row": s.row, "column": s.column, "value": s.value,
+                       "message": s.message, "raised_at": scanned_at, "state": SignalState.OPEN}
+                      for submission_id, item in zip(ids, new, strict=True) if item.accepted for s in item.signals]
+            if raised:
+                connection.execute(insert(signals), raised)
             _settle_in_force(connection, {(i.unit_code, i.period) for i in new if i.accepted})
+            # A later file of the unit for the month changes the value: its signals are settled
+            # (the new file raised its own where the value stayed).
+            superseded = select(submissions.c.id).where(submissions.c.status == FileStatus.SUPERSEDED)
+            connection.execute(update(signals).where(signals.c.state == SignalState.OPEN,
+                                                     signals.c.submission_id.in_(superseded))
+                               .values(state=SignalState.CORRECTED, closed_at=scanned_at))
+
+    def signals(self) -> list[StoredSignal]:
+        """Every signal ever raised, oldest first."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(signals).order_by(signals.c.id)).all()
+        return [StoredSignal(**r._mapping) for r in rows]
 
     @staticmethod
     def _insert_rows(connection: Connection, rows: dict[str, list[tuple[int, list[dict]]]]) -> None:
@@ -275,6 +314,7 @@ class Store:
             if withdrawn:
                 connection.execute(update(submissions).where(submissions.c.id.in_(withdrawn))
                                    .values(status=FileStatus.WITHDRAWN))
+            _settle_verified(connection, made, values["decided_at"])
             touched = {(values["unit_code"], values["period"])}
             revoked = next((d for d in made if d.id == values.get("revokes")), None)
             if revoked and revoked.kind == AdjustmentKind.RECHECK:
@@ -516,6 +556,17 @@ def _settle_in_force(connection: Connection, touched: set[tuple[str, str]]) -> N
     if others:
         connection.execute(update(submissions).where(submissions.c.id.in_(others)).values(status=FileStatus.SUPERSEDED))
     connection.execute(update(submissions).where(submissions.c.id.in_(in_force)).values(status=FileStatus.ACCEPTED))
+
+
+def _settle_verified(connection: Connection, made: list[Adjustment], at: dt.datetime) -> None:
+    """The signals 已核实 by a decision in force now are closed by it; one whose decision was
+    revoked is open again (unless a later file has corrected it since)."""
+    verified = standing(made, dt.datetime.max.replace(tzinfo=dt.UTC)).verified
+    connection.execute(update(signals).where(signals.c.state == SignalState.VERIFIED, signals.c.id.not_in(verified))
+                       .values(state=SignalState.OPEN, closed_at=None))
+    if verified:
+        connection.execute(update(signals).where(signals.c.state == SignalState.OPEN, signals.c.id.in_(verified))
+                           .values(state=SignalState.VERIFIED, closed_at=at))
 
 
 @dataclass(frozen=True)

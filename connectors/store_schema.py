@@ -119,6 +119,28 @@ adjustments = Table(
     Column("submission_id", ForeignKey("submissions.id")),
     Column("revokes", ForeignKey("adjustments.id")),
     Column("changes", Text, nullable=False),
+    Column("signal_id", ForeignKey("signals.id")),  # 已核实: the signal confirmed
+)
+
+# Data-quality signals (xzzf.signals), raised on an accepted file when it is recorded: open
+# until a later file of its unit for the month replaces it (corrected) — 已核实 is a decision,
+# and its state here follows the decisions in force, as a withdrawn file's status does.
+signals = Table(
+    "signals", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("submission_id", ForeignKey("submissions.id"), nullable=False, index=True),
+    Column("unit_code", String(64), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("sheet", String(32)),
+    Column("row", Integer),
+    Column("column", String(32)),
+    Column("value", Text),
+    Column("message", Text, nullable=False),
+    Column("raised_at", UtcDateTime, nullable=False),
+    Column("state", String(16), nullable=False, index=True),  # open | corrected | verified
+    Column("closed_at", UtcDateTime),
 )
 
 # What a 复核 decision changed, file by file: the outcome it replaced and the one it gave. The

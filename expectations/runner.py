@@ -14,6 +14,7 @@ import pandas as pd
 
 from expectations.suites import SUITES_DIR
 from xzzf.rules import RULES, RULES_BY_ID
+from xzzf.signals import SIGNAL_RULES
 from xzzf.validation import INDEX_COLUMNS, Failure
 
 
@@ -23,6 +24,9 @@ def preload() -> None:
     import great_expectations  # noqa: F401
 
     import expectations.credit_code  # noqa: F401
+
+
+CHECKED = RULES_BY_ID | {rule.id: rule for rule in SIGNAL_RULES}  # every rule an expectation checks
 
 
 class ExpectationError(RuntimeError):
@@ -95,7 +99,7 @@ def _failures_of(result) -> list[Failure]:
             raise ExpectationError(f"{rule_id}: {raised}")
         if item.success:
             continue
-        rule = RULES_BY_ID[rule_id]
+        rule = CHECKED[rule_id]
         for index in item.result.get("unexpected_index_list") or []:
             value = index.get(rule.column)
             failures.append(Failure(rule_id, int(index["_file_id"]), int(index["_excel_row"]),

@@ -1,4 +1,5 @@
-"""The Great Expectations suites, one per sheet, generated from the rule table.
+"""The Great Expectations suites, one per sheet, generated from the rule table (and one per
+frame the data-quality signals check, from xzzf.signals.SIGNAL_RULES).
 
 `python -m expectations.suites` rewrites `expectations/<sheet>.json`; a test fails when the
 committed files and the rule table disagree. Severity is explicit in every expectation
@@ -11,6 +12,7 @@ import json
 from pathlib import Path
 
 from xzzf.rules import RULES, Rule, When
+from xzzf.signals import SIGNAL_RULES
 from xzzf.validation import EXCEL_ROW, FILE_ID
 
 SUITES_DIR = Path(__file__).parent
@@ -60,7 +62,7 @@ def _expectation(rule: Rule) -> dict:
 
 def suite_dicts() -> dict[str, dict]:
     suites: dict[str, dict] = {}
-    for rule in RULES:
+    for rule in (*RULES, *SIGNAL_RULES):
         suite = suites.setdefault(rule.sheet, {"name": rule.sheet, "expectations": [],
                                                "meta": {"index_columns": [FILE_ID, EXCEL_ROW]}})
         suite["expectations"].append(_expectation(rule))

@@ -69,7 +69,7 @@ def adjust(unit: UnitCode = UNIT, period: DecisionPeriod = DECISION_PERIOD, kind
         kind = _MONTH_KINDS[kind]
         check_adjustment(kind, run.registry, unit, period, reason, operator,
                          run.obligations().normal_due(period), until if kind == AdjustmentKind.EXTENSION else None)
-        return _decide(run, kind=kind, unit_code=unit, period=period, reason=reason, operator=operator,
+        return decide(run, None, kind=kind, unit_code=unit, period=period, reason=reason, operator=operator,
                        until=until if kind == AdjustmentKind.EXTENSION else None)
 
 
@@ -84,7 +84,7 @@ def withdraw(unit: UnitCode = UNIT, period: DecisionPeriod = DECISION_PERIOD, re
         in_force = _in_force(run, run.view(), unit, period)
         if in_force is None:
             raise AdjustmentError(f"{unit_text(run.registry, unit)} 的 {period} 没有在用（已受理）的文件，无可撤销")
-        return _decide(run, kind=AdjustmentKind.WITHDRAWAL, unit_code=unit, period=period, reason=reason,
+        return decide(run, None, kind=AdjustmentKind.WITHDRAWAL, unit_code=unit, period=period, reason=reason,
                        operator=operator, submission_id=in_force)
 
 
@@ -97,7 +97,9 @@ def revoke(number: int = NUMBER, reason: str = REASON, operator: str = OPERATOR,
         target = next((a for a in made if a.id == number), None)
         check_revocation(target, number, made)
         check_adjustment(AdjustmentKind.REVOCATION, run.registry, target.unit_code, target.period, reason, operator)
-        return _decide(run, kind=AdjustmentKind.REVOCATION, unit_code=target.unit_code, period=target.period,
+        reopened = (f"第 {target.signal_id} 号数据质量提醒恢复为待核实" if target.kind == AdjustmentKind.VERIFICATION
+                    else None)
+        return decide(run, reopened, kind=AdjustmentKind.REVOCATION, unit_code=target.unit_code, period=target.period,
                        reason=reason, operator=operator, revokes=number)
 
 
@@ -107,13 +109,15 @@ def decision_run(as_of):
     return prepare(as_of=as_of, needs_inbox=False, records=True)
 
 
-def _decide(run: Run, **values) -> str:
-    """Record the decision with what it changes (the unit's month before and after), show
-    the 调整记录, and tell the unit of a withdrawal, a revoked 复核, or their undoing."""
+def decide(run: Run, said: str | None, **values) -> str:
+    """Record the decision with what it changes (`said`, else the unit's month before and
+    after), show the 调整记录, and tell the unit of a withdrawal, a revoked 复核, or their undoing."""
     made = run.store.adjustments()
     unit, period = values["unit_code"], values["period"]
     undone = _recheck_undone(run, made, values.get("revokes"))
-    if undone:  # the files it changed get their earlier outcomes back
+    if said:
+        changes = said
+    elif undone:  # the files it changed get their earlier outcomes back
         earlier = {i: (outcome["status"], outcome["period"]) for i, outcome, _ in
                    run.store.rejudged(values["revokes"]) if i in undone}
         changes = "；".join([f"恢复第 {values['revokes']} 号决定之前的结论",

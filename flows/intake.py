@@ -10,7 +10,7 @@ from prefect.utilities.annotations import quote
 
 from flows import intake_steps as steps
 from flows import mail_steps, receipt_steps
-from flows.artifacts import answered, beijing, period_artifacts, run_log
+from flows.artifacts import answered, beijing, period_artifacts, quality_artifact, run_log
 from flows.parameters import AS_OF_MOMENT, DRY_RUN, AsOfMoment
 from flows.receipt_list import list_receipts
 from flows.setup import Run, prepare
@@ -62,6 +62,7 @@ def report_run(run: Run, scan: steps.Scan, period: str, name: str) -> str:
     notes = run.settings.calendar_notes(period)
     period_artifacts(scan.entries, units, reasons, run.registry, period, beijing(run.as_of), run.dry_run,
                      notes)
+    quality_artifact(run.store.signals(), run.registry, run.as_of, run.dry_run)
     log = run_log()
     for note in notes:
         log.warning("%s", note)

@@ -11,7 +11,7 @@ import importlib
 import json
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from connectors.archive import Archive
@@ -27,6 +27,7 @@ from xzzf.plans import Plan, plan_in_force
 from xzzf.problems import Problem
 from xzzf.receipt import first_problem
 from xzzf.settings import Settings
+from xzzf.signals import Signal
 from xzzf.units import Registry
 from xzzf.vocabulary import EVER_ACCEPTED, FileStatus, UnitStatus
 from xzzf.workbook import EXCEL_ROW, ParsedWorkbook, parse_workbook
@@ -57,6 +58,7 @@ class Examined:
     judged_on: dt.date
     readable: bool = False  # opened and parsed: a highlighted copy can be made
     counted: tuple[str, str] | None = None  # no readable 报送期间: the period it counts for, and why
+    signals: list[Signal] = field(default_factory=list)  # its data-quality signals, each also a warning
 
     @property
     def period(self) -> str | None:
@@ -193,19 +195,41 @@ def conclude(scan: Scan) -> None:
 
 def examine(inbox: Inbox, settings: Settings, registry: Registry, store: Store, as_of: dt.datetime,
             now: dt.datetime) -> Scan:
-    """Hash every file, and read, check and parse those never seen before."""
+    """Hash every file, and read, check and parse those never seen before; the accepted ones
+    get their data-quality signals against the store's files as of the run."""
     scan = survey(inbox, settings, registry, store, as_of, now)
-    judge(scan, settings, registry, store.plans())
+    judge(scan, settings, registry, store.plans(), History(store, as_of))
     return scan
 
 
-def judge(scan: Scan, settings: Settings, registry: Registry, plans: list[Plan]) -> None:
+@dataclass(frozen=True)
+class History:
+    """What a run's new files are compared with for their signals: the store as of the run."""
+
+    store: Store
+    as_of: dt.datetime
+
+
+def judge(scan: Scan, settings: Settings, registry: Registry, plans: list[Plan],
+          history: History | None = None) -> None:
     """Read, parse and check the scan's new files: each one's outcome (a file's tasks are
-    those of the plan in force for its month, of the stored `plans`)."""
+    those of the plan in force for its month, of the stored `plans`); with a `history`, the
+    accepted ones' signals too, each a warning of its file."""
     read_new(scan, settings, registry)
-    validate_rows({n: (item.unit, item.parsed) for n, item in enumerate(scan.new) if item.parsed.tables},
-                  registry, settings, plans)
+    workbooks = {n: (item.unit, item.parsed) for n, item in enumerate(scan.new) if item.parsed.tables}
+    runner = rule_runner() if workbooks else None
+    validate_rows(workbooks, registry, settings, plans, runner)
+    if history and runner:
+        from flows.signal_steps import flag  # pandas: imported only when files were read
+
+        flag(scan, history, settings, registry, runner)
     conclude(scan)
+
+
+def rule_runner():
+    """The run's one Great Expectations runner. GX and pandas take seconds to import: only
+    when there is something to validate (and read_new has started it already, in the background)."""
+    return importlib.import_module(RULE_RUNNER).SuiteRunner()
 
 
 def _unit(item: InboxFile, registry: Registry) -> str | None:
@@ -213,21 +237,20 @@ def _unit(item: InboxFile, registry: Registry) -> str | None:
 
 
 def validate_rows(workbooks: dict[int, tuple[str, ParsedWorkbook]], registry: Registry,
-                  settings: Settings, plans: list[Plan] = ()) -> int:
-    """Check every row rule over all the given workbooks at once; returns the GX calls made."""
+                  settings: Settings, plans: list[Plan] = (), runner=None) -> int:
+    """Check every row rule over all the given workbooks at once (in `runner`, else a new
+    one); returns the GX calls made."""
     if not workbooks:
         return 0
-    # GX and pandas take seconds to import: only when there is something to validate (and
-    # read_new has started it already, in the background).
-    runner_module = importlib.import_module(RULE_RUNNER)
     from xzzf.validation import attribute, validation_frames
 
     frames = validation_frames(workbooks, functools.cache(lambda period: assign(plan_in_force(plans, period).tasks,
                                                                                registry)),
                                settings.calendar())
-    runner = runner_module.SuiteRunner()
+    runner = runner or rule_runner()
+    calls = runner.calls
     attribute(runner.failures(frames), workbooks)
-    return runner.calls
+    return runner.calls - calls
 
 
 def refusal(item: InboxFile, data: bytes | None, registry: Registry, settings: Settings) -> str | None:
@@ -294,7 +317,7 @@ def new_submission(item: Examined) -> NewSubmission:
         accepted=item.accepted, readable=item.readable,
         info={**{k: str(v) for k, v in parsed.info.items()}, **({COUNTED: item.counted[1]} if item.counted else {})},
         errors=errors, warnings=warnings,
-        rows={name: _stored(records) for name, records in parsed.tables.items()},
+        rows={name: _stored(records) for name, records in parsed.tables.items()}, signals=tuple(item.signals),
     )
 
 

@@ -51,7 +51,7 @@ def complete_receipts(run: Run) -> int:
     owed = store.owed_receipts()
     if not owed:
         return 0
-    copies = _annotated_copies(owed, run.archive, settings)
+    copies = _annotated_copies(owed, run.archive, settings, _signalled(run, owed))
     counted, deadlines = _months(run, owed)
     told = _told(run, owed)
     written: dict[int, list[Path]] = {}
@@ -74,11 +74,18 @@ def complete_receipts(run: Run) -> int:
     return len(done)
 
 
-def _annotated_copies(owed: list[StoredSubmission], archive: Archive,
-                      settings: Settings) -> dict[int, bytes | str]:
-    """A rejected readable file's annotated copy (bytes), or why it could not be made (text)."""
+def _signalled(run: Run, files: list[StoredSubmission]) -> set[int]:
+    """Which of these accepted files have data-quality signals: they get a 标注 copy too."""
+    ids = {s.id for s in files if s.status == FileStatus.ACCEPTED}
+    return {signal.submission_id for signal in run.store.signals() if signal.submission_id in ids} if ids else set()
+
+
+def _annotated_copies(owed: list[StoredSubmission], archive: Archive, settings: Settings,
+                      signalled: set[int]) -> dict[int, bytes | str]:
+    """The annotated copy (bytes) of a readable file rejected, or accepted with data-quality
+    signals (`signalled`), or why it could not be made (text)."""
     jobs = {s.id: (archive.get(s.sha256), s.errors, s.warnings)
-            for s in owed if s.status == FileStatus.REJECTED and s.readable}
+            for s in owed if s.readable and (s.status == FileStatus.REJECTED or s.id in signalled)}
     results = run_isolated(annotate, jobs.items(), workers=settings.reader_workers,
                            memory_bytes=settings.reader_memory_mb << 20, timeout=settings.reader_timeout_s)
     copies: dict[int, bytes | str] = {}
@@ -130,7 +137,7 @@ def decision_receipts(run: Run, files: list[StoredSubmission], label: str, said:
     as it stands now, named after the decision (`label`, e.g. 第3号复核: an earlier 回执 of the
     file keeps its own name), with the decision in words (`said`, by file), and the annotated
     copy of a file now rejected; each unit with addresses gets one mail with its files' 回执."""
-    copies = _annotated_copies(files, run.archive, run.settings)
+    copies = _annotated_copies(files, run.archive, run.settings, _signalled(run, files))
     told = _told(run, files)
     deadlines = _months(run, files)[1]
     written = {s.id: _write(s, run.registry, run.settings.receipts_dir, copies.get(s.id), None,
@@ -172,7 +179,7 @@ def _write(stored: StoredSubmission, registry: Registry, receipts: Path, copy: b
     entry = _entry(stored)
     unit = registry.get(stored.unit_code) if stored.unit_code else None
     copy_name = receipt_name(entry, f"{label}标注")
-    note = copy_note(copy_name.name) if isinstance(copy, bytes) else copy
+    note = copy_note(copy_name.name, stored.status == FileStatus.ACCEPTED) if isinstance(copy, bytes) else copy
     if note is None and stored.status == FileStatus.REJECTED and not stored.readable:
         note = NO_COPY_UNREADABLE
     lines = receipt_lines(entry, unit.name if unit else None, stored.arrival_at, note, counted, decision, tasks,

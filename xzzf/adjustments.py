@@ -35,6 +35,7 @@ class Adjustment:
     submission_id: int | None = None  # 撤销受理: the file withdrawn
     revokes: int | None = None  # 撤回决定: the decision revoked
     changes: str = ""  # what it changed, in words, as it stood when it was made
+    signal_id: int | None = None  # 已核实: the data-quality signal confirmed
 
     @property
     def label(self) -> str:
@@ -53,6 +54,7 @@ class Standing:
     extensions: dict[tuple[str, str], dt.date] = field(default_factory=dict)  # (unit, period) → due day
     exemptions: dict[tuple[str, str], str] = field(default_factory=dict)  # (unit, period) → reason
     withdrawn: frozenset[int] = frozenset()  # submission ids
+    verified: frozenset[int] = frozenset()  # data-quality signal ids (已核实)
     adjustments: tuple[Adjustment, ...] = ()  # those in force, oldest first
 
 
@@ -66,6 +68,7 @@ def standing(decisions: Iterable[Adjustment], as_of: dt.datetime) -> Standing:
         extensions={(d.unit_code, d.period): d.until for d in live if d.kind == AdjustmentKind.EXTENSION},
         exemptions={(d.unit_code, d.period): d.reason for d in live if d.kind == AdjustmentKind.EXEMPTION},
         withdrawn=frozenset(d.submission_id for d in live if d.kind == AdjustmentKind.WITHDRAWAL),
+        verified=frozenset(d.signal_id for d in live if d.kind == AdjustmentKind.VERIFICATION),
         adjustments=live,
     )
 
@@ -175,7 +178,7 @@ def check_adjustment(kind: AdjustmentKind, registry: Registry, unit_code: str, p
         unit = registry.only([unit_code]).units[0]
     except RegistryError as error:
         raise AdjustmentError(f"{error}（请使用单位名册中的单位编码）") from None
-    if kind in (AdjustmentKind.REVOCATION, AdjustmentKind.RECHECK):  # about files already stored
+    if kind in (AdjustmentKind.REVOCATION, AdjustmentKind.RECHECK, AdjustmentKind.VERIFICATION):  # stored files
         return
     if not unit.owes(period):
         raise AdjustmentError(f"{unit_text(registry, unit.code)}不需报送 {period}：{_why_not_owed(unit, period)}")
@@ -235,7 +238,8 @@ def record_rows(adjustments: Iterable[Adjustment], registry: Registry) -> list[l
                    AdjustmentKind.EXEMPTION: "该月免报",
                    AdjustmentKind.WITHDRAWAL: "撤销受理该月在用的文件（见“变化”）",
                    AdjustmentKind.RECHECK: "按现行规则重新读取、校验已收到的文件（见“变化”）",
-                   AdjustmentKind.REVOCATION: f"撤回第 {a.revokes} 号决定"}[a.kind]
+                   AdjustmentKind.REVOCATION: f"撤回第 {a.revokes} 号决定",
+                   AdjustmentKind.VERIFICATION: f"第 {a.signal_id} 号数据质量提醒已核实：数据属实，不需更正"}[a.kind]
         state = f"已被第 {revoked_by[a.id]} 号决定撤回" if a.id in revoked_by else "有效"
         rows.append([a.id, a.kind.label, unit_text(registry, a.unit_code), a.period, content,
                      a.changes, a.reason, a.operator, a.decided_at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M"),

@@ -8,6 +8,7 @@ import datetime as dt
 from xzzf.catalog import Assignment, Task
 from xzzf.indicators import NAMES, PROGRESS, as_cell, difference, judged, misses, numeric, shown, target, target_text
 from xzzf.periods import year_periods
+from xzzf.quality import QUALITY_SHEET
 from xzzf.tables import Number, Sheet, captioned
 from xzzf.task_notice import deadline_text, missed_text, status_text
 from xzzf.vocabulary import DecisionCategory, UnitStatus
@@ -119,11 +120,14 @@ def reporting(report: dict) -> Sheet:
 
 
 def records(report: dict) -> list[Sheet]:
-    """调整记录 (every decision of the 司法局, revoked ones too) and 单位变动 (units set up,
-    abolished or merged in the year), where the report has them."""
+    """调整记录 (every decision of the 司法局, revoked ones too), 单位变动 (units set up,
+    abolished or merged in the year) and 数据质量 (the signals of the year's files still open:
+    the figures resting on numbers nobody has confirmed), where the report has them."""
     sheets = []
     if report.get("adjustments"):
         sheets.append(_sheet(report, "调整记录", report["adjustments"]))
+    if report.get("quality"):
+        sheets.append(_sheet(report, QUALITY_SHEET, report["quality"]))
     if report.get("unit_changes"):
         sheets.append(_sheet(report, "单位变动", [["单位名称", "单位编码", "变动", "日期"], *report["unit_changes"]]))
     return sheets

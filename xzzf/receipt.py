@@ -116,9 +116,11 @@ def next_step(deadline: Deadline | None, as_of: dt.datetime) -> str:
             f"“{UnitStatus.LATE.label}”报送；受理之前，本月统计为“{UnitStatus.REJECTED.label}”。")
 
 
-def copy_note(name: str) -> str:
-    """The 回执's line about the 标注 copy made of a rejected file, named `name`."""
-    return (f"已生成《{name}》，与本回执放在同一文件夹：它是您报送的文件的副本，出错的单元格已标出并附说明；"
+def copy_note(name: str, accepted: bool = False) -> str:
+    """The 回执's line about the 标注 copy made of a file, named `name`: a rejected file's, or
+    an accepted file's with data-quality signals (its cells to check marked)."""
+    marked = "需要核实的单元格已用黄色标出并附说明" if accepted else "出错的单元格已标出并附说明"
+    return (f"已生成《{name}》，与本回执放在同一文件夹：它是您报送的文件的副本，{marked}；"
             "打开后第一张工作表“文件问题”列出全部问题，点击工作表、行号或列可直接跳到该单元格。")
 
 

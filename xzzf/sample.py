@@ -44,8 +44,14 @@ def submission(unit: Unit, period: str, assignment: Assignment, seed: int = 2026
         unit.code, unit.name, period, TEMPLATE_VERSIONS[-1], rng.choice(SURNAMES) + rng.choice(GIVEN),
         "0953-" + str(rng.randrange(5000000, 5999999)), end + dt.timedelta(days=rng.randrange(1, 4)),
     ), strict=True))
-    people = [(rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
-               f"64{zlib.crc32(unit.code.encode()) % 10000:04d}{n:06d}") for n in range(staff)]
+    # A person keeps one name from month to month (one 执法证号 under two names is a data-quality
+    # signal); the month's generator still draws its names, so every other value of the month
+    # stays as it was (the demo's checked-in figures rest on them).
+    named, people = random.Random(f"{seed}-{unit.code}"), []
+    for n in range(staff):
+        rng.choice(SURNAMES), rng.choice(GIVEN), rng.choice(GIVEN)  # noqa: B018 - the month's draws, kept
+        people.append((named.choice(SURNAMES) + named.choice(GIVEN) + named.choice(GIVEN),
+                       f"64{zlib.crc32(unit.code.encode()) % 10000:04d}{n:06d}"))
     roster = [{"姓名": name, "执法证号": cert, "证件状态": "有效", "证件有效期至": dt.date(end.year + 3, 12, 31),
                "是否执法人员": "是", "是否法制审核人员": "是" if n == 0 else "否", "是否公职律师": "否",
                "在岗状态": "在岗"} for n, (name, cert) in enumerate(people)]

@@ -88,6 +88,19 @@ class Settings(BaseSettings):
     # The scheduled backup's folder (best on another disk) and how many of its backups it keeps.
     backups: Path | None = None
     backup_keep: int = Field(14, ge=1, le=1000)
+    # Data-quality signals (xzzf.signals): a month's total is compared with the same unit's
+    # previous `signal_months` months in force (at least `signal_min_months` of them), and is a
+    # signal when its modified z-score is above `signal_z` and it differs from their median by
+    # more than `signal_min_count` (counts, 学时) or `signal_min_amount` (元). One amount is a
+    # signal above `signal_amount_factor` × the unit's largest earlier amount and the
+    # district's `signal_amount_percentile`th percentile.
+    signal_months: int = Field(12, ge=3, le=24)
+    signal_min_months: int = Field(6, ge=2, le=24)
+    signal_z: float = Field(3.5, gt=0)
+    signal_min_count: float = Field(5, ge=0)
+    signal_min_amount: float = Field(20_000, ge=0)
+    signal_amount_factor: float = Field(10, gt=1)
+    signal_amount_percentile: float = Field(99.9, gt=50, le=100)
     _calendar: WorkCalendar | None = PrivateAttr(None)  # read once
 
     @field_validator("extra_holidays", "sfj_recipients", mode="before")

@@ -13,6 +13,7 @@ from xzzf.catalog import Assignment, Task
 from xzzf.draft import worst_first
 from xzzf.indicators import NAMES, PROGRESS, TIMELINESS_COUNTS, as_cell, judged, target, target_text
 from xzzf.naming import listed, worst
+from xzzf.quality import QUALITY_SHEET
 from xzzf.tables import Sheet, captioned
 from xzzf.task_notice import behind, missed_text, overdue_tasks
 from xzzf.units import Registry
@@ -79,12 +80,14 @@ def task_rows(report: dict, tasks: tuple[Task, ...]) -> list[list]:
 
 def build_summary(period: str, as_of: dt.date, registry: Registry, statuses: dict[str, str],
                   reasons: dict[str, str], deadlines: list[list], report: dict,
-                  amended: dict[str, list[list]], tasks: tuple[Task, ...], notes: Sequence[str] = ()) -> Summary:
+                  amended: dict[str, list[list]], tasks: tuple[Task, ...], notes: Sequence[str] = (),
+                  quality: list[list] | None = None) -> Summary:
     """`report`: the year's figures so far, `tasks` the plan's of its year (its tasks' labels).
     `amended`: for each issued annual report whose figures changed since, the changes.
     `notes`: what the mail must say before its tables (the calendar its due days rest on).
     `reasons`: unit code → why it is where it is: its latest file was rejected for this (what
-    the unit must fix), 免报 and why, 延期 to when."""
+    the unit must fix), 免报 and why, 延期 to when. `quality`: the data-quality signals open
+    (xzzf.quality.quality_rows), the 数据质量 sheet when there is any."""
     units = [["单位编码", "单位名称", "报送状态", "说明"]] + [
         [code, registry.get(code).name, UnitStatus.label_of(status),
          reasons.get(code, "")]
@@ -93,7 +96,8 @@ def build_summary(period: str, as_of: dt.date, registry: Registry, statuses: dic
     behind_rows = tuple((number, column) for number, status in enumerate(statuses.values(), start=2)
                         if status in MARKED for column in range(1, len(units[0]) + 1))
     tables = {"报送情况": units, f"{report['year']}年累计指标": figure_rows(report, as_of),
-              "任务完成情况": task_rows(report, tasks), "近期截止事项": deadlines, **amended}
+              "任务完成情况": task_rows(report, tasks), "近期截止事项": deadlines, **amended,
+              **({QUALITY_SHEET: quality} if quality and len(quality) > 1 else {})}
     heading, day = f"{period} 行政执法月报汇总", as_of.isoformat()
     sheets = [captioned(heading, day, title, rows, behind_rows if title == "报送情况" else ())
               for title, rows in tables.items()]

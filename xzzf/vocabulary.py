@@ -53,6 +53,7 @@ class AdjustmentKind(Labelled):
     WITHDRAWAL = "withdrawal", "撤销受理"
     RECHECK = "recheck", "复核"
     REVOCATION = "revocation", "撤回决定"
+    VERIFICATION = "verification", "已核实"  # a data-quality signal confirmed: the numbers are right
 
 
 class MailStatus(Labelled):
@@ -136,3 +137,25 @@ class IndicatorKind(StrEnum):
     MONEY = "money"  # 元, kept exact as a decimal string
     BREAKDOWN = "breakdown"  # an object: category → count
     TASKS = "tasks"  # a list of task numbers
+
+
+class SignalKind(Labelled):
+    """A data-quality signal (xzzf.signals): a number that passes every rule and may still be
+    wrong. Never an error: the file is accepted and the signal is a 提醒 until it is settled."""
+
+    TOTAL = "total", "本月合计与历史差异大"
+    AMOUNT = "amount", "金额异常偏大"
+    DUPLICATE_DECISION = "duplicate_decision", "决定文书号在两个单位重复"
+    PERSON_TWO_UNITS = "person_two_units", "同一执法证号在两个单位在岗"
+    PERSON_TWO_NAMES = "person_two_names", "同一执法证号对应两个姓名"
+    COPIED_MONTH = "copied_month", "台账与上月完全相同"
+    ISSUED_YEAR = "issued_year", "改变已出具的年度报告"
+
+
+class SignalState(Labelled):
+    """Where a stored signal stands: open until a later file of its unit changes the value
+    (closed by the correction) or the 司法局 records 已核实 (closed by that decision)."""
+
+    OPEN = "open", "待核实"
+    CORRECTED = "corrected", "已更正"
+    VERIFIED = "verified", "已核实"

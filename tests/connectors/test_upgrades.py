@@ -29,8 +29,9 @@ from xzzf.catalog import task_entry
 from xzzf.periods import BEIJING
 from xzzf.plans import Plan, seed_plan
 from xzzf.settings import load_settings
+from xzzf.signals import Signal
 from xzzf.units import load_registry
-from xzzf.vocabulary import AdjustmentKind
+from xzzf.vocabulary import AdjustmentKind, SignalKind
 
 CONFIG = Config()
 CONFIG.set_main_option("script_location", str(MIGRATIONS))
@@ -73,6 +74,14 @@ def original(tmp_path_factory):
                      status="sent", attempts=1, last_error=None, updated_at=arrived,
                      delivered_to=["a@example.org"], refused={})
     store.record_issued(YEAR - 1, dt.date(YEAR, 1, 10), DECIDED, {"draft": "a.docx"}, {"year": YEAR - 1})
+    # A data-quality signal on an accepted file of the next January, and the 司法局's 已核实 of it.
+    store.record_scan(arrived, [NewSubmission(unit, "signalled", f"{unit}/{YEAR + 1}-01.xlsx", 9, arrived, arrived,
+                                              unit, f"{YEAR + 1}-01", None, True, {}, [], [], {}, readable=True,
+                                              signals=(Signal(SignalKind.TOTAL, 0, unit, f"{YEAR + 1}-01", "罚没金额",
+                                                              "本月罚没金额是过去 6 个月平均的 40 倍"),))])
+    [signal] = store.signals()
+    store.record_adjustment(kind=AdjustmentKind.VERIFICATION, period=f"{YEAR + 1}-01", reason="已电话核实",
+                            signal_id=signal.id, **decide)
     seed = seed_plan()
     store.record_plan(Plan(seed.name, (YEAR, YEAR + 2), seed.tasks, f"{YEAR}-01", source="plan.txt",
                            sha256="0" * 64, imported_at=DECIDED, operator="张三", reason="新方案"),

@@ -7,6 +7,7 @@ import pytest
 from expectations.runner import ExpectationError, SuiteRunner
 from expectations.suites import SUITES_DIR, suite_dicts, suite_text
 from xzzf.rules import RULES
+from xzzf.signals import SIGNAL_RULES
 
 
 def test_the_committed_suites_are_the_rule_table():
@@ -20,7 +21,7 @@ def test_the_committed_suites_are_the_rule_table():
 
 def test_every_expectation_names_its_rule_and_severity():
     expectations = [e for suite in suite_dicts().values() for e in suite["expectations"]]
-    assert sorted(e["meta"]["rule"] for e in expectations) == sorted(r.id for r in RULES)
+    assert sorted(e["meta"]["rule"] for e in expectations) == sorted(r.id for r in (*RULES, *SIGNAL_RULES))
     assert {e["severity"] for e in expectations} == {"critical", "warning"}
     decisions = json.loads((SUITES_DIR / "decisions.json").read_text(encoding="utf-8"))
     assert any(e["type"] == "expect_column_values_to_be_valid_credit_code" for e in decisions["expectations"])

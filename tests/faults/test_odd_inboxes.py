@@ -93,7 +93,7 @@ def test_a_file_name_that_is_not_utf8_is_taken_and_shown_with_its_bytes(beside):
     assert shown.startswith("SFJ/ʮ\\xd4\\xc2")  # bytes that are not UTF-8 as \xNN
     assert by_path(report)[shown]["status"] == "accepted"
     json.dumps(report, ensure_ascii=False).encode("utf-8")  # the report is valid UTF-8
-    assert len(receipts(beside, "SFJ")) == 1
+    assert len([p for p in receipts(beside, "SFJ") if p.name.endswith("-回执.xlsx")]) == 1
 
 
 def test_a_backslash_and_its_escape_stay_different_names(beside):

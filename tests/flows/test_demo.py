@@ -98,6 +98,18 @@ def outcomes(report: dict) -> dict[str, tuple]:
     return {e["path"]: (e["status"], e["unit"], e["period"], e["errors"], e["warnings"]) for e in report["files"]}
 
 
+def test_the_demo_year_has_no_data_quality_signal(demo):
+    """Its months are ordinary (its faults are of form and time, not of numbers): with the
+    default thresholds no signal is raised, and the summaries have no 数据质量 sheet."""
+    from connectors.store import Store
+    from flows.demo import YEAR
+
+    results = demo[0] / "results"
+    assert Store(f"sqlite:///{results / 'xzzf.db'}").signals() == []
+    summary = openpyxl.load_workbook(results / "runs" / f"{YEAR}-12" / f"summary-{YEAR}-12.xlsx", read_only=True)
+    assert "数据质量" not in summary.sheetnames
+
+
 def test_a_run_dated_before_files_came_does_not_take_them_and_a_later_run_takes_them_as_if_at_once(
         demo, tmp_path, monkeypatch):
     """Issue 20: October re-run as of 10 November on a fresh store, then December as of 20

@@ -40,7 +40,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 VIEWPORT = {"width": 1400, "height": 1000}
 DEPLOYMENTS = {"intake", "monthly-collection", "reminders", "annual-report", "templates", "adjust-month",
                "withdraw-submission", "recheck-files", "revoke-adjustment", "plan-import", "plan-show",
-               "resend-receipts", "housekeeping", "backup"}
+               "resend-receipts", "housekeeping", "backup", "verify-signal"}
 NO_FORM = {"backup"}  # nothing to choose: where it writes and how many it keeps are settings
 # Where runs read and write is the worker's environment, never a field of the form.
 NOT_IN_THE_FORM = {"inbox", "units", "db", "out"}
