@@ -31,9 +31,12 @@ AsOf = Annotated[str | None, typer.Option("--as-of", help="as-of 日期 YYYY-MM-
 DryRun = Annotated[bool, typer.Option("--dry-run", help="只读取和校验，不记录、不归档、不入库、不发送")]
 
 
+@app.callback()
 def _local_prefect() -> None:
     """No telemetry and no downloads at run time; a lean temporary Prefect server, given time
-    to start on a busy machine (Prefect's 20 s is not enough on two loaded cores)."""
+    to start on a busy machine (Prefect's 20 s is not enough on two loaded cores). Set before
+    any command starts: Prefect reads its settings once, when first imported (by the as-of
+    check, before the command's flow), and what is put in the environment later is lost."""
     for name, value in (("GX_ANALYTICS_ENABLED", "False"), ("DO_NOT_TRACK", "1"),
                         ("PREFECT_SERVER_ANALYTICS_ENABLED", "false"),
                         ("PREFECT_UI_ENABLED", "false"),  # nobody sees a temporary server's UI
@@ -242,7 +245,6 @@ def intake(inbox: Inbox = None, units: Units = None, db: Db = None, out: Out = N
     moment = _as_of(as_of, records=not dry_run)
     _use(inbox=inbox, units=units, database_url=db, out=out)
     _check(needs_inbox=True, writer=None if dry_run else "intake")
-    _local_prefect()
     from flows.intake import intake as flow
     from flows.intake_steps import preload_rules
 
@@ -262,7 +264,6 @@ def monthly(
     period, moment, codes = _period(period), _as_of(as_of, date_only=True, records=not dry_run), _codes(only)
     _use(inbox=inbox, units=units, database_url=db, out=out)
     _check(only=codes, needs_inbox=True, writer=None if dry_run else "monthly")
-    _local_prefect()
     from flows.intake_steps import preload_rules
     from flows.monthly import monthly as flow
 
@@ -281,7 +282,6 @@ def remind(
     moment, codes = _as_of(as_of, date_only=True, records=not dry_run), _codes(only)
     _use(units=units, database_url=db, out=out)
     _check(only=codes, writer=None if dry_run else "reminders")
-    _local_prefect()
     from flows.reminders import reminders as flow
 
     _run(lambda: flow(as_of=moment, only_units=codes or [], dry_run=dry_run, return_state=True))
@@ -294,7 +294,6 @@ DemoOut = Annotated[Path, typer.Option(
 @app.command()
 def demo(out: DemoOut = Path("out/demo")) -> None:
     """演示：按场景表生成一年的示例收件文件夹，逐月运行收取和月度收集，再生成年度报告，并说明结果在哪里。"""
-    _local_prefect()
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # the month-by-month progress is the output
     from flows.demo import check_folder, run_demo
     from xzzf.settings import SettingsError
@@ -317,7 +316,6 @@ def templates(
     period, codes = _period(period), _codes(only)
     _use(units=units, database_url=db, templates=out)
     _check(only=codes)
-    _local_prefect()
     from flows.templates import templates as flow
 
     _run(lambda: flow(period=period, only_units=codes or [], return_state=True))
@@ -344,7 +342,6 @@ def annual(
             _refuse(str(error))
     _use(units=units, database_url=db, out=out)
     _check(writer="annual")
-    _local_prefect()
     from flows.annual import annual as flow
 
     _run(lambda: flow(year=number, as_of=moment, preview=preview, resend=resend, return_state=True))
@@ -378,7 +375,6 @@ def _ready(kind, command: str, unit: str, period: str, reason: str, operator: st
     _use(units=units, database_url=db, out=out)
     _decision(kind, unit, period, reason, operator, until)
     _check(writer=command)
-    _local_prefect()
     return period, moment
 
 
@@ -438,7 +434,6 @@ def revoke(
         if not value.strip():
             _refuse(words)
     _check(writer="revoke")
-    _local_prefect()
     from flows.adjustments import revoke as flow
 
     _run(lambda: flow(number=number, reason=reason, operator=operator, as_of=moment, return_state=True))
@@ -457,7 +452,6 @@ def verify(
         if not value.strip():
             _refuse(words)
     _check(writer="verify")
-    _local_prefect()
     from flows.quality import verify as flow
 
     _run(lambda: flow(number=number, reason=reason, operator=operator, as_of=moment, return_state=True))
@@ -501,7 +495,6 @@ def resend_receipts(
         resend_request(settings, load_registry(settings.units), unit, period, to)
     except AdjustmentError as error:
         _refuse(str(error))
-    _local_prefect()
     from flows.receipts import resend_receipts as flow
 
     _run(lambda: flow(unit=unit, period=period, to=to))
@@ -564,7 +557,6 @@ def doctor(
 
     moment = _as_of(as_of, date_only=True)
     _use(inbox=inbox, units=units, database_url=db, out=out)
-    _local_prefect()
     day = as_of_time(moment, dt.datetime.now(dt.UTC)).astimezone(BEIJING).date()
     findings = checkup(day)
     passed = all(f.health != Health.FAILED for f in findings)

@@ -35,8 +35,14 @@ def made(env, tmp_path):
     """October accepted for each unit (with one complaint still open), then November's templates."""
     from flows.templates import templates
 
-    for code in UNITS:
+    for n, code in enumerate(UNITS):
         rows = copy.deepcopy(VALID_ROWS)
+        # Each unit its own people and decisions: one 执法证号 on duty in two units, or one
+        # 决定文书号 in two, is a data-quality signal (a warning) in the filled template's run.
+        for row in (rows["执法人员"] + rows["培训记录"]) if n else ():
+            row["执法证号"] += str(n)
+        for row in rows["执法决定"] if n else ():
+            row["决定文书号"] = row["决定文书号"].replace("号", f"{n}号")
         rows["投诉举报"].append({**rows["投诉举报"][0], "登记编号": "TS-OPEN", "办结日期": None, "办理结果": None})
         if code != "SFJ":
             rows["任务进展"] = [{"任务序号": 3, "进展状态": "推进中"}]
