@@ -428,15 +428,7 @@ def revoke(
     as_of: AsOf = None, units: Units = None, db: Db = None, out: Out = None,
 ) -> None:
     """撤回决定：此前的某项决定（延期、免报、撤销受理、复核）不再有效；原决定保留在调整记录中。"""
-    moment = _as_of(as_of, date_only=True, records=True)
-    _use(units=units, database_url=db, out=out)
-    for value, words in ((operator, "请填写经办人姓名（--operator）"), (reason, "请填写理由（--reason）")):
-        if not value.strip():
-            _refuse(words)
-    _check(writer="revoke")
-    from flows.adjustments import revoke as flow
-
-    _run(lambda: flow(number=number, reason=reason, operator=operator, as_of=moment, return_state=True))
+    _decide_on_number("revoke", number, reason, operator, as_of, units, db, out)
 
 
 @app.command()
@@ -446,13 +438,23 @@ def verify(
     as_of: AsOf = None, units: Units = None, db: Db = None, out: Out = None,
 ) -> None:
     """已核实：某条数据质量提醒的数据经核实无误，提醒关闭；决定列入调整记录，可用 revoke 撤回。"""
+    _decide_on_number("verify", number, reason, operator, as_of, units, db, out)
+
+
+def _decide_on_number(command: str, number: int, reason: str, operator: str, as_of: str | None,
+                      units: Path | None, db: str | None, out: Path | None) -> None:
+    """A decision about something the 司法局 names by its number (an earlier decision to revoke,
+    a data-quality signal to verify): who and why checked before Prefect starts, then its flow."""
     moment = _as_of(as_of, date_only=True, records=True)
     _use(units=units, database_url=db, out=out)
     for value, words in ((operator, "请填写经办人姓名（--operator）"), (reason, "请填写理由（--reason）")):
         if not value.strip():
             _refuse(words)
-    _check(writer="verify")
-    from flows.quality import verify as flow
+    _check(writer=command)
+    if command == "revoke":
+        from flows.adjustments import revoke as flow
+    else:
+        from flows.quality import verify as flow
 
     _run(lambda: flow(number=number, reason=reason, operator=operator, as_of=moment, return_state=True))
 
