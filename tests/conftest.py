@@ -71,18 +71,3 @@ def database_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"
     return request.getfixturevalue("postgres_url")
-
-
-# The files that take minutes (a demo year, a Prefect server with its UI or a worker, commands
-# that start their own servers), started first: `make test` gives each of two workers a file at
-# a time, so one of these begun last would run alone at the end.
-LONGEST_FIRST = ("tests/flows/test_demo.py", "tests/ui/test_prefect_ui.py", "tests/test_cli_errors.py",
-                 "tests/test_deployments.py", "tests/test_doctor.py", "tests/faults/test_crashes.py")
-
-
-def pytest_collection_modifyitems(items):
-    def rank(item) -> int:
-        path = item.nodeid.split("::")[0]
-        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
-
-    items.sort(key=rank)  # stable: each file's tests keep their order
