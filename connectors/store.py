@@ -184,7 +184,7 @@ class Store:
             # Every record of a table carries the same columns (the reader fills each one).
             columns = {"submission_id": [i for i, file_records in files for _ in file_records]}
             columns.update((name, [record[name] for record in records]) for name in records[0])
-            _bulk_insert(connection, data_tables[table_name], columns)
+            bulk_insert(connection, data_tables[table_name], columns)
 
     def lock(self, name: str, wait_s: float, started: dt.datetime) -> StoreLock:
         """Hold the store for one run (`with store.lock(...)`), so that two runs never record,
@@ -495,11 +495,11 @@ def _insert_submissions(connection: Connection, scan_id: int, new: list[NewSubmi
     columns.update((name, [getattr(i, name) for i in new]) for name in (
         "folder", "sha256", "path", "size", "mtime", "arrival_at", "unit_code", "period", "fill_date",
         "info", "errors", "warnings", "readable"))
-    _bulk_insert(connection, submissions, columns)
+    bulk_insert(connection, submissions, columns)
     return ids
 
 
-def _bulk_insert(connection: Connection, table: Table, columns: dict[str, list]) -> None:
+def bulk_insert(connection: Connection, table: Table, columns: dict[str, list]) -> None:
     """Insert rows given column by column, in the connection's transaction, through the
     driver's bulk path: COPY on PostgreSQL (psycopg 3), one prepared executemany on SQLite.
     SQLAlchemy's insert of a list of dicts spends most of a load building each row's

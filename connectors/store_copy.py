@@ -13,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, func, inspect, select, text, update
 
-from connectors.store import MIGRATIONS, Store, _bulk_insert
+from connectors.store import MIGRATIONS, Store, bulk_insert
 from connectors.store_schema import emails, metadata
 
 CHUNK = 20_000  # rows read and written at a time: a district-year is a million rows
@@ -66,7 +66,7 @@ def copy_rows(source: Store, target: Store) -> dict[str, int]:
             copied[table.name] = 0
             result = reading.execution_options(yield_per=CHUNK).execute(select(table).order_by(*table.primary_key))
             for rows in result.partitions():
-                _bulk_insert(writing, table, {column.name: [row[i] for row in rows]
+                bulk_insert(writing, table, {column.name: [row[i] for row in rows]
                                               for i, column in enumerate(table.columns)})
                 copied[table.name] += len(rows)
         if writing.dialect.name == "postgresql":
