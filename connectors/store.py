@@ -155,12 +155,7 @@ class Store:
                     if records:
                         rows.setdefault(table_name, []).append((submission_id, records))
             self._insert_rows(connection, rows)
-            raised = [{"submission_id": submission_id, "unit_code": s.unit, "period": s.period, "kind": str(s.kind),
-                       "subject": s.subject, "sheet": s.sheet, "row": s.row, "column": s.column, "value": s.value,
-                       "message": s.message, "raised_at": scanned_at, "state": SignalState.OPEN}
-                      for submission_id, item in zip(ids, new, strict=True) if item.accepted for s in item.signals]
-            if raised:
-                connection.execute(insert(signals), raised)
+            _raise(connection, scanned_at, {i: item for i, item in zip(ids, new, strict=True) if item.accepted})
             _settle_in_force(connection, {(i.unit_code, i.period) for i in new if i.accepted})
             # A later file of the unit for the month changes the value: its signals are settled
             # (the new file raised its own where the value stayed).
@@ -361,6 +356,7 @@ class Store:
                     before=_jsonable(before), after=_jsonable(after)))
                 self._set_outcome(connection, submission_id, after, new.rows if new.accepted else None)
                 touched |= {(new.unit_code, before["period"]), (new.unit_code, new.period)}
+            _raise(connection, values["decided_at"], {i: new for i, new in judged.items() if new.accepted})
             _settle_in_force(connection, touched)
         return next(a for a in self.adjustments() if a.id == number)
 
@@ -556,6 +552,22 @@ def _settle_in_force(connection: Connection, touched: set[tuple[str, str]]) -> N
     if others:
         connection.execute(update(submissions).where(submissions.c.id.in_(others)).values(status=FileStatus.SUPERSEDED))
     connection.execute(update(submissions).where(submissions.c.id.in_(in_force)).values(status=FileStatus.ACCEPTED))
+
+
+def _raise(connection: Connection, at: dt.datetime, accepted: dict[int, NewSubmission]) -> None:
+    """The data-quality signals of newly accepted files (by submission id), open from `at`. A
+    file accepted again (a 复核 after a revoked one) keeps the signals it had: the same one is
+    not raised twice."""
+    had = {(r.submission_id, r.kind, r.subject, r.value or "") for r in connection.execute(
+        select(signals.c.submission_id, signals.c.kind, signals.c.subject, signals.c.value)
+        .where(signals.c.submission_id.in_(list(accepted))))} if accepted else set()
+    raised = [{"submission_id": submission_id, "unit_code": s.unit, "period": s.period, "kind": str(s.kind),
+               "subject": s.subject, "sheet": s.sheet, "row": s.row, "column": s.column, "value": s.value,
+               "message": s.message, "raised_at": at, "state": SignalState.OPEN}
+              for submission_id, item in accepted.items() for s in item.signals
+              if (submission_id, str(s.kind), s.subject, s.value or "") not in had]
+    if raised:
+        connection.execute(insert(signals), raised)
 
 
 def _settle_verified(connection: Connection, made: list[Adjustment], at: dt.datetime) -> None:

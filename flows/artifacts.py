@@ -26,7 +26,7 @@ from xzzf.matrix import ReportingMatrix
 from xzzf.periods import BEIJING
 from xzzf.plans import PlanError
 from xzzf.problems import count
-from xzzf.quality import HOW_TO_CLOSE, open_signals, quality_rows
+from xzzf.quality import HOW_TO_CLOSE, quality_rows
 from xzzf.receipt import first_problem
 from xzzf.settings import SettingsError
 from xzzf.tables import markdown_table
@@ -185,11 +185,11 @@ def report_artifact(key: str, title: str, body: str, dry_run: bool) -> str:
     return shown
 
 
-def quality_artifact(signals: list, registry: Registry, as_of: dt.datetime, dry_run: bool) -> None:
-    """The data-quality signals open as of the run (xzzf.quality), for the run's page: the same
-    list as the summary's 数据质量 sheet."""
-    rows = quality_rows(open_signals(signals, as_of), registry)
+def quality_artifact(run) -> None:
+    """The data-quality signals open as of the run (flows.setup.Run), for the run's page: the
+    same list as the summary's 数据质量 sheet."""
+    rows = quality_rows(run.open_signals(), run.registry)
     body = markdown_table(rows) if len(rows) > 1 else "没有待核实的数据质量提醒。"
-    create_markdown_artifact(key=_key("data-quality", dry_run),
-                             description=_description("数据质量提醒（待核实）", dry_run),
-                             markdown=f"## 数据质量提醒（截至 {beijing(as_of)}）\n\n{HOW_TO_CLOSE}\n\n{body}")
+    create_markdown_artifact(key=_key("data-quality", run.dry_run),
+                             description=_description("数据质量提醒（待核实）", run.dry_run),
+                             markdown=f"## 数据质量提醒（截至 {beijing(run.as_of)}）\n\n{HOW_TO_CLOSE}\n\n{body}")

@@ -39,6 +39,15 @@ def examine_inbox(run: Run) -> steps.Scan:
 
 
 @task(cache_policy=NO_CACHE)
+def check_quality(run: Run, scan: steps.Scan) -> None:
+    """The accepted new files' data-quality signals, against the store as of the run."""
+    raised = steps.check_quality(scan, steps.History(run.store, run.as_of), run.settings, run.registry)
+    accepted = sum(1 for item in scan.new if item.accepted)
+    if accepted:
+        run_log().info("数据质量检查：新受理文件 %d 个，提醒 %d 条", accepted, raised)
+
+
+@task(cache_policy=NO_CACHE)
 def record_scan(run: Run, scan: steps.Scan) -> None:
     steps.record(scan, run.store, run.archive, run.as_of, run.dry_run)
 
@@ -62,7 +71,7 @@ def report_run(run: Run, scan: steps.Scan, period: str, name: str) -> str:
     notes = run.settings.calendar_notes(period)
     period_artifacts(scan.entries, units, reasons, run.registry, period, beijing(run.as_of), run.dry_run,
                      notes)
-    quality_artifact(run.store.signals(), run.registry, run.as_of, run.dry_run)
+    quality_artifact(run)
     log = run_log()
     for note in notes:
         log.warning("%s", note)
@@ -82,6 +91,7 @@ def intake_run(run: Run, period: str, name: str) -> str:
     """Scan, read, check, record and report: the intake, also the monthly run's first part."""
     # quote(): Prefect would otherwise walk every row of the run's data as task inputs.
     scan = examine_inbox(quote(run))
+    check_quality(quote(run), quote(scan))
     record_scan(quote(run), quote(scan))
     write_receipts(quote(run))
     return report_run(quote(run), quote(scan), period, name)

@@ -78,6 +78,7 @@ class Scan:
     files: dict[str, FileEntry]  # every file in the inbox by path; new ones filled in by `conclude`
     new: list[Examined]
     duplicates: dict[str, str]  # path of a copy → path of the file that stands for its bytes
+    runner: object = None  # the run's one Great Expectations runner, once files were read (rule_runner)
 
     @property
     def entries(self) -> list[FileEntry]:
@@ -195,10 +196,10 @@ def conclude(scan: Scan) -> None:
 
 def examine(inbox: Inbox, settings: Settings, registry: Registry, store: Store, as_of: dt.datetime,
             now: dt.datetime) -> Scan:
-    """Hash every file, and read, check and parse those never seen before; the accepted ones
-    get their data-quality signals against the store's files as of the run."""
+    """Hash every file, and read, check and parse those never seen before (their signals are
+    the next step: check_quality)."""
     scan = survey(inbox, settings, registry, store, as_of, now)
-    judge(scan, settings, registry, store.plans(), History(store, as_of))
+    judge(scan, settings, registry, store.plans())
     return scan
 
 
@@ -210,20 +211,26 @@ class History:
     as_of: dt.datetime
 
 
-def judge(scan: Scan, settings: Settings, registry: Registry, plans: list[Plan],
-          history: History | None = None) -> None:
+def judge(scan: Scan, settings: Settings, registry: Registry, plans: list[Plan]) -> None:
     """Read, parse and check the scan's new files: each one's outcome (a file's tasks are
-    those of the plan in force for its month, of the stored `plans`); with a `history`, the
-    accepted ones' signals too, each a warning of its file."""
+    those of the plan in force for its month, of the stored `plans`)."""
     read_new(scan, settings, registry)
     workbooks = {n: (item.unit, item.parsed) for n, item in enumerate(scan.new) if item.parsed.tables}
-    runner = rule_runner() if workbooks else None
-    validate_rows(workbooks, registry, settings, plans, runner)
-    if history and runner:
-        from flows.signal_steps import flag  # pandas: imported only when files were read
-
-        flag(scan, history, settings, registry, runner)
+    scan.runner = rule_runner() if workbooks else None
+    validate_rows(workbooks, registry, settings, plans, scan.runner)
     conclude(scan)
+
+
+def check_quality(scan: Scan, history: History, settings: Settings, registry: Registry) -> int:
+    """The data-quality signals of the scan's accepted new files, each also a warning of its
+    file (flows.signal_steps), in the runner that checked their rows; how many were raised."""
+    if scan.runner is None:
+        return 0
+    from flows.signal_steps import flag  # pandas: imported only when files were read
+
+    flag(scan, history, settings, registry, scan.runner)
+    conclude(scan)  # the entries show the new warnings
+    return sum(len(item.signals) for item in scan.new)
 
 
 def rule_runner():

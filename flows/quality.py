@@ -28,9 +28,13 @@ def verify(number: int = SIGNAL, reason: str = REASON, operator: str = OPERATOR,
                                   "查看提醒编号")
         if signal.state != SignalState.OPEN:
             raise AdjustmentError(f"第 {number} 号数据质量提醒{SignalState.label_of(signal.state)}，无需核实")
+        if signal not in run.open_signals():
+            raise AdjustmentError(f"第 {number} 号数据质量提醒所在的文件（{signal.unit_code} {signal.period}）"
+                                  "截至数据截至日期不计入统计（已撤销受理、已被更正文件取代或经复核退回，"
+                                  "或当时尚未收到），无需核实")
         check_adjustment(AdjustmentKind.VERIFICATION, run.registry, signal.unit_code, signal.period, reason, operator)
         said = f"第 {number} 号提醒 {SignalState.OPEN.label} → {SignalState.VERIFIED.label}：{signal.message}"
         line = decide(run, said, kind=AdjustmentKind.VERIFICATION, unit_code=signal.unit_code, period=signal.period,
                       reason=reason, operator=operator, signal_id=number)
-        quality_artifact(run.store.signals(), run.registry, run.as_of, run.dry_run)
+        quality_artifact(run)
         return line

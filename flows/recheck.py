@@ -64,6 +64,7 @@ def recheck(period: DecisionPeriod = DECISION_PERIOD, unit: UnitCode = RECHECK_U
         before = {s.id: s for s, *_ in readable}
         changed = {i: item for i, item in judged.items()
                    if (before[i].status in EVER_ACCEPTED) != item.accepted}
+        _flag([item for item in changed.values() if item.accepted], run)
         changes = _changes(run, before, changed, len(readable))
         if lost:
             changes += f"；另有 {lost} 个文件没有归档副本，无法复核，结论不变"
@@ -98,6 +99,14 @@ def _judge_again(run: Run, stored) -> dict[int, steps.Examined]:
                                        judged_at.astimezone(BEIJING).date()))
     steps.judge(scan, run.settings, run.registry, run.store.plans())
     return {submission.id: item for (submission, *_), item in zip(stored, scan.new, strict=True)}
+
+
+def _flag(accepted: list[steps.Examined], run: Run) -> None:
+    """A file the 复核 accepts gets its data-quality signals as a newly received file does,
+    against the store as of the decision: in its 复核回执 and the 司法局's list."""
+    if accepted:
+        steps.check_quality(steps.Scan({}, accepted, {}, steps.rule_runner()), steps.History(run.store, run.as_of),
+                            run.settings, run.registry)
 
 
 def _changes(run: Run, before: dict, changed: dict[int, steps.Examined], count: int) -> str:

@@ -14,9 +14,10 @@ from connectors.store import Store
 from flows.receipt_list import Written
 from flows.runtime import open_store
 from xzzf.adjustments import Obligations, Standing, standing
-from xzzf.intake import SubmissionFact, as_of_view
+from xzzf.intake import SubmissionFact, as_of_view, in_force
 from xzzf.periods import BEIJING, as_of_time, end_of_day, period_of
 from xzzf.plans import PlanInForce, plan_in_force
+from xzzf.quality import open_signals
 from xzzf.settings import Settings, SettingsError, load_settings
 from xzzf.units import Registry, RegistryError, load_registry
 from xzzf.vocabulary import EVER_ACCEPTED
@@ -49,6 +50,10 @@ class Run:
     def view(self, decided: Standing | None = None) -> list[SubmissionFact]:
         """The store's files as they stood at the run's as-of time (xzzf.intake.as_of_view)."""
         return as_of_view(self.store.facts(), self.as_of, (decided or self.standing()).withdrawn)
+
+    def open_signals(self, year: int | None = None) -> list:
+        """The data-quality signals open at the run's as-of time (xzzf.quality.open_signals)."""
+        return open_signals(self.store.signals(), self.as_of, in_force(self.view()), year)
 
     def plan(self, period: str) -> PlanInForce:
         """The plan in force for `period` (YYYY-MM); a year no plan covers is said once in the run log."""

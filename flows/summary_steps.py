@@ -19,7 +19,7 @@ from xzzf.catalog import assign
 from xzzf.figures import READ_COLUMNS
 from xzzf.intake import SubmissionFact, first_accepted, in_force
 from xzzf.periods import due_day, end_of_day, next_period_start, period_of
-from xzzf.quality import open_signals, quality_rows
+from xzzf.quality import quality_rows
 from xzzf.summary import Summary, build_summary, lateness, upcoming_deadlines
 
 
@@ -53,7 +53,7 @@ def build(run: Run, period: str) -> tuple[Summary, Path]:
     summary = with_plan_notice(build_summary(period, run.as_of.date(), run.registry, statuses, reasons, deadlines,
                                              report, amended, run.plan(f"{year}-12").tasks,
                                              run.settings.calendar_notes(period, next_month),
-                                             quality_rows(open_signals(run.store.signals(), run.as_of), run.registry)),
+                                             quality_rows(run.open_signals(), run.registry)),
                                run.plan(period).notice)
     workbook = write_tables(run.runs_dir(period) / f"summary-{period}.xlsx", summary.sheets)
     return summary, workbook

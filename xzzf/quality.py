@@ -4,7 +4,7 @@ as the summary's 数据质量 sheet, the run page's artifact and the annual work
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from xzzf.adjustments import unit_text
 from xzzf.periods import BEIJING
@@ -24,9 +24,13 @@ def open_as_of(signal, as_of: dt.datetime) -> bool:
     return signal.state == SignalState.OPEN or signal.closed_at is None or signal.closed_at > as_of
 
 
-def open_signals(signals: Iterable, as_of: dt.datetime, year: int | None = None) -> list:
-    """The signals open as of `as_of` (of the files of `year`, when given), by unit and period."""
-    found = [s for s in signals if open_as_of(s, as_of) and (year is None or s.period.startswith(f"{year}-"))]
+def open_signals(signals: Iterable, as_of: dt.datetime, counted: Collection[int], year: int | None = None) -> list:
+    """The signals open as of `as_of` (of the files of `year`, when given), by unit and period,
+    on the files `counted` then (the ids of the files in force as of it): a signal of a file
+    withdrawn, superseded or turned 退回 by a 复核 rests on no figure, and shows again if
+    that decision is revoked."""
+    found = [s for s in signals if s.submission_id in counted and open_as_of(s, as_of)
+             and (year is None or s.period.startswith(f"{year}-"))]
     return sorted(found, key=lambda s: (s.unit_code, s.period, s.id))
 
 

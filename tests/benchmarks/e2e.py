@@ -60,6 +60,7 @@ import datetime as dt
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -70,7 +71,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from connectors.store_schema import data_tables
@@ -245,9 +246,13 @@ class Stores:
 
 
 class Case:
-    def __init__(self, root: Path, registry: Path, home: Path, stores: Stores, bytecode_as_is: bool):
+    """The runs of one code (a checkout's `xzzf`) over one case's inbox; `label` names its
+    Prefect home and logs, so that two codes measured in the same run keep apart."""
+
+    def __init__(self, root: Path, registry: Path, home: Path, stores: Stores, bytecode_as_is: bool,
+                 xzzf: Path = XZZF, label: str = ""):
         self.root, self.registry, self.home, self.stores = root, registry, home, stores
-        self.bytecode_as_is = bytecode_as_is
+        self.bytecode_as_is, self.xzzf, self.label = bytecode_as_is, xzzf, label
         self.runs = 0
 
     def env(self, inbox: Path, out: Path, database: str | None) -> dict[str, str]:
@@ -255,7 +260,7 @@ class Case:
         if not self.bytecode_as_is:
             env.pop("PYTHONDONTWRITEBYTECODE", None)
             env["PYTHONPYCACHEPREFIX"] = str(self.home / "pycache")
-        env.update(PREFECT_HOME=str(self.home / "prefect"), PREFECT_LOGGING_LEVEL="INFO",
+        env.update(PREFECT_HOME=str(self.home / f"prefect{self.label}"), PREFECT_LOGGING_LEVEL="INFO",
                    XZZF_INBOX=str(inbox), XZZF_UNITS=str(self.registry), XZZF_OUT=str(out), XZZF_SETTLE_S="0")
         if database:
             env["XZZF_DATABASE_URL"] = database
@@ -264,16 +269,18 @@ class Case:
     def monthly(self, inbox: Path, label: str, out: Path | None = None, database: str | None = None) -> Measured:
         """One `xzzf monthly`; fresh out/ and store unless given (a re-run)."""
         self.runs += 1
+        label = f"{label}{self.label}"
         if out is None:
             out, database = self.root / f"out-{self.runs}-{label}", self.stores.fresh(label)
-        measured = run_command([str(XZZF), "monthly", "--period", PERIOD, "--as-of", AS_OF],
+        measured = run_command([str(self.xzzf), "monthly", "--period", PERIOD, "--as-of", AS_OF],
                                self.env(inbox, out, database), self.root, self.root / f"log-{self.runs}-{label}.txt")
         measured.out, measured.database = out, database
         return measured
 
     def annual(self, loaded: Measured, label: str) -> Measured:
         self.runs += 1
-        return run_command([str(XZZF), "annual", "--year", str(YEAR), "--as-of", AS_OF],
+        label = f"{label}{self.label}"
+        return run_command([str(self.xzzf), "annual", "--year", str(YEAR), "--as-of", AS_OF],
                            self.env(self.root / "empty", loaded.out, loaded.database), self.root,
                            self.root / f"log-{self.runs}-{label}.txt")
 
@@ -282,8 +289,9 @@ def rows_loaded(run: Measured) -> int:
     engine = create_engine(run.database or f"sqlite:///{run.out / 'xzzf.db'}")
     try:
         with engine.connect() as connection:
+            present = set(inspect(connection).get_table_names())  # another code's store may lack some
             return sum(connection.execute(select(func.count()).select_from(table)).scalar_one()
-                       for table in data_tables.values())
+                       for table in data_tables.values() if table.name in present)
     finally:
         engine.dispose()
 
@@ -309,7 +317,17 @@ def difference(a: float | None, b: float | None) -> float | None:
     return None if a is None or b is None else a - b
 
 
-def run_case(units: int, args, home: Path, warm: list[bool]) -> Result:
+@dataclass
+class Code:
+    """One code's runs in a case: cold and empty interleaved, then the re-runs and annual."""
+    case: Case
+    idle: list[Measured] = field(default_factory=list)
+    cold: list[Measured] = field(default_factory=list)
+    rerun: list[Measured] = field(default_factory=list)
+    annual: list[Measured] = field(default_factory=list)
+
+
+def run_case(units: int, args, home: Path, warm: set[str]) -> Result:
     stores = Stores(args.pg_url if args.postgres else None)
     with tempfile.TemporaryDirectory(prefix=f"xzzf-e2e-{units}-") as tmp:
         root = Path(tmp)
@@ -319,50 +337,91 @@ def run_case(units: int, args, home: Path, warm: list[bool]) -> Result:
         print(f"\n{units} units × 12 months: {units * 12} workbooks generated in "
               f"{time.perf_counter() - began:.1f}s, {sum(p.stat().st_size for p in inbox.rglob('*.xlsx')) >> 20} MB",
               flush=True)
-        case = Case(root, registry, home, stores, args.bytecode_as_is)
+        # With --against, the other checkout ("before") and this one ("after") take turns on the
+        # same inbox, run for run: the machine's drift falls on both, as the issue asks ("before
+        # and after, same run"). This code runs last, so its numbers are the Result.
+        labels = {"-before": args.against, "-after": XZZF} if args.against else {"": XZZF}
+        codes = [Code(Case(root, registry, home, stores, args.bytecode_as_is, xzzf, label))
+                 for label, xzzf in labels.items()]
         try:
             load_before = os.getloadavg()
-            if not warm[0]:  # one workbook: imports all a run with files imports (GX, the writers)
-                one = root / "warm-up" / "inbox" / "U0001" / f"{PERIOD}.xlsx"
-                one.parent.mkdir(parents=True)
-                shutil.copy2(inbox / "U0001" / f"{PERIOD}.xlsx", one)
-                run = case.monthly(one.parent.parent, "warm-up")
-                print(f"warm-up over an inbox of one workbook (not counted): {run.wall:.2f}s", flush=True)
-                warm[0] = True
-            cold, idle = [], []
-            for _ in range(args.repeat):  # interleaved: drift on a shared machine falls on both
-                idle.append(case.monthly(empty, "empty"))
-                cold.append(case.monthly(inbox, "cold"))
-                print(f"  empty {idle[-1].wall:6.2f}s   cold {cold[-1].wall:6.2f}s", flush=True)
-            last = cold[-1]
-            rows, written = rows_loaded(last), receipts(last)
-            rerun = []
+            for code in codes:
+                if code.case.label not in warm:  # one workbook: imports all a run with files imports
+                    one = root / f"warm-up{code.case.label}" / "inbox" / "U0001" / f"{PERIOD}.xlsx"
+                    one.parent.mkdir(parents=True)
+                    shutil.copy2(inbox / "U0001" / f"{PERIOD}.xlsx", one)
+                    run = code.case.monthly(one.parent.parent, "warm-up")
+                    print(f"warm-up{code.case.label} over an inbox of one workbook (not counted): {run.wall:.2f}s",
+                          flush=True)
+                    warm.add(code.case.label)
+            for _ in range(args.repeat):  # interleaved: drift on a shared machine falls on all
+                for code in codes:
+                    code.idle.append(code.case.monthly(empty, "empty"))
+                    code.cold.append(code.case.monthly(inbox, "cold"))
+                    print(f"  empty{code.case.label} {code.idle[-1].wall:6.2f}s   "
+                          f"cold{code.case.label} {code.cold[-1].wall:6.2f}s", flush=True)
             for _ in range(args.repeat):
-                rerun.append(case.monthly(inbox, "rerun", last.out, last.database))
-                print(f"  re-run {rerun[-1].wall:6.2f}s", flush=True)
+                for code in codes:
+                    last = code.cold[-1]
+                    code.rerun.append(code.case.monthly(inbox, "rerun", last.out, last.database))
+                    print(f"  re-run{code.case.label} {code.rerun[-1].wall:6.2f}s", flush=True)
             monthly_load = os.getloadavg()
-            annual = []
             if args.annual:
-                case.annual(idle[0], "annual-warm-up")  # not counted: warms the report writers' imports
-                annual += [case.annual(last, "annual") for _ in range(args.repeat)]
-                annual.insert(0, case.annual(idle[-1], "annual-empty"))  # the baseline: same registry, no data
-                print("  annual " + "  ".join(f"{r.wall:6.2f}s" for r in annual[1:])
-                      + f"   annual (empty store) {annual[0].wall:6.2f}s", flush=True)
+                for code in codes:
+                    case, last = code.case, code.cold[-1]
+                    case.annual(code.idle[0], "annual-warm-up")  # not counted: warms the report writers' imports
+                    code.annual += [case.annual(last, "annual") for _ in range(args.repeat)]
+                    code.annual.insert(0, case.annual(code.idle[-1], "annual-empty"))  # the baseline: no data
+                    print(f"  annual{case.label} " + "  ".join(f"{r.wall:6.2f}s" for r in code.annual[1:])
+                          + f"   annual (empty store) {code.annual[0].wall:6.2f}s", flush=True)
             store = "PostgreSQL" if args.postgres else "SQLite"
-            print(f"\n== xzzf monthly --period {PERIOD} --as-of {AS_OF}: {units} units × 12 months, {store}, "
-                  f"best of {args.repeat} ==")
-            print(f"   machine: {os.cpu_count()} cores, load average (1 min) {load_before[0]:.2f} before, "
-                  f"{monthly_load[0]:.2f} after; shared with other engineers' test runs")
-            work, flow_work = monthly_table(units, cold, idle, rerun)
-            print(f"   {'receipts (files in out/feedback)':<34}{written:>9,}")
-            print(f"   {'rows loaded (data tables)':<34}{rows:>9,}")
-            print(f"   {'rows/s (rows ÷ work)':<34}{_rate(rows, work)}   "
-                  f"(rows ÷ in-flow work: {_rate(rows, flow_work).strip()})")
-            if annual:
-                annual_table(units, annual[1:], annual[0], os.getloadavg())
-            return Result(units, rows, work, flow_work)
+            results = []
+            for code in codes:
+                name = f" — {code.case.xzzf.parent.parent.parent}" if args.against else ""
+                print(f"\n== xzzf monthly --period {PERIOD} --as-of {AS_OF}: {units} units × 12 months, {store}, "
+                      f"best of {args.repeat}{name} ==")
+                print(f"   machine: {os.cpu_count()} cores, load average (1 min) {load_before[0]:.2f} before, "
+                      f"{monthly_load[0]:.2f} after; shared with other engineers' test runs")
+                work, flow_work = monthly_table(units, code.cold, code.idle, code.rerun)
+                rows = rows_loaded(code.cold[-1])
+                print(f"   {'receipts (files in out/feedback)':<34}{receipts(code.cold[-1]):>9,}")
+                print(f"   {'rows loaded (data tables)':<34}{rows:>9,}")
+                print(f"   {'rows/s (rows ÷ work)':<34}{_rate(rows, work)}   "
+                      f"(rows ÷ in-flow work: {_rate(rows, flow_work).strip()})")
+                if code.annual:
+                    annual_table(units, code.annual[1:], code.annual[0], os.getloadavg())
+                results.append((code, Result(units, rows, work, flow_work)))
+            if args.against:
+                compare(*results)
+            return results[-1][1]
         finally:
             stores.drop_all()
+
+
+def compare(before: tuple[Code, Result], after: tuple[Code, Result]) -> None:
+    """After against before, in the three views of the work (see the module's text): the best
+    of each, then the median of the repetitions' pairs (repetition i of after against
+    repetition i of before, each less its own empty run just before it) with their spread, the
+    steadier reading where the machine moves a run by seconds."""
+    def cpu_work(code: Code) -> float:
+        return best(code.cold).cpu - best(code.idle).cpu
+
+    print(f"\n== after ÷ before ({before[1].units} units; runs interleaved) ==")
+    for label, b, a in (("work = wall − empty, best", before[1].work, after[1].work),
+                        ("in-flow work, best", before[1].flow_work, after[1].flow_work),
+                        ("CPU work, best", cpu_work(before[0]), cpu_work(after[0]))):
+        change = "-" if not a or not b else f"{(a / b - 1) * 100:+.1f} %"
+        print(f"   {label:<34}{_s(b)} →{_s(a)}   {change}")
+    views = {"work = wall − empty": lambda cold, idle: cold.wall - idle.wall,
+             "in-flow work": lambda cold, idle: difference(cold.flow, idle.flow),
+             "CPU work": lambda cold, idle: cold.cpu - idle.cpu}
+    for label, view in views.items():
+        pairs = [(view(bc, bi), view(ac, ai)) for bc, bi, ac, ai in
+                 zip(before[0].cold, before[0].idle, after[0].cold, after[0].idle, strict=True)]
+        changes = sorted((a / b - 1) * 100 for b, a in pairs if a is not None and b)
+        if changes:
+            print(f"   {label + ', pairs':<34} median {statistics.median(changes):+.1f} %   "
+                  f"(each: {', '.join(f'{c:+.0f}' for c in changes)} %)")
 
 
 def _target(value: float | None, limit: float | None, unit: str = "s") -> str:
@@ -424,7 +483,29 @@ def monthly_table(units: int, cold: list[Measured], idle: list[Measured],
           {"work": "  ".join(t for t in (_target(work, COLD_TARGET_S.get(units)),
                                          _target(rework, RERUN_TARGET_S.get(units), "s (re-run)")) if t),
            "memory": _target(tree, PEAK_TARGET_MB.get(units), "MB")})
+    signals_share(cold, best(idle))
     return work, difference(best(cold).flow, best(idle).flow)
+
+
+SIGNALS = "check_quality"  # the data-quality signals' task (issue 25: at most 10 % of the work)
+
+
+def signals_share(cold: list[Measured], idle: Measured) -> None:
+    """What the signals add to the work, each cold run against itself: their task's time ÷ the
+    rest of that run's work (the in-flow work, which the machine's drift between runs moves
+    least; and wall − empty)."""
+    runs = [r for r in cold if SIGNALS in r.stages]
+    if not runs:
+        return
+    def share(total: float | None, signals: float) -> str:
+        return "-" if total is None or total <= signals else f"{signals / (total - signals):.1%}"
+
+    print(f"   signals ({SIGNALS}) in each cold run: "
+          + " / ".join(f"{r.stages[SIGNALS]:.2f}s" for r in runs)
+          + "; ÷ the rest of the in-flow work: "
+          + " / ".join(share(difference(r.flow, idle.flow), r.stages[SIGNALS]) for r in runs)
+          + "; ÷ the rest of wall − empty: "
+          + " / ".join(share(r.wall - idle.wall, r.stages[SIGNALS]) for r in runs))
 
 
 def annual_table(units: int, annual: list[Measured], idle: Measured, load: tuple[float, ...]) -> None:
@@ -438,6 +519,13 @@ def annual_table(units: int, annual: list[Measured], idle: Measured, load: tuple
     _rows({"loaded": annual, "empty": [idle]},
           {"work": _target(best(annual).wall - idle.wall, limit_s, "s (work)"),
            "largest": _target(max(r.largest_mb for r in annual), limit_mb, "MB")})
+
+
+def _checkout(folder: str) -> Path:
+    command = Path(folder).resolve() / ".venv" / "bin" / "xzzf"
+    if not command.exists():
+        raise argparse.ArgumentTypeError(f"{command} does not exist: run `make setup` in {folder}")
+    return command
 
 
 @contextmanager
@@ -457,6 +545,8 @@ def main() -> None:
     parser.add_argument("--pg-url", default=PG_URL, help=f"the PostgreSQL server (default {PG_URL})")
     parser.add_argument("--annual", action="store_true", help="then `xzzf annual` on the loaded store")
     parser.add_argument("--repeat", type=int, default=2, help="runs of each kind, the best counted (default 2)")
+    parser.add_argument("--against", type=_checkout,
+                        help="another checkout (with its .venv), measured in the same run as this one: before/after")
     parser.add_argument("--bytecode-as-is", action="store_true",
                         help="keep PYTHONDONTWRITEBYTECODE/PYTHONPYCACHEPREFIX as they are (default: a warm cache)")
     args = parser.parse_args()
@@ -468,7 +558,7 @@ def main() -> None:
                           "cached in the script's temporary folder (PYTHONPYCACHEPREFIX), warmed by the warm-up"))
     results = []
     with bench_home() as home:
-        warm = [False]
+        warm: set[str] = set()
         for units in args.units or [40]:
             results.append(run_case(units, args, home, warm))
     by_units = {r.units: r for r in results}

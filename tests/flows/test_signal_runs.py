@@ -60,6 +60,14 @@ def receipt_cells(env, period: str, kind: str = "回执") -> list[str]:
     return [str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row if c]
 
 
+def quality_sheet(env, period: str) -> str:
+    """The text of the monthly summary's 数据质量 sheet ("" where it has none: no signal open)."""
+    summary = openpyxl.load_workbook(env.out / "runs" / period / f"summary-{period}.xlsx")
+    if "数据质量" not in summary.sheetnames:
+        return ""
+    return " ".join(str(c) for row in summary["数据质量"].iter_rows(values_only=True) for c in row if c)
+
+
 def test_a_halved_roster_is_accepted_with_one_reminder_until_it_is_verified(history):
     from flows.adjustments import revoke
     from flows.quality import verify
@@ -74,8 +82,7 @@ def test_a_halved_roster_is_accepted_with_one_reminder_until_it_is_verified(hist
     store = Store(history.db)
     [signal] = store.signals()
     assert (signal.unit_code, signal.period, signal.kind, signal.state) == ("SFJ", "2026-07", "total", "open")
-    summary = openpyxl.load_workbook(history.out / "runs" / "2026-07" / "summary-2026-07.xlsx")
-    assert any(HALVED in str(c) for row in summary["数据质量"].iter_rows(values_only=True) for c in row)
+    assert HALVED in quality_sheet(history, "2026-07")
     [page] = artifacts("data-quality")[:1]  # the run's page lists it too
     assert HALVED in page.data and "司法局（SFJ）" in page.data
 
@@ -143,3 +150,60 @@ def test_the_annual_workbook_lists_the_signals_still_open_and_the_verifications(
     assert any(second.message in c for c in listed) and not any(first.message in c for c in listed)
     [record] = [name for name in book.sheetnames if name.startswith("调整记录")]
     assert any("已核实" in str(c) for row in book[record].iter_rows(values_only=True) for c in row)
+
+
+def test_a_signal_of_a_withdrawn_file_is_not_listed_nor_verified_until_the_withdrawal_is_revoked(history):
+    """撤销受理: the file counts for nothing, so neither does its signal; revoked, both count again."""
+    from flows.adjustments import revoke, withdraw
+    from flows.quality import verify
+
+    drop(history, "2026-07", staff=6)
+    history.intake(dt.date(2026, 8, 4))
+    [signal] = Store(history.db).signals()
+    assert HALVED in artifacts("data-quality")[0].data
+    withdraw(unit="SFJ", period="2026-07", as_of=dt.date(2026, 8, 5), **OPERATOR)
+    history.monthly("2026-07", dt.date(2026, 8, 10))
+    assert HALVED not in quality_sheet(history, "2026-07")
+    assert HALVED not in artifacts("data-quality")[0].data
+    with pytest.raises(FailedRun, match="不计入统计"):
+        verify(number=signal.id, as_of=dt.date(2026, 8, 11), **OPERATOR)
+
+    [withdrawal] = Store(history.db).adjustments()
+    revoke(number=withdrawal.id, as_of=dt.date(2026, 8, 12), **OPERATOR)
+    verify(number=signal.id, as_of=dt.date(2026, 8, 13), **OPERATOR)
+    assert HALVED not in artifacts("data-quality")[0].data  # the verification's page: closed now
+    assert Store(history.db).signals()[0].state == "verified"
+
+
+def test_a_file_accepted_by_a_recheck_gets_its_signal_once(history):
+    """复核 judges a file as when it arrived: accepted now, it gets the signals a newly received
+    file gets, in its 复核回执 too; revoked, it counts for nothing; accepted again, no second one."""
+    from connectors.archive import Archive
+    from connectors.inbox import Inbox
+    from flows import intake_steps
+    from flows.adjustments import revoke
+    from flows.recheck import recheck
+    from xzzf.settings import load_settings
+    from xzzf.units import load_registry
+
+    drop(history, "2026-07", staff=6)  # arrives 3 August; a run dated 20 June whose clock said so
+    settings, store, day = load_settings(), Store(history.db), at("2026-06-20", "18:00")
+    scan = intake_steps.examine(Inbox(settings.inbox), settings, load_registry(settings.units), store, day, day)
+    intake_steps.record(scan, store, Archive(settings.out / "archive"), day, False)
+    assert [e.status for e in scan.entries if e.period == "2026-07"] == ["rejected"] and store.signals() == []
+
+    line = recheck(period="2026-07", reason="误判为未来月份", operator="王五", as_of=dt.date(2026, 8, 5))
+    assert "改变结论 1 个" in line
+    [signal] = store.signals()
+    assert (signal.period, signal.kind, signal.message) == ("2026-07", "total", HALVED)
+    assert HALVED in " ".join(receipt_cells(history, "2026-07", "复核回执"))
+    history.intake(dt.date(2026, 8, 5))
+    assert HALVED in artifacts("data-quality")[0].data
+
+    [decision] = store.adjustments()
+    revoke(number=decision.id, as_of=dt.date(2026, 8, 6), **OPERATOR)
+    history.monthly("2026-07", dt.date(2026, 8, 10))
+    assert HALVED not in quality_sheet(history, "2026-07")
+
+    recheck(period="2026-07", reason="误判为未来月份", operator="王五", as_of=dt.date(2026, 8, 11))
+    assert [s.id for s in store.signals()] == [signal.id]

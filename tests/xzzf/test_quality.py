@@ -23,16 +23,25 @@ class Stored:
     column: str | None = None
     value: str | None = "6 人"
     message: str = "本月在岗执法人员 6 人"
+    submission_id: int = 7
 
 
 def test_a_signal_is_open_from_its_run_until_it_is_closed():
     signals = [Stored(1, "2026-07", "open"), Stored(2, "2026-07", "verified", T + dt.timedelta(days=2)),
                Stored(3, "2026-06", "corrected", T + dt.timedelta(days=1)), Stored(4, "2025-12", "open"),
                Stored(5, "2026-07", "open", raised_at=T + dt.timedelta(days=5))]
-    assert [s.id for s in open_signals(signals, T - dt.timedelta(hours=1))] == []  # none raised yet
-    assert [s.id for s in open_signals(signals, T + dt.timedelta(days=1, hours=1))] == [4, 1, 2]
-    assert [s.id for s in open_signals(signals, T + dt.timedelta(days=3))] == [4, 1]
-    assert [s.id for s in open_signals(signals, T + dt.timedelta(days=3), year=2026)] == [1]
+    counted = {7}
+    assert [s.id for s in open_signals(signals, T - dt.timedelta(hours=1), counted)] == []  # none raised yet
+    assert [s.id for s in open_signals(signals, T + dt.timedelta(days=1, hours=1), counted)] == [4, 1, 2]
+    assert [s.id for s in open_signals(signals, T + dt.timedelta(days=3), counted)] == [4, 1]
+    assert [s.id for s in open_signals(signals, T + dt.timedelta(days=3), counted, year=2026)] == [1]
+
+
+def test_a_signal_of_a_file_not_counted_then_is_not_open():
+    """Withdrawn, superseded or turned 退回 by a 复核 as of the run: its numbers are in no figure."""
+    signals = [Stored(1, "2026-07", "open", submission_id=7), Stored(2, "2026-07", "open", submission_id=8)]
+    assert [s.id for s in open_signals(signals, T + dt.timedelta(days=1), {8})] == [2]
+    assert open_signals(signals, T + dt.timedelta(days=1), set()) == []
 
 
 def test_the_list_names_the_unit_and_the_kind_in_chinese():
