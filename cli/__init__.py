@@ -169,7 +169,7 @@ def _run(call, meanwhile=None):
     traceback and exit code 1."""
     from prefect.client.schemas.objects import State
 
-    from flows.runtime import check_server_login, start_local_server
+    from flows.runtime import check_server_login, no_heartbeats_unheard, start_local_server
     from xzzf.adjustments import AdjustmentError
     from xzzf.settings import SettingsError
     from xzzf.units import RegistryError
@@ -182,7 +182,8 @@ def _run(call, meanwhile=None):
         _refuse(str(error))
     start_local_server(meanwhile)
     try:
-        result = call()
+        with no_heartbeats_unheard():
+            result = call()
     except (SettingsError, RegistryError, AdjustmentError) as error:  # met outside a flow (the demo's checks)
         _refuse(str(error))
     if isinstance(result, State):

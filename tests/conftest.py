@@ -31,9 +31,13 @@ def _environment():
 @pytest.fixture(scope="session")
 def prefect_harness():
     """A real Prefect API (temporary server on SQLite), started once for the session."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=120):
+    # No flow-run heartbeats: a flow would wait up to a second at its end for the heartbeat
+    # thread (flows.runtime.no_heartbeats_unheard), some minutes over the suite's flows.
+    with prefect_test_harness(server_startup_timeout=120), \
+            temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield
 
 

@@ -224,3 +224,13 @@ def test_a_run_whose_mail_could_not_be_sent_is_exit_code_4_without_a_traceback(t
     assert "Traceback" not in done.stderr, done.stderr[done.stderr.find("Traceback") - 2000:]
     [line] = said(done)
     assert line.startswith("错误：2026-10 汇总邮件未能发送："), done.stderr
+
+
+def test_a_command_on_its_temporary_server_runs_its_flow_without_heartbeats(tmp_path):
+    """Nobody hears a temporary server's heartbeats, and each flow would wait for the heartbeat
+    thread at its end (flows.runtime.no_heartbeats_unheard)."""
+    done = xzzf(tmp_path, "withdraw", "--unit", "SFJ", "--period", "2026-10", "--reason", "核实", "--operator",
+                "张三", "--as-of", "2026-11-09", "--out", str(tmp_path / "out"),
+                XZZF_DATABASE_URL=f"sqlite:///{tmp_path / 'xzzf.db'}", PREFECT_LOGGING_LEVEL="DEBUG")
+    assert "Beginning flow run" in done.stderr, done.stderr  # the flow ran, logging at DEBUG
+    assert "heartbeat" not in done.stderr.lower(), done.stderr
