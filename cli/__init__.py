@@ -180,7 +180,10 @@ def _run(call, meanwhile=None):
         check_server_login()  # a real server (PREFECT_API_URL) that asks for a login
     except SettingsError as error:
         _refuse(str(error))
-    start_local_server(meanwhile)
+    try:
+        start_local_server(meanwhile)
+    except SettingsError as error:
+        _refuse(str(error))
     try:
         with no_heartbeats_unheard():
             result = call()

@@ -29,6 +29,7 @@ from xzzf.settings import Settings, SettingsError
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 START_LOCK = "xzzf-server-start.lock"  # in PREFECT_HOME, beside Prefect's database
+SERVER_LOG = "xzzf-temporary-server.log"  # in PREFECT_HOME: what the temporary servers said
 ENV_FILE = "/etc/xzzf/xzzf.env"  # the server's settings (deployments/xzzf.env.example)
 
 
@@ -123,11 +124,20 @@ def start_local_server(meanwhile: Callable[[], None] | None = None) -> None:
     that started it ends, and the main thread lives until the command exits; Prefect would
     otherwise start it from whichever thread first needs an API client."""
     from prefect.server.api import server
-    from prefect.settings import PREFECT_API_URL, PREFECT_HOME, PREFECT_SERVER_EPHEMERAL_ENABLED
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_HOME,
+        PREFECT_SERVER_EPHEMERAL_ENABLED,
+        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+    )
 
     if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value() \
             or not sys.platform.startswith("linux"):  # a real server, none at all, or no prctl
         return
+
+    home = PREFECT_HOME.value()
+    home.mkdir(parents=True, exist_ok=True)
+    log = home / SERVER_LOG
 
     # Defined here, not at the top: importing Prefect's server takes seconds, and open_store()
     # serves the checks that must answer at once.
@@ -135,20 +145,28 @@ def start_local_server(meanwhile: Callable[[], None] | None = None) -> None:
         def _run_uvicorn_command(self):
             # Prefect builds the server's Popen itself, with no hook for the child's set-up. For
             # this one call its module sees a `subprocess` whose Popen adds one, so the command,
-            # its arguments and environment stay Prefect's own.
-            tied = functools.partial(subprocess.Popen, preexec_fn=_dies_with(os.getpid()))
-            server.subprocess = types.SimpleNamespace(Popen=tied)
-            try:
-                process = super()._run_uvicorn_command()
-            finally:
-                server.subprocess = subprocess
+            # its arguments and environment stay Prefect's own. Its output goes to a file: stopped
+            # with the command, it may log a traceback for the records it was still writing
+            # (its own, in its own database), which the administrator must not take for a fault.
+            with log.open("ab") as output:  # appended: two commands may start servers together
+                tied = functools.partial(subprocess.Popen, preexec_fn=_dies_with(os.getpid()), stdout=output,
+                                         stderr=subprocess.STDOUT)
+                server.subprocess = types.SimpleNamespace(Popen=tied)
+                try:
+                    process = super()._run_uvicorn_command()
+                finally:
+                    server.subprocess = subprocess
             if meanwhile:
                 meanwhile()
             return process
 
     # The first instance is the one Prefect's clients get back from SubprocessASGIServer().
-    with _one_start_at_a_time(PREFECT_HOME.value()):
-        TiedServer().start()
+    with _one_start_at_a_time(home):
+        try:
+            TiedServer().start()
+        except RuntimeError:  # Prefect's "Timed out while attempting to connect…"
+            raise SettingsError(f"Prefect 临时服务器未能在 {PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()} "
+                                f"秒内启动，原因见 {log}：请运行 xzzf doctor 检查磁盘空间，稍后重试") from None
 
 
 def no_heartbeats_unheard():

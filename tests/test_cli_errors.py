@@ -234,3 +234,16 @@ def test_a_command_on_its_temporary_server_runs_its_flow_without_heartbeats(tmp_
                 XZZF_DATABASE_URL=f"sqlite:///{tmp_path / 'xzzf.db'}", PREFECT_LOGGING_LEVEL="DEBUG")
     assert "Beginning flow run" in done.stderr, done.stderr  # the flow ran, logging at DEBUG
     assert "heartbeat" not in done.stderr.lower(), done.stderr
+
+
+def test_a_temporary_server_that_does_not_start_in_time_is_one_line_naming_its_log(tmp_path):
+    """Its own output is in a file of PREFECT_HOME, not on the administrator's screen (stopped
+    with the command, it may log a traceback for records it was still writing)."""
+    (tmp_path / "inbox").mkdir()
+    done = xzzf(tmp_path, "intake", "--inbox", "inbox", "--out", "out", "--as-of", "2026-11-06",
+                PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="1")
+    log = tmp_path / "prefect-home" / "xzzf-temporary-server.log"
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert said(done) == [f"错误：Prefect 临时服务器未能在 1 秒内启动，原因见 {log}：请运行 xzzf doctor 检查磁盘空间，"
+                          "稍后重试"], done.stderr
+    assert log.exists()
