@@ -55,7 +55,9 @@ def prefect_server(home: Path, *, ui: bool = False):
                 time.sleep(0.5)
         yield env, processes
     finally:
-        for process in processes:
+        # Workers before the server: a worker stopped after it spent 20 s trying to say goodbye
+        # to a server already gone, then was killed (each module's teardown, three a run).
+        for process in reversed(processes):
             process.terminate()
             try:
                 process.wait(20)
