@@ -2,6 +2,7 @@
 of N units × 12 months, measured the way issue 14 measures it.
 
     .venv/bin/python -m tests.benchmarks.e2e --units 40 [--units 400] [--postgres] [--annual]
+                                             [--against OTHER_CHECKOUT] [--repeat N]
 
 Per case (N units), in a fresh temporary folder, as a new user would start (no out/, no .env):
 
@@ -40,6 +41,12 @@ work itself; so beside the issue's work (wall − empty) the table gives two ste
 the same difference: in-flow work (the time from "Beginning flow run" to the flow's end, less
 the empty run's) and CPU work (user + system seconds of the command's processes, from wait4(),
 less the empty run's).
+
+With --against, another checkout (with its own .venv: `make setup` there) runs on the same
+inbox, its runs interleaved with this code's (before, after, before, after…; each its own
+PREFECT_HOME), and the two tables are followed by after ÷ before: best of each, and the median
+of the repetitions' pairs. Each cold run also gives the data-quality signals' task
+(check_quality) as a share of the rest of its own work — a before/after inside one run.
 
 Peak memory, from the OS, for the command's processes only (not this script's):
 - tree: VmRSS from /proc/<pid>/status summed over the command's process tree (the command,
