@@ -63,7 +63,7 @@ def reports(run: Run, year: int) -> tuple[dict, dict | None, dict[str, pd.DataFr
     made = [a for a in run.store.adjustments() if a.period.startswith(f"{year}-") and a.decided_at <= run.as_of]
     report["adjustments"] = record_rows(made, run.registry) if made else []
     # The signals of the year's files still open: the figures that rest on unconfirmed numbers.
-    still_open = run.open_signals(year)
+    still_open = run.open_signals(year, view)
     report["quality"] = quality_rows(still_open, run.registry) if still_open else []
     before = previous["district"]["indicators"]
     return report, previous if before["staff_enforcement"] or before["decisions_total"] else None, rows

@@ -185,10 +185,10 @@ def report_artifact(key: str, title: str, body: str, dry_run: bool) -> str:
     return shown
 
 
-def quality_artifact(run) -> None:
-    """The data-quality signals open as of the run (flows.setup.Run), for the run's page: the
-    same list as the summary's 数据质量 sheet."""
-    rows = quality_rows(run.open_signals(), run.registry)
+def quality_artifact(run, view=None) -> None:
+    """The data-quality signals open as of the run (flows.setup.Run; `view`: its view, when
+    the caller has it), for the run's page: the same list as the summary's 数据质量 sheet."""
+    rows = quality_rows(run.open_signals(view=view), run.registry)
     body = markdown_table(rows) if len(rows) > 1 else "没有待核实的数据质量提醒。"
     create_markdown_artifact(key=_key("data-quality", run.dry_run),
                              description=_description("数据质量提醒（待核实）", run.dry_run),

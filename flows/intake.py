@@ -71,7 +71,7 @@ def report_run(run: Run, scan: steps.Scan, period: str, name: str) -> str:
     notes = run.settings.calendar_notes(period)
     period_artifacts(scan.entries, units, reasons, run.registry, period, beijing(run.as_of), run.dry_run,
                      notes)
-    quality_artifact(run)
+    quality_artifact(run, view)
     log = run_log()
     for note in notes:
         log.warning("%s", note)

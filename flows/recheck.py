@@ -60,11 +60,11 @@ def recheck(period: DecisionPeriod = DECISION_PERIOD, unit: UnitCode = RECHECK_U
         if not readable:
             raise AdjustmentError(f"{unit_text(run.registry, unit)} {period} 的 {lost} 个文件在归档文件夹"
                                   f"（{run.archive.root}）中没有副本，无法复核：请先从备份恢复归档文件夹")
-        judged = _judge_again(run, readable)
+        judged, runner = _judge_again(run, readable)
         before = {s.id: s for s, *_ in readable}
         changed = {i: item for i, item in judged.items()
                    if (before[i].status in EVER_ACCEPTED) != item.accepted}
-        _flag([item for item in changed.values() if item.accepted], run)
+        _flag([item for item in changed.values() if item.accepted], run, runner)
         changes = _changes(run, before, changed, len(readable))
         if lost:
             changes += f"；另有 {lost} 个文件没有归档副本，无法复核，结论不变"
@@ -83,10 +83,11 @@ def recheck(period: DecisionPeriod = DECISION_PERIOD, unit: UnitCode = RECHECK_U
         return line
 
 
-def _judge_again(run: Run, stored) -> dict[int, steps.Examined]:
+def _judge_again(run: Run, stored) -> tuple[dict[int, steps.Examined], object]:
     """Each stored file read from the archive and judged with today's rules, on the day the
     run that recorded it should have judged it: the later of its arrival and that run's
-    as-of (a run dated before the file came judged it as from the future)."""
+    as-of (a run dated before the file came judged it as from the future); and the Great
+    Expectations runner that checked them (None when none could be read)."""
     scan = steps.Scan({}, [], {})
     for submission, size, mtime, scanned_at in stored:
         judged_at = max(submission.arrival_at, scanned_at)
@@ -98,15 +99,15 @@ def _judge_again(run: Run, stored) -> dict[int, steps.Examined]:
                                        ParsedWorkbook(errors=[Problem(reason)] if reason else []),
                                        judged_at.astimezone(BEIJING).date()))
     steps.judge(scan, run.settings, run.registry, run.store.plans())
-    return {submission.id: item for (submission, *_), item in zip(stored, scan.new, strict=True)}
+    return {submission.id: item for (submission, *_), item in zip(stored, scan.new, strict=True)}, scan.runner
 
 
-def _flag(accepted: list[steps.Examined], run: Run) -> None:
+def _flag(accepted: list[steps.Examined], run: Run, runner) -> None:
     """A file the 复核 accepts gets its data-quality signals as a newly received file does,
-    against the store as of the decision: in its 复核回执 and the 司法局's list."""
-    if accepted:
-        steps.check_quality(steps.Scan({}, accepted, {}, steps.rule_runner()), steps.History(run.store, run.as_of),
-                            run.settings, run.registry)
+    against the store as of the decision (in `runner`, the one that checked its rows): in its
+    复核回执 and the 司法局's list."""
+    steps.check_quality(steps.Scan({}, accepted, {}, runner), steps.History(run.store, run.as_of),
+                        run.settings, run.registry)
 
 
 def _changes(run: Run, before: dict, changed: dict[int, steps.Examined], count: int) -> str:

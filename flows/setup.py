@@ -51,9 +51,10 @@ class Run:
         """The store's files as they stood at the run's as-of time (xzzf.intake.as_of_view)."""
         return as_of_view(self.store.facts(), self.as_of, (decided or self.standing()).withdrawn)
 
-    def open_signals(self, year: int | None = None) -> list:
-        """The data-quality signals open at the run's as-of time (xzzf.quality.open_signals)."""
-        return open_signals(self.store.signals(), self.as_of, in_force(self.view()), year)
+    def open_signals(self, year: int | None = None, view: list[SubmissionFact] | None = None) -> list:
+        """The data-quality signals open at the run's as-of time (xzzf.quality.open_signals), on
+        the files in force in `view` (the run's view(), read again when not given)."""
+        return open_signals(self.store.signals(), self.as_of, in_force(self.view() if view is None else view), year)
 
     def plan(self, period: str) -> PlanInForce:
         """The plan in force for `period` (YYYY-MM); a year no plan covers is said once in the run log."""

@@ -53,7 +53,7 @@ def build(run: Run, period: str) -> tuple[Summary, Path]:
     summary = with_plan_notice(build_summary(period, run.as_of.date(), run.registry, statuses, reasons, deadlines,
                                              report, amended, run.plan(f"{year}-12").tasks,
                                              run.settings.calendar_notes(period, next_month),
-                                             quality_rows(run.open_signals(), run.registry)),
+                                             quality_rows(run.open_signals(view=view), run.registry)),
                                run.plan(period).notice)
     workbook = write_tables(run.runs_dir(period) / f"summary-{period}.xlsx", summary.sheets)
     return summary, workbook
